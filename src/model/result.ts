@@ -1,0 +1,147 @@
+/**
+ * The result model: everything a run records, JSON-serialisable. Reporters and assertions
+ * read only these types. Times are milliseconds since the start of the run (see clock.ts).
+ */
+
+export type Outcome = 'delivered' | 'deferred' | 'bounced';
+
+/** Machine-readable reason for an outcome. `ok` accompanies `delivered`. */
+export type Reason =
+  | 'ok'
+  | 'tls-not-offered' // TLS required by the sender, STARTTLS not advertised
+  | 'starttls-refused' // STARTTLS sent, answered with a non-220 reply
+  | 'tls-failed' // handshake or certificate verification failed
+  | 'connection-refused'
+  | 'connection-reset' // RST or an unexpected close during the session
+  | 'timeout'
+  | 'rejected' // 4xx/5xx to a command (MAIL, RCPT, DATA, end of data, greeting)
+  | 'size-exceeded'
+  | 'protocol-error';
+
+/** One line (or one opaque chunk) seen on a hop. */
+export interface TranscriptEntry {
+  /** ms since run start */
+  t: number;
+  /** c2s = from the connecting side to the listening side of this hop */
+  dir: 'c2s' | 's2c';
+  /** the line without CRLF; for encrypted or binary chunks a description like `<TLS 517 bytes>` */
+  text: string;
+  /** true when the line travelled inside TLS */
+  tls?: boolean;
+}
+
+export interface Hop {
+  /** node names, e.g. `partner` → `fw`, `fw` → `esa` */
+  from: string;
+  to: string;
+  entries: TranscriptEntry[];
+}
+
+/** What the sending side saw. */
+export interface ClientView {
+  /** the greeting line(s), e.g. `220 esa.example.com ESMTP` */
+  banner: string[];
+  /** the EHLO (or HELO) reply lines as received, e.g. `250-8BITMIME` … `250 XXXXXXXA` */
+  ehlo: string[];
+  /** the reply to STARTTLS when it was sent, e.g. `500 #5.5.1 command not recognized` */
+  starttls?: string;
+  /** EHLO reply after TLS, when TLS was established */
+  ehloAfterTls?: string[];
+}
+
+/** What the receiving side saw. */
+export interface ServerView {
+  /** the commands as received, in order, e.g. `EHLO partner.example`, `XXXXXXXX` (DATA content excluded) */
+  commands: string[];
+  /** whether the receiver's session was encrypted when it ended */
+  tls: boolean;
+  /** the message was accepted (end of data answered 2xx) */
+  accepted: boolean;
+  /** header lines of the accepted message, for checks on what arrived */
+  headers?: string[];
+}
+
+export type FirewallAction = 'pass' | 'rewrite' | 'reply' | 'drop-connection' | 'reset' | 'delay' | 'log';
+
+export interface FirewallEvent {
+  t: number;
+  /** firewall node name */
+  node: string;
+  /** connection number within this firewall, 1-based */
+  conn: number;
+  /** the rule that acted, e.g. `mask-ehlo-parameter` */
+  rule: string;
+  action: FirewallAction;
+  /** `client` = segment from the connecting side, `server` = from upstream */
+  direction: 'client' | 'server';
+  /** the device's log line, e.g. `%ASA-5-108003: ...`, or a generic one */
+  log: string;
+}
+
+export interface SessionResult {
+  message: string;
+  from: string;
+  to: string;
+  outcome: Outcome;
+  reason: Reason;
+  tls: boolean;
+  /** free text: the reply or error that decided the outcome */
+  detail?: string;
+  /** delivery attempts made (a connection each) */
+  attempts: number;
+  clientView: ClientView;
+  serverView: ServerView;
+  hops: Hop[];
+  firewall: { events: FirewallEvent[] };
+  /** the sender's own log lines (real MTAs in containers; builtin sender's notes) */
+  log?: string[];
+}
+
+export interface ExpectationResult {
+  /** the expectation as written, for display */
+  spec: Record<string, unknown>;
+  /** 1-based line in the scenario file */
+  line?: number;
+  message: string;
+  /** one entry per checked field */
+  checks: CheckResult[];
+  ok: boolean;
+}
+
+export interface CheckResult {
+  /** e.g. `ehlo.includes`, `outcome` */
+  name: string;
+  ok: boolean;
+  expected: unknown;
+  actual: unknown;
+}
+
+export interface CellResult {
+  /** matrix values for this cell, {} without matrix */
+  cell: Record<string, string>;
+  /** e.g. `fw.device=pix 7.2(2)` or `` */
+  label: string;
+  ok: boolean;
+  /** harness error for this cell (exit 3), if any */
+  error?: { code: string; message: string };
+  sessions: SessionResult[];
+  expectations: ExpectationResult[];
+  durationMs: number;
+}
+
+export interface ScenarioResult {
+  file: string;
+  name: string;
+  runtime: 'local' | 'docker';
+  ok: boolean;
+  cells: CellResult[];
+}
+
+export interface RunResult {
+  mxlab: string;
+  startedAt: string;
+  durationMs: number;
+  ok: boolean;
+  summary: { scenarios: number; cells: number; expectations: number; failed: number; errors: number };
+  scenarios: ScenarioResult[];
+}
