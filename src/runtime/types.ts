@@ -1,0 +1,45 @@
+import type { Clock } from '../model/clock.js';
+import type { SessionResult } from '../model/result.js';
+import type { CellPlan, MessagePlan } from '../run/plan.js';
+import type { RunCertificates } from '../tls/certs.js';
+import type { DkimKey } from '../actors/sender/index.js';
+
+/** What every runtime gets from the runner: one clock, one set of keys per run. */
+export interface RunContext {
+  runId: string;
+  clock: Clock;
+  certs: RunCertificates;
+  dkim: DkimKey;
+  /** progress lines for the console (e.g. image builds); never for results */
+  progress(line: string): void;
+  signal?: AbortSignal;
+}
+
+/** A place where nodes run. `local` = in-process on 127.0.0.1; `docker` = containers. */
+export interface Runtime {
+  readonly name: 'local' | 'docker';
+  /** one-time work before any cell (e.g. building images); idempotent */
+  prepare?(plans: CellPlan[], ctx: RunContext): Promise<void>;
+  /** starts every node of one cell; stop() of the result undoes everything */
+  startCell(plan: CellPlan, ctx: RunContext): Promise<StartedCell>;
+  /** releases what prepare() made (e.g. networks); idempotent */
+  dispose?(): Promise<void>;
+}
+
+/** A running cell: deliver messages through it, then stop it (idempotent, reverse start order). */
+export interface StartedCell extends AsyncDisposable {
+  deliver(message: MessagePlan): Promise<SessionResult>;
+  stop(): Promise<void>;
+}
+
+/** Harness/environment failure (exit 3), as opposed to a failed expectation (exit 1). */
+export class HarnessError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'HarnessError';
+  }
+}

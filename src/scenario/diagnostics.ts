@@ -1,0 +1,69 @@
+/** One problem in a scenario file, with its position. */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  col: number;
+  /** dotted path, e.g. `nodes.fw.device` */
+  path: string;
+  /** `expected …, got …` */
+  message: string;
+  hint?: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col} ${d.path || '(file)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`;
+}
+
+/** Thrown by loadScenario with every problem of the file. */
+export class ScenarioError extends Error {
+  readonly code = 'E_SCENARIO_INVALID';
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'ScenarioError';
+  }
+}
+
+export function dottedPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(lower, c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  return bestD <= limit ? `did you mean "${best}"?` : undefined;
+}
+
+export function oneOf(values: readonly string[]): string {
+  return values.length === 1 ? `"${values[0]}"` : `one of ${values.map((v) => `"${v}"`).join(', ')}`;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `"${v.length > 60 ? v.slice(0, 57) + '...' : v}"`;
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,140 @@
+import { didYouMean, describeValue, oneOf, type Diagnostic } from './diagnostics.js';
+import type { PositionIndex } from './positions.js';
+import { nodeSchema, type NodeSpec, type Scenario } from './schema.js';
+
+/** A device checker injected by the caller (the firewall module), so `scenario` imports nothing internal. */
+export type DeviceChecker = (device: string, config?: string) => { line: number; col: number; message: string; hint?: string; on: 'device' | 'config' }[];
+
+type Role = NodeSpec['role'];
+
+/** Cross-reference checks that a schema cannot express: every name points at a node of the right role. */
+export function checkReferences(file: string, s: Scenario, pos: PositionIndex, source: string, checkDevice?: DeviceChecker): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = Object.keys(s.nodes);
+  const ofRole = (...roles: Role[]) => names.filter((n) => roles.includes(s.nodes[n].role));
+  const diag = (path: PropertyKey[], message: string, hint?: string, key = false) =>
+    out.push({ file, ...pos.at(path, { key }), path: path.map(String).join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]'), message, hint });
+
+  const ref = (path: PropertyKey[], name: string | undefined, roles: Role[], what: string) => {
+    if (name === undefined) return;
+    const node = s.nodes[name];
+    const candidates = ofRole(...roles);
+    if (!node) diag(path, `expected ${what} (${candidates.length ? oneOf(candidates) : `no ${roles.join('/')} node is defined`}), got "${name}"`, didYouMean(name, candidates) ?? (candidates.length ? undefined : `define a node with role: ${roles[0]}`));
+    else if (!roles.includes(node.role)) diag(path, `expected ${what}, got "${name}" which has role ${node.role}`, candidates.length ? `use ${oneOf(candidates)}` : undefined);
+  };
+
+  for (const [name, node] of Object.entries(s.nodes)) {
+    if (node.role === 'sender' || node.role === 'client') ref(['nodes', name, 'via'], node.via, ['firewall'], 'a firewall node');
+    if (node.role === 'client') ref(['nodes', name, 'to'], node.to, ['receiver'], 'a receiver node');
+    if (node.role === 'firewall') {
+      ref(['nodes', name, 'forwards-to'], node['forwards-to'], ['receiver', 'firewall'], 'a receiver or firewall node');
+      if (node['forwards-to'] === name) diag(['nodes', name, 'forwards-to'], `expected another node, got "${name}" itself`);
+      if (checkDevice) deviceDiagnostics(file, ['nodes', name], node.device, node.config, pos, source, checkDevice, out);
+    }
+  }
+
+  const ids = new Map<string, number>();
+  s.messages.forEach((m, i) => {
+    if (ids.has(m.id)) diag(['messages', i, 'id'], `expected a unique message id, got "${m.id}" again (first at messages[${ids.get(m.id)}])`);
+    else ids.set(m.id, i);
+    ref(['messages', i, 'from'], m.from, ['sender'], 'a sender node');
+    ref(['messages', i, 'to'], m.to, ['receiver'], 'a receiver node');
+    const sender = s.nodes[m.from];
+    if (sender?.role === 'sender' && s.nodes[m.to]?.role === 'receiver') {
+      const end = pathEnd(s, m.from);
+      if (end && end !== m.to) diag(['messages', i, 'to'], `expected the receiver that ${m.from} reaches ("${end}"), got "${m.to}"`, `${m.from} goes via ${sender.via} which forwards to ${end}`);
+    }
+  });
+
+  const matrixKeys = Object.keys(s.matrix ?? {});
+  for (const key of matrixKeys) checkMatrixKey(file, s, key, pos, source, checkDevice, diag, out);
+
+  s.expect.forEach((e, i) => {
+    if (!ids.has(e.message)) diag(['expect', i, 'message'], `expected a message id (${oneOf([...ids.keys()])}), got "${e.message}"`, didYouMean(e.message, [...ids.keys()]));
+    for (const [k, v] of Object.entries(e.when ?? {})) {
+      if (!matrixKeys.includes(k)) {
+        diag(['expect', i, 'when', k], `expected a matrix key (${matrixKeys.length ? oneOf(matrixKeys) : 'the scenario has no matrix'}), got "${k}"`, didYouMean(k, matrixKeys), true);
+        continue;
+      }
+      const allowed = (s.matrix?.[k] ?? []).map(String);
+      for (const val of Array.isArray(v) ? v : [v]) {
+        if (!allowed.includes(val)) diag(['expect', i, 'when', k], `expected values of matrix ${k} (${oneOf(allowed)}), got "${val}"`, didYouMean(val, allowed));
+      }
+    }
+  });
+  return out;
+}
+
+/** The receiver a sender's path ends at, following via / forwards-to (cycle-safe). */
+export function pathEnd(s: Scenario, from: string): string | undefined {
+  const seen = new Set<string>();
+  let cur: string | undefined = from;
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const n: NodeSpec | undefined = s.nodes[cur];
+    if (!n) return undefined;
+    if (n.role === 'receiver') return cur;
+    cur = n.role === 'sender' || n.role === 'client' ? (n.via ?? undefined) : n.role === 'firewall' ? n['forwards-to'] : undefined;
+    if (cur === undefined && n.role === 'sender') return undefined;
+  }
+  return undefined;
+}
+
+function checkMatrixKey(
+  file: string, s: Scenario, key: string, pos: PositionIndex, source: string, checkDevice: DeviceChecker | undefined,
+  diag: (path: PropertyKey[], message: string, hint?: string, key?: boolean) => void, out: Diagnostic[],
+): void {
+  const [nodeName, field] = key.split('.');
+  const node = s.nodes[nodeName];
+  if (!node) {
+    diag(['matrix', key], `expected node.field with a defined node, got node "${nodeName}"`, didYouMean(nodeName, Object.keys(s.nodes)), true);
+    return;
+  }
+  const fields = Object.keys((nodeSchema._zod.def.options.find((o) => o.shape.role.value === node.role)!).shape).filter((f) => f !== 'role');
+  if (!fields.includes(field)) {
+    diag(['matrix', key], `expected a field of a ${node.role} node (${oneOf(fields)}), got "${field}"`, didYouMean(field, fields), true);
+    return;
+  }
+  (s.matrix?.[key] ?? []).forEach((value, j) => {
+    const trial = nodeSchema.safeParse({ ...node, [field]: value });
+    if (!trial.success) {
+      const issue = trial.error.issues[0];
+      const values = issue.code === 'invalid_value' ? issue.values.map(String) : [];
+      diag(['matrix', key, j], `expected a valid ${key} (${values.length ? oneOf(values) : issue.message}), got ${describeValue(value)}`, typeof value === 'string' ? didYouMean(value, values) : undefined);
+      return;
+    }
+    if (node.role === 'firewall' && checkDevice && (field === 'device' || field === 'config')) {
+      const t = trial.data as typeof node;
+      deviceDiagnostics(file, ['matrix', key, j], t.device, t.config, pos, source, checkDevice, out, field === 'device' ? 'value' : 'value');
+    }
+  });
+}
+
+function deviceDiagnostics(
+  file: string, base: PropertyKey[], device: string, config: string | undefined, pos: PositionIndex, source: string,
+  checkDevice: DeviceChecker, out: Diagnostic[], mode: 'node' | 'value' = 'node',
+): void {
+  const path = base.map(String).join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+  for (const e of checkDevice(device, config)) {
+    if (e.on === 'device' || mode === 'value') {
+      out.push({ file, ...pos.at(mode === 'value' ? base : [...base, 'device']), path: mode === 'value' ? path : `${path}.device`, message: e.message, hint: e.hint });
+    } else {
+      const p = configPosition(pos, source, [...base, 'config'], e.line, e.col);
+      out.push({ file, ...p, path: `${path}.config (line ${e.line})`, message: e.message, hint: e.hint });
+    }
+  }
+}
+
+/** Maps line/col inside a `config: |` block scalar to the file's line/col. */
+function configPosition(pos: PositionIndex, source: string, path: PropertyKey[], line: number, col: number): { line: number; col: number } {
+  const node = pos.node(path) as { range?: [number, number, number]; type?: string } | undefined;
+  const start = node?.range?.[0];
+  if (start === undefined) return pos.at(path);
+  const at = pos.pos(start);
+  if (node?.type !== 'BLOCK_LITERAL' && node?.type !== 'BLOCK_FOLDED') return at;
+  const lines = source.split(/\r?\n/);
+  const firstContent = at.line; // 0-based index of the line after the indicator
+  const sample = lines.slice(firstContent).find((l) => l.trim() !== '') ?? '';
+  const indent = sample.length - sample.trimStart().length;
+  return { line: at.line + line, col: indent + col };
+}
