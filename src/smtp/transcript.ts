@@ -74,9 +74,10 @@ export class TranscriptRecorder {
       return;
     }
     if (dir === 'c2s' && /^data$/i.test(line)) this.dataState = 'asked';
-    else if (dir === 's2c' && this.dataState === 'asked') {
-      this.dataState = line.startsWith('354') ? 'headers' : 'none';
-    }
+    // pipelining: replies to MAIL/RCPT sent in the same batch arrive between DATA and its 354,
+    // so only 354 or the client's next command ends the wait
+    else if (dir === 'c2s' && this.dataState === 'asked') this.dataState = 'none';
+    else if (dir === 's2c' && this.dataState === 'asked' && line.startsWith('354')) this.dataState = 'headers';
     this.add(dir, line, tls, cutBytes);
   }
 
