@@ -10,6 +10,8 @@ export interface LoadedScenario {
   file: string;
   source: string;
   scenario: Scenario;
+  /** where each path of the file is */
+  positions: PositionIndex;
   /** 1-based line of a path in the file, e.g. lineOf(['expect', 2]) */
   lineOf(path: readonly PropertyKey[]): number;
 }
@@ -57,7 +59,7 @@ export function parseScenario(source: string, file: string, opts: LoadOptions = 
   }
   const refs = checkReferences(file, parsed.data, pos, source, opts.checkDevice);
   if (refs.length) throw new ScenarioError(sortDiagnostics(refs));
-  return { file, source, scenario: parsed.data, lineOf: (path) => pos.at(path).line };
+  return { file, source, scenario: parsed.data, positions: pos, lineOf: (path) => pos.at(path).line };
 }
 
 function bestEffortReferences(file: string, raw: Record<string, unknown>, pos: PositionIndex, source: string, opts: LoadOptions): Diagnostic[] {

@@ -24,8 +24,7 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
   };
 
   for (const [name, node] of Object.entries(s.nodes)) {
-    if (node.role === 'sender' || node.role === 'client') ref(['nodes', name, 'via'], node.via, ['firewall'], 'a firewall node');
-    if (node.role === 'client') ref(['nodes', name, 'to'], node.to, ['receiver'], 'a receiver node');
+    if (node.role === 'sender') ref(['nodes', name, 'via'], node.via, ['firewall'], 'a firewall node');
     if (node.role === 'firewall') {
       ref(['nodes', name, 'forwards-to'], node['forwards-to'], ['receiver', 'firewall'], 'a receiver or firewall node');
       if (node['forwards-to'] === name) diag(['nodes', name, 'forwards-to'], `expected another node, got "${name}" itself`);
@@ -74,7 +73,7 @@ export function pathEnd(s: Scenario, from: string): string | undefined {
     const n: NodeSpec | undefined = s.nodes[cur];
     if (!n) return undefined;
     if (n.role === 'receiver') return cur;
-    cur = n.role === 'sender' || n.role === 'client' ? (n.via ?? undefined) : n.role === 'firewall' ? n['forwards-to'] : undefined;
+    cur = n.role === 'sender' ? (n.via ?? undefined) : n.role === 'firewall' ? n['forwards-to'] : undefined;
     if (cur === undefined && n.role === 'sender') return undefined;
   }
   return undefined;

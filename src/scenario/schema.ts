@@ -43,21 +43,7 @@ export const firewallNode = z
   })
   .describe('A firewall emulator that inspects SMTP');
 
-export const clientStep = z.union([
-  z.strictObject({ send: z.string() }),
-  z.strictObject({ expect: z.string().describe('a prefix the next reply must start with') }),
-]);
-
-export const clientNode = z
-  .strictObject({
-    role: z.literal('client'),
-    via: nodeName.optional(),
-    to: nodeName.describe('the receiver this client talks to'),
-    script: z.array(clientStep).min(1),
-  })
-  .describe('A scripted, telnet-like session');
-
-export const nodeSchema = z.discriminatedUnion('role', [senderNode, receiverNode, firewallNode, clientNode]);
+export const nodeSchema = z.discriminatedUnion('role', [senderNode, receiverNode, firewallNode]);
 
 export const messageSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -'),
@@ -107,7 +93,6 @@ export type NodeSpec = z.output<typeof nodeSchema>;
 export type SenderNode = z.output<typeof senderNode>;
 export type ReceiverNode = z.output<typeof receiverNode>;
 export type FirewallNode = z.output<typeof firewallNode>;
-export type ClientNode = z.output<typeof clientNode>;
 export type MessageSpecV1 = z.output<typeof messageSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
 

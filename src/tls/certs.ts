@@ -19,7 +19,8 @@ export async function generateRunCertificates(hostnames: string[]): Promise<RunC
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
-    days: 2,
+    notBeforeDate: new Date(Date.now() - 3_600_000),
+    notAfterDate: new Date(Date.now() + 2 * 86_400_000),
     extensions: [
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true },

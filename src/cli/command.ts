@@ -1,0 +1,30 @@
+import type { Writable } from 'node:stream';
+
+export interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  /** true when stdout is a terminal (colours, live progress) */
+  tty: boolean;
+  /** aborted on SIGINT/SIGTERM: long commands must stop and clean up */
+  signal: AbortSignal;
+}
+
+/** One CLI verb: one file in src/cli/commands, one line in its index table. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** resolves to the exit code: 0 ok, 1 expectation failed, 2 invalid input/usage, 3 environment/harness */
+  run(args: string[], io: Io): Promise<number>;
+}
+
+/** A usage error: the CLI prints the message and the command's usage and exits 2. */
+export class UsageError extends Error {
+  readonly code = 'E_USAGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT = { ok: 0, failed: 1, invalid: 2, harness: 3 } as const;

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { runScenarios } from '../../run/runner.js';
+import { multiplex, reporters, type ReporterName } from '../../report/index.js';
+import { EXIT, UsageError, type Command } from '../command.js';
+import { loadAll, printDiagnostics } from '../load-all.js';
+import { scenarioFiles } from '../scenario-files.js';
+import { applyMatrixOverrides } from '../matrix-override.js';
+
+export const run: Command = {
+  name: 'run',
+  summary: 'run scenarios and check their expectations',
+  usage: `mxlab run [paths…] [options]
+
+  paths                 scenario files, or folders of them (default: scenarios/)
+  --runtime R           local (default: in-process on 127.0.0.1) | docker
+  --reporter LIST       console (default), json, junit; comma-separated
+  --out DIR             write file reports there (json → result.json, junit → junit.xml)
+  --matrix KEY=V1,V2    replace (or add) a matrix axis, e.g. fw.device="pix 7.2(2),asa 9.12(4)"
+  --shard I/N           run every N-th run starting at I (split a matrix across CI workers)
+  --jobs N              runs at once (default 2)
+
+exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario or usage, 3 environment or harness error`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        runtime: { type: 'string' },
+        reporter: { type: 'string', default: 'console' },
+        out: { type: 'string' },
+        matrix: { type: 'string', multiple: true },
+        shard: { type: 'string' },
+        jobs: { type: 'string' },
+      },
+    });
+    const runtime = values.runtime;
+    if (runtime !== undefined && runtime !== 'local' && runtime !== 'docker') throw new UsageError(`--runtime must be local or docker, got "${runtime}"`);
+    const names = values.reporter.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const n of names) if (!(n in reporters)) throw new UsageError(`unknown reporter "${n}": expected one of ${Object.keys(reporters).join(', ')}`);
+    const shard = parseShard(values.shard);
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`--jobs must be a positive whole number, got "${values.jobs}"`);
+
+    const loaded = await loadAll(await scenarioFiles(positionals));
+    if (!loaded.ok) {
+      printDiagnostics(loaded.diagnostics, io.stderr);
+      return EXIT.invalid;
+    }
+    const overridden = applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
+    if (!overridden.ok) {
+      printDiagnostics(overridden.diagnostics, io.stderr);
+      return EXIT.invalid;
+    }
+    const toStdout = names.filter((n) => n === 'console' || !values.out);
+    const reporter = multiplex(
+      names.map((name) => ({
+        name,
+        reporter: reporters[name as ReporterName]({
+          stdout: name === 'console' && toStdout.length > 1 ? io.stderr : io.stdout,
+          stderr: io.stderr,
+          tty: io.tty,
+          outDir: values.out,
+          alone: toStdout.length === 1,
+        }),
+      })),
+      io.stderr,
+    );
+    const result = await runScenarios(loaded.scenarios, { runtime: runtime as 'local' | 'docker' | undefined, jobs, shard, reporter, signal: io.signal });
+    if (io.signal.aborted) return EXIT.harness;
+    if (result.summary.errors) return EXIT.harness;
+    return result.ok ? EXIT.ok : EXIT.failed;
+  },
+};
+
+function parseShard(v: string | undefined): { index: number; total: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const [index, total] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || total < 1 || index < 1 || index > total) throw new UsageError(`--shard must be I/N with 1 ≤ I ≤ N, got "${v}"`);
+  return { index, total };
+}

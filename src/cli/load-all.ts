@@ -1,0 +1,24 @@
+import { checkDevice } from './device-check.js';
+import { ScenarioError, formatDiagnostic, type Diagnostic } from '../scenario/diagnostics.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+
+/** Loads every file; returns the scenarios, or every diagnostic of every file. */
+export async function loadAll(files: string[]): Promise<{ ok: true; scenarios: LoadedScenario[] } | { ok: false; diagnostics: Diagnostic[] }> {
+  const scenarios: LoadedScenario[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    try {
+      scenarios.push(await loadScenario(file, { checkDevice }));
+    } catch (err) {
+      if (err instanceof ScenarioError) diagnostics.push(...err.diagnostics);
+      else throw err;
+    }
+  }
+  return diagnostics.length ? { ok: false, diagnostics } : { ok: true, scenarios };
+}
+
+export function printDiagnostics(diagnostics: Diagnostic[], stderr: NodeJS.WritableStream): void {
+  for (const d of diagnostics) stderr.write(formatDiagnostic(d) + '\n');
+  const files = new Set(diagnostics.map((d) => d.file)).size;
+  stderr.write(`\n${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was run.\n`);
+}

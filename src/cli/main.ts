@@ -1,0 +1,80 @@
+import { HarnessError } from '../runtime/types.js';
+import { ScenarioError, formatDiagnostic } from '../scenario/diagnostics.js';
+import { VERSION } from '../version.js';
+import { EXIT, UsageError, type Io } from './command.js';
+import { commands } from './commands/index.js';
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  return `mxlab ${VERSION} — simulate mail networks with SMTP-inspecting firewalls
+
+usage: mxlab <command> [options]
+
+${Object.values(commands)
+  .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+mxlab <command> --help shows a command's options.
+`;
+}
+
+/** The CLI entry: maps every error class to its exit code and a one-line message; no stack traces. */
+export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<number> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    process.stderr.write(`\nmxlab: ${sig} received, stopping and cleaning up (again to force)…\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, tty: Boolean(process.stdout.isTTY), signal: controller.signal, ...ioOverride };
+  const [name, ...rest] = argv;
+  try {
+    if (!name || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout.write(help());
+      return name ? EXIT.ok : EXIT.invalid;
+    }
+    if (name === '--version' || name === '-v') {
+      io.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    }
+    const command = commands[name];
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(command.usage + '\n');
+      return EXIT.ok;
+    }
+    try {
+      return await command.run(rest, io);
+    } catch (err) {
+      if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        io.stderr.write(`mxlab ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
+        return EXIT.invalid;
+      }
+      throw err;
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`mxlab: ${err.message}\n\n${help()}`);
+      return EXIT.invalid;
+    }
+    if (err instanceof ScenarioError) {
+      for (const d of err.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+      return EXIT.invalid;
+    }
+    if (err instanceof HarnessError) {
+      io.stderr.write(`mxlab: ${err.code}: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}\n`);
+      return EXIT.harness;
+    }
+    const e = err as Error;
+    io.stderr.write(`mxlab: internal error: ${e?.message ?? String(err)}\n  (set MXLAB_DEBUG=1 for the stack; please report it)\n`);
+    if (process.env.MXLAB_DEBUG) io.stderr.write(`${e?.stack}\n`);
+    return EXIT.harness;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

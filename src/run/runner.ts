@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { evaluate } from '../assertions/index.js';
+import { createDkimKey } from '../actors/sender/index.js';
+import { monotonicClock, type Clock } from '../model/clock.js';
+import type { CellResult, RunResult, ScenarioResult, SessionResult } from '../model/result.js';
+import type { Reporter } from '../report/types.js';
+import { createRuntime, type RuntimeName } from '../runtime/index.js';
+import { HarnessError, type RunContext, type Runtime } from '../runtime/types.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { generateRunCertificates } from '../tls/certs.js';
+import { nodeHostname, planCells, type CellPlan } from './plan.js';
+import { VERSION } from '../version.js';
+
+export interface RunOptions {
+  /** overrides `runtime:` of the files */
+  runtime?: RuntimeName;
+  /** cells run at once (default 2) */
+  jobs?: number;
+  /** `--shard i/n`: keep every n-th cell starting at i (1-based) */
+  shard?: { index: number; total: number };
+  reporter: Required<Reporter>;
+  signal?: AbortSignal;
+  clock?: Clock;
+}
+
+/** Runs every cell of every scenario and returns the RunResult; never throws for a failing cell. */
+export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const clock = opts.clock ?? monotonicClock();
+  const runtimeOf = (l: LoadedScenario): RuntimeName => opts.runtime ?? l.scenario.runtime ?? 'local';
+  let index = 0;
+  const plans = scenarios.map((l) => ({
+    loaded: l,
+    cells: planCells(l).filter(() => {
+      const i = index++;
+      return !opts.shard || i % opts.shard.total === opts.shard.index - 1;
+    }),
+  }));
+  opts.reporter.onRunStart({
+    runtime: [...new Set(scenarios.map(runtimeOf))].join(', ') || 'local',
+    scenarios: plans.map((p) => ({ file: p.loaded.file, name: p.loaded.scenario.name, cells: p.cells.length })),
+  });
+
+  const hostnames = scenarios.flatMap((l) => Object.keys(l.scenario.nodes).map((n) => nodeHostname(l.scenario, n)));
+  const ctx: RunContext = {
+    runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+    clock,
+    certs: await generateRunCertificates(hostnames),
+    dkim: createDkimKey('example'),
+    progress: (line) => opts.reporter.onProgress(line),
+    signal: opts.signal,
+  };
+
+  const runtimes = new Map<RuntimeName, Runtime>();
+  const results: ScenarioResult[] = plans.map((p) => ({
+    file: p.loaded.file,
+    name: p.loaded.scenario.name,
+    runtime: runtimeOf(p.loaded),
+    ok: true,
+    cells: [],
+  }));
+  try {
+    const queue: (() => Promise<void>)[] = [];
+    for (const [i, p] of plans.entries()) {
+      const name = runtimeOf(p.loaded);
+      for (const [j, plan] of p.cells.entries()) {
+        queue.push(async () => {
+          let runtime = runtimes.get(name);
+          if (!runtime) {
+            runtime = await createRuntime(name);
+            runtimes.set(name, runtime);
+            await runtime.prepare?.(plans.filter((q) => runtimeOf(q.loaded) === name).flatMap((q) => q.cells), ctx);
+          }
+          results[i].cells[j] = await runCell(plan, runtime, ctx, opts.reporter);
+        });
+      }
+    }
+    await pool(queue, Math.max(1, opts.jobs ?? 2), opts.signal);
+  } finally {
+    for (const r of runtimes.values()) await r.dispose?.().catch(() => undefined);
+  }
+
+  for (const r of results) {
+    r.cells = r.cells.filter(Boolean);
+    r.ok = r.cells.every((c) => c.ok);
+  }
+  const cells = results.flatMap((r) => r.cells);
+  const expectations = cells.flatMap((c) => c.expectations);
+  const result: RunResult = {
+    mxlab: VERSION,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    ok: results.every((r) => r.ok),
+    summary: {
+      scenarios: results.length,
+      cells: cells.length,
+      expectations: expectations.length,
+      failed: expectations.filter((e) => !e.ok).length,
+      errors: cells.filter((c) => c.error).length,
+    },
+    scenarios: results,
+  };
+  await opts.reporter.onRunEnd(result);
+  return result;
+}
+
+async function runCell(plan: CellPlan, runtime: Runtime, ctx: RunContext, reporter: Required<Reporter>): Promise<CellResult> {
+  const info = { file: plan.file, name: plan.name, label: plan.label };
+  reporter.onCellStart(info);
+  const t0 = Date.now();
+  const sessions: SessionResult[] = [];
+  let error: CellResult['error'];
+  try {
+    if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+    const cell = await runtime.startCell(plan, ctx);
+    try {
+      for (const m of plan.messages) {
+        if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+        const s = await cell.deliver(m);
+        sessions.push(s);
+        reporter.onSession(info, s);
+      }
+    } finally {
+      await cell.stop();
+    }
+  } catch (err) {
+    const e = err as Error & { code?: string; hint?: string };
+    error = { code: e.code ?? 'E_HARNESS', message: e.hint ? `${e.message} — ${e.hint}` : e.message };
+  }
+  const expectations = plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line));
+  const result: CellResult = {
+    cell: plan.cell,
+    label: plan.label,
+    ok: !error && expectations.every((e) => e.ok),
+    ...(error ? { error } : {}),
+    sessions,
+    expectations,
+    durationMs: Date.now() - t0,
+  };
+  reporter.onCellEnd(info, result, { file: plan.file, name: plan.name });
+  return result;
+}
+
+async function pool(tasks: (() => Promise<void>)[], jobs: number, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length && !signal?.aborted) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+}
