@@ -1,0 +1,178 @@
+import type net from 'node:net';
+import type tls from 'node:tls';
+import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import type { Clock } from '../../model/clock.js';
+import type { ServerView } from '../../model/result.js';
+import { TranscriptRecorder } from '../../smtp/transcript.js';
+import type { Persona, Reply, ReplyContext, TlsMode } from './persona.js';
+import { decide } from './policy.js';
+import { replyKind } from './reply-kind.js';
+
+/** Commands kept per connection for `view()`, and the longest command text kept. */
+const MAX_COMMANDS = 1000;
+const MAX_COMMAND_CHARS = 1000;
+
+export interface PersonaSettings {
+  persona: Persona;
+  hostname: string;
+  tls: TlsMode;
+  size: number;
+  sizeGiven: boolean;
+  badCommandLimit: number | undefined;
+  clock: Clock;
+}
+
+/** Everything the receiver knows about one client connection. */
+export class ConnectionState {
+  readonly recorder: TranscriptRecorder;
+  readonly startedAt: number;
+  readonly commands: string[] = [];
+  readonly closed: Promise<void>;
+  accepted = false;
+  headers: string[] | undefined;
+  /** the TLS socket once STARTTLS began */
+  tlsSocket: tls.TLSSocket | undefined;
+  secure = false;
+  bad = 0;
+  verb = '';
+  line = '';
+  address = '';
+  messageNumber = 0;
+  private resolveClosed!: () => void;
+  private ended = false;
+
+  constructor(
+    readonly id: number,
+    readonly remotePort: number,
+    readonly socket: net.Socket,
+    clock: Clock,
+  ) {
+    this.recorder = new TranscriptRecorder(clock);
+    this.startedAt = clock.now();
+    this.closed = new Promise((r) => (this.resolveClosed = r));
+  }
+
+  addCommand(line: string): void {
+    if (this.commands.length < MAX_COMMANDS) {
+      this.commands.push(line.length > MAX_COMMAND_CHARS ? `${line.slice(0, MAX_COMMAND_CHARS)}… <${line.length} bytes>` : line);
+    }
+  }
+
+  view(): ServerView {
+    return { commands: [...this.commands], tls: this.secure, accepted: this.accepted, ...(this.headers ? { headers: [...this.headers] } : {}) };
+  }
+
+  /** Idempotent: flushes the transcript and resolves `closed`. */
+  finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.recorder.end();
+    this.resolveClosed();
+  }
+
+  /** Tears the connection down from the top-most socket (never a TLS wrap from below). */
+  destroy(): void {
+    (this.tlsSocket ?? this.socket).destroy();
+    this.socket.destroy();
+  }
+}
+
+/** smtp-server's own reply format, enhanced status codes being switched off. */
+function plain(code: number, data: string | string[] | null | undefined): string[] {
+  if (Array.isArray(data)) return data.map((l, i) => `${code}${i < data.length - 1 ? '-' : ' '}${l}`);
+  return [data ? `${code} ${data}` : `${code}`];
+}
+
+/** Keeps a reply line a single line: control characters other than TAB become spaces. */
+// eslint-disable-next-line no-control-regex
+const unsplit = (l: string) => l.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+
+/**
+ * Puts the persona layer on one smtp-server connection, on the instance only: greeting,
+ * command pre-handling (unknown verbs, bad-command limit, TLS-required gate, HELP, unimplemented
+ * verbs), reply texts, and the transcript of what went over the wire.
+ */
+export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: PersonaSettings): void {
+  const { persona } = s;
+  const ctx = (): ReplyContext => ({
+    hostname: s.hostname,
+    size: s.size,
+    sizeGiven: s.sizeGiven,
+    tls: s.tls,
+    secure: conn.secure,
+    remoteAddress: conn.remoteAddress,
+    line: st.line,
+    verb: st.verb,
+    address: st.address,
+    messageNumber: st.messageNumber,
+    now: new Date(),
+  });
+
+  const emit = (reply: Reply, close = false): void => {
+    const lines = (typeof reply === 'string' ? [reply] : reply).map(unsplit);
+    const payload = lines.join('\r\n');
+    const code = Number(payload.slice(0, 3));
+    if (code >= 400) conn.session.error = payload;
+    const socket = conn._socket;
+    if (!conn._upgrading && !socket.destroyed && socket.readyState === 'open') {
+      socket.write(`${payload}\r\n`);
+      st.recorder.push('s2c', `${payload}\r\n`, conn.secure);
+    }
+    if (close || code === 421) conn.close();
+  };
+
+  conn._sendGreeting = () => emit(persona.replies.banner(ctx()));
+
+  conn.send = (code, data) => {
+    const text = Array.isArray(data) ? data.join('\n') : (data ?? '');
+    const kind = replyKind(st.verb, code, text);
+    const fn = kind ? persona.replies[kind] : undefined;
+    // a 421 from smtp-server always ends the session, whatever code the persona answers with
+    emit(fn ? fn(ctx()) : plain(code, data), code === 421);
+  };
+
+  const onCommand = conn._onCommand.bind(conn);
+  conn._onCommand = (command, callback) => {
+    if (conn._upgrading || conn._nextHandler || !conn._ready) return onCommand(command, callback);
+    const line = command.toString('latin1');
+    st.addCommand(line);
+    st.line = line;
+    st.verb = (line.split(' ')[0] ?? '').toUpperCase();
+    st.address = /<([^<>]*)>/.exec(line)?.[1] ?? '';
+    const verdict = decide(persona, st.verb, s.tls, conn.secure);
+    if (verdict.action === 'pass') return onCommand(command, callback);
+    const next = callback ?? (() => undefined);
+    if (verdict.bad && s.badCommandLimit !== undefined && ++st.bad > s.badCommandLimit) {
+      const limit = persona.replies.badCommandLimit;
+      return emit(limit ? limit(ctx()) : '421 Too many bad commands', true);
+    }
+    const fn = persona.replies[verdict.kind];
+    emit(fn ? fn(ctx()) : persona.replies.unknown(ctx()));
+    setImmediate(() => conn._whenWritable(next));
+  };
+
+  // STARTTLS: the TLS socket is armed with the idle timeout right after it is created
+  const armTimeout = conn._armTimeout.bind(conn);
+  conn._armTimeout = (socket) => {
+    if (socket && socket !== st.socket && !st.tlsSocket) st.tlsSocket = socket as tls.TLSSocket;
+    armTimeout(socket);
+  };
+  // upgrade() strips the plain socket's listeners (our transcript tap among them); keep `closed` working
+  const upgrade = conn.upgrade.bind(conn);
+  conn.upgrade = (callback, secureCallback) => {
+    upgrade(callback, secureCallback);
+    st.recorder.note('c2s', '<TLS handshake>');
+    st.socket.once('close', () => st.finish());
+    st.socket.on('error', () => undefined);
+  };
+}
+
+/** Called from the server's onSecure: the session is encrypted from here on; tap the clear text. */
+export function onSecured(st: ConnectionState, socket: tls.TLSSocket): void {
+  st.secure = true;
+  st.tlsSocket = socket;
+  const cipher = socket.getCipher();
+  st.recorder.note('c2s', `<TLS established ${socket.getProtocol() ?? ''} ${cipher?.name ?? ''}>`.trim(), true);
+  socket.on('data', (d: Buffer) => st.recorder.push('c2s', d, true));
+  socket.once('close', () => st.finish());
+}

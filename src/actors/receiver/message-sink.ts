@@ -1,0 +1,51 @@
+import type { Readable } from 'node:stream';
+
+/** Header lines kept per message; the rest of the message is only counted. */
+export const MAX_HEADER_LINES = 200;
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+export interface ReceivedMessage {
+  bytes: number;
+  /** header lines as received (continuation lines separate), up to the caps */
+  headers: string[];
+  /** more than the size limit arrived */
+  oversized: boolean;
+}
+
+/**
+ * Reads a DATA stream without keeping it: counts bytes and collects header lines up to
+ * MAX_HEADER_LINES / MAX_HEADER_BYTES. Resolves at the end of the stream.
+ */
+export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit: number): Promise<ReceivedMessage> {
+  return new Promise((resolve) => {
+    const headers: string[] = [];
+    let headerBytes = 0;
+    let inHeaders = true;
+    let partial = '';
+    let bytes = 0;
+    const take = (line: string) => {
+      if (line === '' || headers.length >= MAX_HEADER_LINES || headerBytes + line.length > MAX_HEADER_BYTES) {
+        inHeaders = false;
+        return;
+      }
+      headers.push(line);
+      headerBytes += line.length;
+    };
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (!inHeaders) return;
+      let text = partial + chunk.toString('latin1');
+      let nl: number;
+      while (inHeaders && (nl = text.indexOf('\n')) >= 0) {
+        take(text.slice(0, nl).replace(/\r$/, ''));
+        text = text.slice(nl + 1);
+      }
+      partial = inHeaders ? text.slice(0, MAX_HEADER_BYTES) : '';
+    });
+    const done = () =>
+      resolve({ bytes, headers, oversized: stream.sizeExceeded === true || (limit > 0 && bytes > limit) });
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', done);
+  });
+}

@@ -1,0 +1,68 @@
+import { clean, queueId, rfc822Date, type Persona } from '../persona.js';
+
+/**
+ * Microsoft Exchange 2003 (IIS SMTP service), EHLO list per docs/esmtp-inspection.md §3 [PGT].
+ * STARTTLS, when on, follows 8bitmime as IIS prints it. Texts are IIS SMTP's (the RCPT reply
+ * really ends in a space, the banner has two spaces after `at`). No bad-command limit.
+ */
+export const exchange: Persona = {
+  name: 'exchange',
+  description: 'Microsoft Exchange 2003 (IIS SMTP)',
+  defaultSize: 0,
+  knownVerbs: ['HELO', 'EHLO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT', 'HELP', 'VRFY', 'EXPN', 'ETRN', 'TURN', 'ATRN', 'AUTH', 'BDAT', 'STARTTLS', 'X-EXPS', 'X-LINK2STATE', 'XEXCH50'],
+  tlsRequiredAllows: ['EHLO', 'HELO', 'STARTTLS', 'NOOP', 'RSET', 'QUIT', 'HELP'],
+  replies: {
+    banner: (c) => `220 ${c.hostname} Microsoft ESMTP MAIL Service, Version: 6.0.3790.4675 ready at  ${rfc822Date(c.now)} `,
+    ehlo: (c) => [
+      `250-${c.hostname} Hello [${c.remoteAddress}]`,
+      '250-TURN',
+      c.sizeGiven ? `250-SIZE ${c.size}` : '250-SIZE',
+      '250-ETRN',
+      '250-PIPELINING',
+      '250-DSN',
+      '250-ENHANCEDSTATUSCODES',
+      '250-8bitmime',
+      ...(c.tls !== 'off' && !c.secure ? ['250-STARTTLS'] : []),
+      '250-BINARYMIME',
+      '250-CHUNKING',
+      '250-VRFY',
+      '250-X-EXPS GSSAPI NTLM LOGIN',
+      '250-X-EXPS=LOGIN',
+      '250-AUTH GSSAPI NTLM LOGIN',
+      '250-AUTH=LOGIN',
+      '250-X-LINK2STATE',
+      '250-XEXCH50',
+      '250 OK',
+    ],
+    unknown: () => '500 5.3.3 Unrecognized command',
+    tlsRequired: () => '530 5.7.0 Must issue a STARTTLS command first',
+    startTls: () => '220 2.0.0 SMTP server ready',
+    tlsActive: () => '503 5.5.1 TLS already active',
+    tlsUnavailable: () => '454 5.7.3 Client does not have permission to submit mail to this server.',
+    helo: (c) => `250 ${c.hostname} Hello [${c.remoteAddress}]`,
+    mailOk: (c) => `250 2.1.0 ${clean(c.address)}....Sender OK`,
+    rcptOk: (c) => `250 2.1.5 ${clean(c.address)} `,
+    dataGo: () => '354 Start mail input; end with <CRLF>.<CRLF>',
+    accepted: (c) => `250 2.6.0 <${queueId(c.hostname, c.messageNumber, 16)}@${c.hostname}> Queued mail for delivery`,
+    sizeExceeded: () => '552 5.3.4 Message size exceeds fixed maximum message size',
+    mailSizeExceeded: () => '552 5.3.4 Message size exceeds fixed maximum message size',
+    quit: (c) => `221 2.0.0 ${c.hostname} Service closing transmission channel`,
+    help: () => [
+      '214-This server supports the following commands:',
+      '214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH TURN ETRN BDAT VRFY',
+    ],
+    noop: () => '250 2.0.0 OK',
+    rset: () => '250 2.0.0 Resetting',
+    vrfy: (c) => `252 2.1.5 Cannot VRFY user, but will take message for <${clean(c.line.slice(5).trim())}>`,
+    heloSyntax: () => '501 5.5.4 Invalid Address',
+    needHelo: () => '503 5.5.2 Send hello first',
+    needMail: () => '503 5.5.2 Need mail command.',
+    needRcpt: () => '503 5.5.2 Need Rcpt command.',
+    nestedMail: () => '503 5.5.2 Sender already specified',
+    badSender: () => '501 5.5.4 Invalid Address',
+    badRecipient: () => '501 5.5.4 Invalid Address',
+    notImplemented: () => '502 5.3.3 Command not implemented',
+    timeout: () => '451 4.7.0 Timeout waiting for client input',
+    lineTooLong: () => '500 5.5.2 Line too long',
+  },
+};

@@ -1,0 +1,177 @@
+import type net from 'node:net';
+import type tls from 'node:tls';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import type { Clock } from '../../model/clock.js';
+import type { ServerView } from '../../model/result.js';
+import type { TranscriptRecorder } from '../../smtp/transcript.js';
+import type { RunCertificates } from '../../tls/certs.js';
+import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
+import { ReceiverError } from './errors.js';
+import { sinkMessage } from './message-sink.js';
+import type { PersonaName, TlsMode } from './persona.js';
+import { personas } from './personas/index.js';
+
+export interface ReceiverOptions {
+  /** scenario node name */
+  name: string;
+  persona: PersonaName;
+  /** e.g. esa.example.com */
+  hostname: string;
+  tls: TlsMode;
+  /** advertised SIZE and enforced limit (552 with the persona's text when exceeded) */
+  size?: number;
+  /** bad commands tolerated before the persona's 421; default from the persona (asyncos 5) */
+  badCommandLimit?: number;
+  certs: RunCertificates;
+  clock: Clock;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 0 (ephemeral) */
+  port?: number;
+  /** default 30000 */
+  idleTimeoutMs?: number;
+}
+
+export interface ReceiverConnection {
+  id: number;
+  remotePort: number;
+  startedAt: number;
+  /** the hop as the receiver saw it (decrypted after STARTTLS, `tls: true` on those lines) */
+  recorder: TranscriptRecorder;
+  /** commands as received (e.g. `EHLO x`, `XXXXXXXX`), tls, accepted, headers */
+  view(): ServerView;
+  closed: Promise<void>;
+}
+
+export interface StartedReceiver extends AsyncDisposable {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly connections: readonly ReceiverConnection[];
+  /** the latest connection from that client port */
+  byRemotePort(port: number): ReceiverConnection | undefined;
+  /** idempotent; closes all client sockets, resolves when the port is free */
+  stop(): Promise<void>;
+}
+
+function toPublic(st: ConnectionState): ReceiverConnection {
+  return { id: st.id, remotePort: st.remotePort, startedAt: st.startedAt, recorder: st.recorder, view: () => st.view(), closed: st.closed };
+}
+
+/** Starts an SMTP receiver that speaks like `o.persona`. Rejects with `E_RECEIVER_LISTEN` when the port is taken. */
+export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver> {
+  const persona = personas[o.persona];
+  if (!persona) throw new ReceiverError('E_RECEIVER_PERSONA', `Failed to start receiver ${o.name}: unknown persona "${String(o.persona)}". Did you mean one of ${Object.keys(personas).join(', ')}?`);
+  const size = o.size ?? persona.defaultSize;
+  const settings: PersonaSettings = {
+    persona,
+    hostname: o.hostname,
+    tls: o.tls,
+    size,
+    sizeGiven: o.size !== undefined,
+    badCommandLimit: o.badCommandLimit ?? persona.badCommandLimit,
+    clock: o.clock,
+  };
+  const host = o.host ?? '127.0.0.1';
+  const states = new Map<string, ConnectionState>();
+  const all: ConnectionState[] = [];
+  const publics: ReceiverConnection[] = [];
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  let stopping: Promise<void> | undefined;
+
+  const smtp = new SMTPServer({
+    name: o.hostname,
+    key: o.certs.key,
+    cert: o.certs.cert,
+    logger: false,
+    disableReverseLookup: true,
+    authOptional: true,
+    disabledCommands: o.tls === 'off' ? ['AUTH', 'STARTTLS'] : ['AUTH'],
+    hideSTARTTLS: o.tls === 'off',
+    ...(size > 0 ? { size } : {}),
+    socketTimeout: o.idleTimeoutMs ?? 30000,
+    onConnect: (_session, cb) => cb(),
+    onSecure: (socket, session, cb) => {
+      const st = states.get(session.id);
+      if (st) onSecured(st, socket as tls.TLSSocket);
+      cb();
+    },
+    onData: (stream: SMTPServerDataStream, session: SMTPServerSession, cb) => {
+      const st = states.get(session.id);
+      void sinkMessage(stream, size).then((m) => {
+        if (m.oversized) {
+          return cb(Object.assign(new Error(`Error: message exceeds fixed maximum message size ${size}`), { responseCode: 552 }));
+        }
+        if (st) {
+          st.messageNumber = ++accepted;
+          st.accepted = true;
+          st.headers = m.headers;
+        }
+        cb();
+      });
+    },
+  });
+  smtp.on('error', () => undefined); // socket errors are per connection, noted in its transcript
+
+  // No early-talker delay: the connection goes straight to its greeting (instance override only)
+  smtp.connect = (socket, socketOptions) => {
+    const raw = socket as net.Socket;
+    if (stopping || raw.destroyed) {
+      raw.destroy();
+      return;
+    }
+    const st = new ConnectionState(all.length + 1, raw.remotePort ?? 0, raw, o.clock);
+    const conn = new SMTPConnection(smtp, raw, socketOptions);
+    all.push(st);
+    publics.push(toPublic(st));
+    states.set(conn.id, st);
+    void st.closed.then(() => states.delete(conn.id));
+    smtp.connections.add(conn);
+    conn.on('error', (err: Error) => st.recorder.note('c2s', `<error: ${err.message}>`, st.secure));
+    raw.on('data', (d: Buffer) => st.recorder.push('c2s', d));
+    raw.once('close', () => st.finish());
+    applyPersona(conn, st, settings);
+    conn._setListeners(() => conn.connectionReady());
+  };
+  smtp.server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(new ReceiverError('E_RECEIVER_LISTEN', `Failed to start receiver ${o.name}: ${err.message}. Did you forget to stop another listener on ${host}:${o.port ?? 0}, or mean port 0?`, err));
+    smtp.server.once('error', onError);
+    smtp.server.listen(o.port ?? 0, host, () => {
+      smtp.server.removeListener('error', onError);
+      resolve();
+    });
+  });
+  const address = smtp.server.address() as net.AddressInfo;
+
+  const stop = (): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      smtp.server.close(() => resolve());
+      for (const st of all) st.destroy();
+      for (const s of sockets) s.destroy();
+    }).then(async () => {
+      await Promise.all(all.map((st) => st.closed));
+    });
+    return stopping;
+  };
+
+  return {
+    name: o.name,
+    host,
+    port: address.port,
+    connections: publics,
+    byRemotePort: (port) => {
+      for (let i = publics.length - 1; i >= 0; i--) if (publics[i].remotePort === port) return publics[i];
+      return undefined;
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
