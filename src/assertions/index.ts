@@ -5,13 +5,14 @@ import { ehlo } from './checks/ehlo.js';
 import { firewall } from './checks/firewall.js';
 import { outcome } from './checks/outcome.js';
 import { reason } from './checks/reason.js';
+import { replies } from './checks/replies.js';
 import { server } from './checks/server.js';
 import { starttls } from './checks/starttls.js';
 import { tls } from './checks/tls.js';
 import type { Check, CheckKey } from './types.js';
 
 /** Every expectation field and its check; a field without a check does not compile. */
-export const checks: { [K in CheckKey]: Check<K> } = { outcome, reason, tls, banner, ehlo, starttls, server, firewall };
+export const checks: { [K in CheckKey]: Check<K> } = { outcome, reason, tls, banner, ehlo, starttls, replies, server, firewall };
 
 /** Evaluates one expectation against the session of its message (pure). */
 export function evaluate(spec: Expectation, session: SessionResult | undefined, line?: number): ExpectationResult {

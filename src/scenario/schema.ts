@@ -67,6 +67,7 @@ export const expectationSchema = z.strictObject({
   banner: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional(), equals: z.string().optional() }).optional(),
   ehlo: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional(), equals: stringList.optional() }).optional(),
   starttls: z.strictObject({ reply: z.string().optional(), sent: z.boolean().optional() }).optional(),
+  replies: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }).optional().describe('every reply line the sender saw'),
   server: z.strictObject({ commands: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
   firewall: z.strictObject({ events: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
 });
