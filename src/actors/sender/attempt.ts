@@ -1,0 +1,216 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type { ClientView, TranscriptEntry } from '../../model/result.js';
+import { classifyError, type SmtpErrorLike } from './classify.js';
+import { messageStream, type Header } from './message.js';
+import { mtaLog } from './mta-log.js';
+import { advertisesStartTls, plaintextVerdict, shouldSendStartTls, tlsRequired, type Verdict } from './policy.js';
+import type { DeliveryTarget, MessageSpec, SenderOptions, StartTlsMode } from './types.js';
+import { WireLog, type ReplyEvent } from './wire-log.js';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long a closing socket may take before it is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+export interface AttemptInput {
+  sender: SenderOptions;
+  message: MessageSpec;
+  target: DeliveryTarget;
+  /** the STARTTLS mode of this connection (a plaintext retry uses `never`) */
+  startTls: StartTlsMode;
+  headers: Header[];
+  /** approximate message size, announced with SIZE= */
+  size: number;
+}
+
+export interface AttemptResult extends Verdict {
+  tls: boolean;
+  clientView: ClientView;
+  helo?: { ehloReply: string[]; heloReply: string[] };
+  transcript: TranscriptEntry[];
+  localPort?: number;
+  log: string[];
+}
+
+/** One connection: greeting, EHLO/HELO, TLS per policy, one message, QUIT. Never rejects. */
+export function attempt(input: AttemptInput): Promise<AttemptResult> {
+  return new Promise((resolve) => new Attempt(input, resolve).start());
+}
+
+class Attempt {
+  private readonly conn: SMTPConnection;
+  private readonly wire: WireLog;
+  private readonly log: string[] = [];
+  private readonly sockets = new Set<Socket>();
+  private readonly timeout: number;
+  private handshaking = false;
+  private verdict?: Verdict;
+  private finishing = false;
+
+  constructor(
+    private readonly input: AttemptInput,
+    private readonly resolve: (r: AttemptResult) => void,
+  ) {
+    const { sender, target } = input;
+    this.timeout = sender.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.wire = new WireLog(sender.clock, () => this.conn?.secure === true);
+    const verify = sender.tls === 'verify';
+    this.conn = new SMTPConnection({
+      host: target.host,
+      port: target.port,
+      secure: false,
+      name: sender.hostname ?? `${sender.name}.example`,
+      ...(target.servername ? { servername: target.servername } : {}),
+      opportunisticTLS: true,
+      ignoreTLS: input.startTls === 'never',
+      transactionLog: true,
+      logger: this.wire.logger,
+      connectionTimeout: 3 * this.timeout, // connect + greeting + TLS handshake, each ≤ timeout
+      greetingTimeout: this.timeout,
+      socketTimeout: this.timeout,
+      socketCloseTimeout: Math.min(this.timeout, CLOSE_GRACE_MS),
+      tls: {
+        rejectUnauthorized: verify,
+        ...(verify && sender.ca ? { ca: sender.ca } : {}),
+        ...(target.servername ? { servername: target.servername } : {}),
+      },
+    });
+    this.wire.onReply = (e) => this.onReply(e);
+    this.wire.onUpgraded = () => this.onUpgraded();
+  }
+
+  start(): void {
+    const { host, port } = this.input.target;
+    this.wire.note(`<connect ${host}:${port}>`);
+    this.conn.on('error', (err: SmtpErrorLike) => this.fail(err));
+    try {
+      this.conn.connect((err) => (err ? this.fail(err) : this.ready()));
+    } catch (err) {
+      this.fail(err as SmtpErrorLike);
+    }
+  }
+
+  private get dcid(): number {
+    return this.wire.localPort ?? 0;
+  }
+
+  /** Runs before nodemailer acts on the reply: the TLS policy decides what it does next. */
+  private onReply({ command, lines, tls }: ReplyEvent): void {
+    this.track();
+    const { sender, target } = this.input;
+    const ok = /^2/.test(lines[0] ?? '');
+    if (command === '<greeting>') this.log.push(mtaLog.connect(this.dcid, target.host, target.port, target.node));
+    if (command === 'EHLO' && !tls && ok) {
+      const send = shouldSendStartTls(sender.tls, this.input.startTls, advertisesStartTls(lines));
+      this.conn.options.requireTLS = send; // nodemailer sends STARTTLS when required, advertised or not
+      this.conn.options.ignoreTLS = !send;
+      if (!send && this.input.startTls !== 'never' && sender.tls !== 'none' && !advertisesStartTls(lines)) {
+        this.log.push(mtaLog.tlsNotOffered(this.dcid, tlsRequired(sender.tls)));
+      }
+    } else if (command === 'EHLO') {
+      this.conn.options.requireTLS = false; // let nodemailer fall back to HELO
+      if (!ok && !tls) this.log.push(mtaLog.heloFallback(this.dcid, lines.join('\n')));
+    }
+    if (command === 'STARTTLS') {
+      this.handshaking = /^220/.test(lines[lines.length - 1] ?? '');
+      if (!this.handshaking) this.log.push(mtaLog.tlsRefused(this.dcid, lines.join('\n'), tlsRequired(sender.tls)));
+    }
+  }
+
+  private onUpgraded(): void {
+    this.handshaking = false;
+    this.track();
+    const socket = this.conn._socket as TLSSocket;
+    const protocol = socket.getProtocol?.() ?? 'unknown';
+    const cipher = socket.getCipher?.()?.name ?? 'unknown';
+    this.wire.note(`<TLS handshake ${protocol} ${cipher}>`);
+    this.log.push(mtaLog.tlsSuccess(this.dcid, protocol, cipher));
+  }
+
+  /** The session is ready for MAIL (EHLO/HELO done, TLS as negotiated). */
+  private ready(): void {
+    const { sender, message, headers, size } = this.input;
+    const refusal = this.conn.secure ? undefined : plaintextVerdict(sender.tls, this.wire.view.starttls);
+    if (refusal) return this.decide(refusal);
+    this.log.push(mtaLog.deliveryStart(this.dcid, message.id));
+    const wire = this.wire;
+    const source = messageStream(headers, message.id, message.size, {
+      onChunk: (chunk) => wire.body(chunk),
+      onEnd: () => wire.endOfData(),
+    });
+    this.conn.send({ from: message.from, to: [message.to], size }, source, (err, info) => {
+      if (err) return this.fail(err);
+      const reply = typeof info?.response === 'string' ? info.response : '250';
+      this.log.push(mtaLog.done(this.dcid, message.id, reply));
+      this.decide({ outcome: 'delivered', reason: 'ok', detail: reply });
+    });
+  }
+
+  private fail(err: SmtpErrorLike): void {
+    if (this.verdict) return; // a late error of a decided connection (e.g. during QUIT)
+    const command = err.response ? this.wire.lastAnswered : this.wire.pending;
+    const v = classifyError(err, { handshaking: this.handshaking, command });
+    if (v.reason === 'tls-failed') this.log.push(mtaLog.tlsFailed(this.dcid, err.message));
+    if (!err.response) this.wire.recorder.note('s2c', `<${v.reason}: ${err.message}>`);
+    this.decide(v);
+  }
+
+  /** Records the verdict once, then ends the session politely (QUIT) when it is still usable. */
+  private decide(v: Verdict): void {
+    if (this.verdict) return;
+    this.verdict = v;
+    if (v.outcome !== 'delivered') {
+      this.log.push(mtaLog.verdict(this.dcid, this.input.message.id, v, this.input.target.host, this.input.target.port));
+    }
+    setImmediate(() => this.quit());
+  }
+
+  private quit(): void {
+    if (this.conn.destroyed) return void this.finish();
+    const timer = setTimeout(() => this.conn.close(), Math.min(this.timeout, CLOSE_GRACE_MS));
+    this.conn.once('end', () => {
+      clearTimeout(timer);
+      void this.finish();
+    });
+    this.conn.quit();
+  }
+
+  /** Waits for every socket of the connection to close (destroying stragglers), then resolves. */
+  private async finish(): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.track();
+    await Promise.all([...this.sockets].map((s) => closeSocket(s, Math.min(this.timeout, CLOSE_GRACE_MS))));
+    this.log.push(mtaLog.close(this.dcid));
+    this.wire.recorder.end();
+    const v = this.verdict!;
+    this.resolve({
+      ...v,
+      tls: v.outcome === 'delivered' && this.conn.secure === true,
+      clientView: this.wire.view,
+      ...(this.wire.helo ? { helo: this.wire.helo } : {}),
+      transcript: this.wire.recorder.entries,
+      ...(this.wire.localPort !== undefined ? { localPort: this.wire.localPort } : {}),
+      log: this.log,
+    });
+  }
+
+  private track(): void {
+    const s = this.conn._socket;
+    if (s) this.sockets.add(s);
+  }
+}
+
+function closeSocket(socket: Socket, graceMs: number): Promise<void> {
+  if (socket.destroyed && socket.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => socket.destroy(), graceMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.on('error', () => {});
+    if (socket.destroyed) socket.destroy(); // already destroyed: 'close' follows on its own
+  });
+}

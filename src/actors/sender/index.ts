@@ -1,0 +1,14 @@
+/** The builtin sender: an MTA model on nodemailer's SMTP connection. */
+export { deliver } from './deliver.js';
+export { createDkimKey, DKIM_SIGNED_HEADERS } from './dkim.js';
+export { DEFAULT_TIMEOUT_MS } from './attempt.js';
+export type { Verdict } from './policy.js';
+export type {
+  DeliveryResult,
+  DeliveryTarget,
+  DkimKey,
+  MessageSpec,
+  SenderOptions,
+  StartTlsMode,
+  TlsPolicy,
+} from './types.js';

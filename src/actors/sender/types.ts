@@ -1,0 +1,82 @@
+import type { Clock } from '../../model/clock.js';
+import type { ClientView, Outcome, Reason, TranscriptEntry } from '../../model/result.js';
+
+/** The sender's TLS policy, like Postfix `smtp_tls_security_level` none | may | encrypt | verify. */
+export type TlsPolicy = 'none' | 'opportunistic' | 'required' | 'verify';
+
+/** Per message: `always` sends STARTTLS even when not advertised (the telnet test of the seed). */
+export type StartTlsMode = 'auto' | 'always' | 'never';
+
+export interface SenderOptions {
+  /** scenario node name */
+  name: string;
+  /** EHLO name, default `${name}.example` */
+  hostname?: string;
+  tls: TlsPolicy;
+  /** PEM trusted for `verify` (system CAs when absent) */
+  ca?: string;
+  clock: Clock;
+  /** per-step timeout: connect, greeting, each reply, TLS handshake, end of data. Default 10000 */
+  timeoutMs?: number;
+  /** retry in plaintext after a failed TLS handshake under `opportunistic` (Postfix `may`). Default true */
+  plaintextFallback?: boolean;
+}
+
+export interface MessageSpec {
+  id: string;
+  /** envelope sender and From: address, e.g. partner@partner.example */
+  from: string;
+  /** envelope recipient and To: address, e.g. user@esa.example.com */
+  to: string;
+  subject?: string;
+  /** extra headers, appended after the standard ones */
+  headers?: Record<string, string>;
+  /** approximate body size in bytes (generated and streamed); default about 200 */
+  size?: number;
+  starttls?: StartTlsMode;
+  /** sign with a DKIM-Signature whose h= lists From, To, Subject, Date, Message-ID, MIME-Version, Content-Type */
+  dkim?: boolean;
+}
+
+export interface DeliveryTarget {
+  host: string;
+  port: number;
+  /** SNI and the name verified under `verify` */
+  servername?: string;
+  /** next hop node name */
+  node: string;
+}
+
+export interface DkimKey {
+  domain: string;
+  selector: string;
+  /** PKCS#8 PEM */
+  privateKey: string;
+  /** SPKI PEM */
+  publicKey: string;
+  /** the TXT record to publish at `${selector}._domainkey.${domain}` */
+  dnsRecord: string;
+}
+
+export interface DeliveryResult {
+  outcome: Outcome;
+  reason: Reason;
+  /** the message travelled inside TLS */
+  tls: boolean;
+  /** the reply or error text that decided the outcome */
+  detail?: string;
+  /**
+   * What the sender saw on its last connection. `ehlo` holds the reply to EHLO, or — when EHLO was
+   * refused and the sender fell back to HELO — the reply to HELO (the refused EHLO reply is in `helo`).
+   */
+  clientView: ClientView;
+  /** present when EHLO was refused and HELO was sent (PIX 6.3 Mailguard) */
+  helo?: { ehloReply: string[]; heloReply: string[] };
+  /** the sender's hop as it saw it, all attempts in order, decrypted lines marked tls:true */
+  transcript: TranscriptEntry[];
+  /** local port of the last connection's client socket */
+  localPort?: number;
+  attempts: number;
+  /** MTA-style log lines, worded like AsyncOS mail logs */
+  log: string[];
+}
