@@ -56,6 +56,7 @@ export async function startFakeSmtp(o: FakeSmtpOptions = {}): Promise<FakeSmtp> 
       if (sockets.size === 0) for (const w of waiters.splice(0)) w();
     });
     raw.on('error', () => {});
+    raw.setNoDelay(true);
     const s: FakeSession = { commands: [], tls: false, message: '', messageBytes: 0, accepted: false, remotePort: raw.remotePort };
     sessions.push(s);
     let sock: net.Socket = raw;
