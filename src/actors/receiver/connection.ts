@@ -4,7 +4,9 @@ import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { Clock } from '../../model/clock.js';
 import type { ServerView } from '../../model/result.js';
 import { TranscriptRecorder } from '../../smtp/transcript.js';
-import type { Persona, Reply, ReplyContext, TlsMode } from './persona.js';
+import { BdatReceiver } from './bdat.js';
+import type { ReceivedMessage } from './message-sink.js';
+import type { Persona, Reply, ReplyContext, ReplyFn, ReplyKind, TlsMode } from './persona.js';
 import { decide } from './policy.js';
 import { replyKind } from './reply-kind.js';
 
@@ -20,6 +22,8 @@ export interface PersonaSettings {
   sizeGiven: boolean;
   badCommandLimit: number | undefined;
   clock: Clock;
+  /** messages accepted by the receiver, shared by its connections */
+  messages: { count: number };
 }
 
 /** Everything the receiver knows about one client connection. */
@@ -38,6 +42,8 @@ export class ConnectionState {
   line = '';
   address = '';
   messageNumber = 0;
+  /** octets of the BDAT chunk or message being answered */
+  bytes = 0;
   private resolveClosed!: () => void;
   private ended = false;
 
@@ -62,6 +68,13 @@ export class ConnectionState {
     return { commands: [...this.commands], tls: this.secure, accepted: this.accepted, ...(this.headers ? { headers: [...this.headers] } : {}) };
   }
 
+  /** A message arrived in full and within the limit: number it and keep its headers. */
+  accept(m: ReceivedMessage, messages: { count: number }): void {
+    this.messageNumber = ++messages.count;
+    this.accepted = true;
+    this.headers = m.headers;
+  }
+
   /** Idempotent: flushes the transcript and resolves `closed`. */
   finish(): void {
     if (this.ended) return;
@@ -82,6 +95,16 @@ function plain(code: number, data: string | string[] | null | undefined): string
   if (Array.isArray(data)) return data.map((l, i) => `${code}${i < data.length - 1 ? '-' : ' '}${l}`);
   return [data ? `${code} ${data}` : `${code}`];
 }
+
+/** smtp-server-style texts for replies the engine makes itself (BDAT) when a persona has none. */
+const FALLBACK: Partial<Record<ReplyKind, ReplyFn>> = {
+  chunkOk: (c) => `250 OK: ${c.bytes} bytes received`,
+  accepted: () => '250 OK: message queued',
+  sizeExceeded: (c) => `552 Error: message exceeds fixed maximum message size ${c.size}`,
+  needMail: () => '503 Error: need MAIL command',
+  needRcpt: () => '503 Error: need RCPT command',
+  bdatSyntax: () => '501 Error: syntax: BDAT size [LAST]',
+};
 
 /** Keeps a reply line a single line: control characters other than TAB become spaces. */
 // eslint-disable-next-line no-control-regex
@@ -105,6 +128,7 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     verb: st.verb,
     address: st.address,
     messageNumber: st.messageNumber,
+    bytes: st.bytes,
     now: new Date(),
   });
 
@@ -120,6 +144,20 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     }
     if (close || code === 421) conn.close();
   };
+
+  const replyWith = (kind: ReplyKind): void => {
+    const fn = persona.replies[kind] ?? FALLBACK[kind] ?? persona.replies.unknown;
+    emit(fn(ctx()));
+  };
+  const bdat = new BdatReceiver(conn, {
+    size: s.size,
+    reply: (kind, bytes) => {
+      st.bytes = bytes;
+      replyWith(kind);
+    },
+    accepted: (m) => st.accept(m, s.messages),
+  });
+  void st.closed.then(() => bdat.abort());
 
   conn._sendGreeting = () => emit(persona.replies.banner(ctx()));
 
@@ -140,14 +178,20 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     st.verb = (line.split(' ')[0] ?? '').toUpperCase();
     st.address = /<([^<>]*)>/.exec(line)?.[1] ?? '';
     const verdict = decide(persona, st.verb, s.tls, conn.secure);
-    if (verdict.action === 'pass') return onCommand(command, callback);
     const next = callback ?? (() => undefined);
+    if (verdict.action === 'pass' && st.verb === 'BDAT') {
+      if (!bdat.command(line, () => conn._whenWritable(next))) {
+        replyWith('bdatSyntax');
+        setImmediate(() => conn._whenWritable(next));
+      }
+      return;
+    }
+    if (verdict.action === 'pass') return onCommand(command, callback);
     if (verdict.bad && s.badCommandLimit !== undefined && ++st.bad > s.badCommandLimit) {
       const limit = persona.replies.badCommandLimit;
       return emit(limit ? limit(ctx()) : '421 Too many bad commands', true);
     }
-    const fn = persona.replies[verdict.kind];
-    emit(fn ? fn(ctx()) : persona.replies.unknown(ctx()));
+    replyWith(verdict.kind);
     setImmediate(() => conn._whenWritable(next));
   };
 

@@ -28,6 +28,8 @@ export interface ReplyContext {
   address: string;
   /** messages accepted by this receiver so far, including the one being answered (1-based) */
   messageNumber: number;
+  /** octets of the BDAT chunk (or whole message) being answered, else 0 */
+  bytes: number;
   /** wall-clock time, for products that print a date in their banner */
   now: Date;
 }
@@ -80,6 +82,10 @@ export interface OptionalReplies {
   nestedMail: ReplyFn;
   badSender: ReplyFn;
   badRecipient: ReplyFn;
+  /** a BDAT chunk without LAST was received */
+  chunkOk: ReplyFn;
+  /** `BDAT` with a missing or bad size */
+  bdatSyntax: ReplyFn;
   /** a recognised verb the emulation does not implement (AUTH, ETRN, TURN, EXPN, BDAT …) */
   notImplemented: ReplyFn;
   timeout: ReplyFn;

@@ -1,8 +1,11 @@
 import type { Persona, ReplyKind, TlsMode } from './persona.js';
 
-/** Verbs smtp-server's engine answers itself (AUTH is disabled). Other known verbs get `notImplemented`. */
+/**
+ * Verbs the engine answers: smtp-server's handlers (AUTH is disabled) plus BDAT (bdat.ts).
+ * Other verbs a persona knows get `notImplemented`.
+ */
 export const ENGINE_VERBS: ReadonlySet<string> = new Set([
-  'HELO', 'EHLO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT', 'HELP', 'VRFY', 'STARTTLS',
+  'HELO', 'EHLO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT', 'HELP', 'VRFY', 'STARTTLS', 'BDAT',
 ]);
 
 /** What the persona layer does with a command before smtp-server sees it. */

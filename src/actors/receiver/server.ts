@@ -72,13 +72,13 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     sizeGiven: o.size !== undefined,
     badCommandLimit: o.badCommandLimit ?? persona.badCommandLimit,
     clock: o.clock,
+    messages: { count: 0 },
   };
   const host = o.host ?? '127.0.0.1';
   const states = new Map<string, ConnectionState>();
   const all: ConnectionState[] = [];
   const publics: ReceiverConnection[] = [];
   const sockets = new Set<net.Socket>();
-  let accepted = 0;
   let stopping: Promise<void> | undefined;
 
   const smtp = new SMTPServer({
@@ -104,11 +104,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
         if (m.oversized) {
           return cb(Object.assign(new Error(`Error: message exceeds fixed maximum message size ${size}`), { responseCode: 552 }));
         }
-        if (st) {
-          st.messageNumber = ++accepted;
-          st.accepted = true;
-          st.headers = m.headers;
-        }
+        st?.accept(m, settings.messages);
         cb();
       });
     },
