@@ -203,6 +203,28 @@ describe('deliver: classification', () => {
     expect(s.sessions[0].commands.slice(0, 2)).toEqual(['EHLO partner.example', 'HELO partner.example']);
   });
 
+  it('required behind a HELO-only path: tls-not-offered after the HELO fallback', async () => {
+    const s = await server({ ehlo: ['500 5.5.1 Command unrecognized'] });
+    const r = await deliver(sender({ tls: 'required' }), message, target(s));
+    expect(r).toMatchObject({ outcome: 'deferred', reason: 'tls-not-offered' });
+    expect(s.sessions[0].commands).toEqual(['EHLO partner.example', 'HELO partner.example', 'QUIT']);
+  });
+
+  it('garbage and oversized replies are protocol errors, not crashes', async () => {
+    const garbage = await server({ banner: '\u0000\u00ff garbage without a code' });
+    expect(await deliver(sender(), message, target(garbage))).toMatchObject({ outcome: 'deferred', reason: 'protocol-error' });
+    const huge = await server({ banner: `220-${'x'.repeat(1_200_000)}` });
+    expect(await deliver(sender(), message, target(huge))).toMatchObject({ outcome: 'deferred', reason: 'protocol-error' });
+    await huge.idle();
+  });
+
+  it('421 in the middle of the session defers with the reply', async () => {
+    const s = await server({ rcpt: '421 4.4.2 fake.example Error: timeout exceeded' });
+    const r = await deliver(sender(), message, target(s));
+    expect(r).toMatchObject({ outcome: 'deferred', reason: 'rejected', detail: '421 4.4.2 fake.example Error: timeout exceeded' });
+    await s.idle();
+  });
+
   it('a 5xx greeting defers (Postfix skips 5xx greetings)', async () => {
     const s = await server({ banner: '554 5.7.1 go away' });
     expect(await deliver(sender(), message, target(s))).toMatchObject({ outcome: 'deferred', reason: 'rejected', detail: '554 5.7.1 go away' });
