@@ -31,6 +31,11 @@ it('postfix: takes a message in BDAT chunks, pipelined with the next command in 
     'EHLO partner.example', 'MAIL FROM:<a@partner.example>', 'RCPT TO:<b@example.com>',
     `BDAT ${part1.length}`, `BDAT ${part2.length} LAST`, 'NOOP',
   ]);
+  const c2s = r.connections[0].recorder.entries.filter((e) => e.dir === 'c2s').map((e) => e.text);
+  expect(c2s.slice(-5)).toEqual([
+    `BDAT ${part1.length}`, `<BDAT chunk: ${part1.length} bytes>`,
+    `BDAT ${part2.length} LAST`, `<BDAT chunk: ${part2.length} bytes>`, 'NOOP',
+  ]);
 });
 
 it('postfix: a chunk split over many segments, BDAT 0 LAST, and a new transaction afterwards', async () => {

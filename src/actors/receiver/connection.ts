@@ -9,6 +9,7 @@ import type { ReceivedMessage } from './message-sink.js';
 import type { Persona, Reply, ReplyContext, ReplyFn, ReplyKind, TlsMode } from './persona.js';
 import { decide } from './policy.js';
 import { replyKind } from './reply-kind.js';
+import { ClientTap } from './transcript-tap.js';
 
 /** Commands kept per connection for `view()`, and the longest command text kept. */
 const MAX_COMMANDS = 1000;
@@ -29,6 +30,8 @@ export interface PersonaSettings {
 /** Everything the receiver knows about one client connection. */
 export class ConnectionState {
   readonly recorder: TranscriptRecorder;
+  /** the client's bytes into the recorder */
+  readonly tap: ClientTap;
   readonly startedAt: number;
   readonly commands: string[] = [];
   readonly closed: Promise<void>;
@@ -52,8 +55,10 @@ export class ConnectionState {
     readonly remotePort: number,
     readonly socket: net.Socket,
     clock: Clock,
+    bdat: boolean,
   ) {
     this.recorder = new TranscriptRecorder(clock);
+    this.tap = new ClientTap(this.recorder, bdat);
     this.startedAt = clock.now();
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }
@@ -217,6 +222,6 @@ export function onSecured(st: ConnectionState, socket: tls.TLSSocket): void {
   st.tlsSocket = socket;
   const cipher = socket.getCipher();
   st.recorder.note('c2s', `<TLS established ${socket.getProtocol() ?? ''} ${cipher?.name ?? ''}>`.trim(), true);
-  socket.on('data', (d: Buffer) => st.recorder.push('c2s', d, true));
+  socket.on('data', (d: Buffer) => st.tap.push(d, true));
   socket.once('close', () => st.finish());
 }

@@ -118,7 +118,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
       raw.destroy();
       return;
     }
-    const st = new ConnectionState(all.length + 1, raw.remotePort ?? 0, raw, o.clock);
+    const st = new ConnectionState(all.length + 1, raw.remotePort ?? 0, raw, o.clock, persona.knownVerbs.includes('BDAT'));
     const conn = new SMTPConnection(smtp, raw, socketOptions);
     all.push(st);
     publics.push(toPublic(st));
@@ -126,7 +126,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     void st.closed.then(() => states.delete(conn.id));
     smtp.connections.add(conn);
     conn.on('error', (err: Error) => st.recorder.note('c2s', `<error: ${err.message}>`, st.secure));
-    raw.on('data', (d: Buffer) => st.recorder.push('c2s', d));
+    raw.on('data', (d: Buffer) => st.tap.push(d, false));
     raw.once('close', () => st.finish());
     applyPersona(conn, st, settings);
     conn._setListeners(() => conn.connectionReady());
