@@ -116,6 +116,14 @@ describe('deliver: TLS policy', () => {
     await s.idle();
   });
 
+  it('a rejection inside TLS is reported with tls: true', async () => {
+    const s = await server({ ehlo: TLS_EHLO, tls: certs, rcpt: '550 5.7.1 relay denied' });
+    const r = await deliver(sender({ tls: 'required' }), message, target(s));
+    expect(r).toMatchObject({ outcome: 'bounced', reason: 'rejected', tls: true, detail: '550 5.7.1 relay denied' });
+    expect(r.transcript.find((e) => e.text === '550 5.7.1 relay denied')?.tls).toBe(true);
+    await s.idle();
+  });
+
   it('required does not verify certificates', async () => {
     const s = await server({ ehlo: TLS_EHLO, tls: otherCerts });
     const r = await deliver(sender({ tls: 'required', ca: certs.ca }), message, target(s));

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ClientView, TranscriptEntry } from '../../model/result.js';
+import { closeSocket } from './close-socket.js';
 import { classifyError, type SmtpErrorLike } from './classify.js';
 import { messageStream, type Header } from './message.js';
 import { mtaLog } from './mta-log.js';
@@ -46,6 +47,7 @@ class Attempt {
   private readonly timeout: number;
   private handshaking = false;
   private verdict?: Verdict;
+  private secureAtVerdict = false;
   private finishing = false;
 
   constructor(
@@ -160,6 +162,7 @@ class Attempt {
   private decide(v: Verdict): void {
     if (this.verdict) return;
     this.verdict = v;
+    this.secureAtVerdict = this.conn.secure === true;
     if (v.outcome !== 'delivered') {
       this.log.push(mtaLog.verdict(this.dcid, this.input.message.id, v, this.input.target.host, this.input.target.port));
     }
@@ -187,7 +190,7 @@ class Attempt {
     const v = this.verdict!;
     this.resolve({
       ...v,
-      tls: v.outcome === 'delivered' && this.conn.secure === true,
+      tls: this.secureAtVerdict,
       clientView: this.wire.view,
       ...(this.wire.helo ? { helo: this.wire.helo } : {}),
       transcript: this.wire.recorder.entries,
@@ -200,17 +203,4 @@ class Attempt {
     const s = this.conn._socket;
     if (s) this.sockets.add(s);
   }
-}
-
-function closeSocket(socket: Socket, graceMs: number): Promise<void> {
-  if (socket.destroyed && socket.closed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => socket.destroy(), graceMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.on('error', () => {});
-    if (socket.destroyed) socket.destroy(); // already destroyed: 'close' follows on its own
-  });
 }

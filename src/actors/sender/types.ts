@@ -61,7 +61,7 @@ export interface DkimKey {
 export interface DeliveryResult {
   outcome: Outcome;
   reason: Reason;
-  /** the message travelled inside TLS */
+  /** the session was inside TLS when the outcome was decided (for `delivered`: the message travelled encrypted) */
   tls: boolean;
   /** the reply or error text that decided the outcome */
   detail?: string;
