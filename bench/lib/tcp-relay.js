@@ -1,0 +1,38 @@
+import net from 'node:net';
+
+/** A plain TCP relay (two `pipe()`s): the baseline a firewall emulator is compared with. */
+export async function startTcpRelay({ upstream, host = '127.0.0.1' }) {
+  const sockets = new Set();
+  const track = (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  };
+  const server = net.createServer((client) => {
+    const up = net.connect(upstream);
+    track(client);
+    track(up);
+    client.pipe(up);
+    up.pipe(client);
+    const kill = () => {
+      client.destroy();
+      up.destroy();
+    };
+    client.on('error', kill);
+    up.on('error', kill);
+    client.once('close', () => up.end());
+    up.once('close', () => client.end());
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  return {
+    host,
+    port: server.address().port,
+    stop: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
