@@ -37,5 +37,6 @@ it('a full STARTTLS session costs a few ms, not the 100 ms early-talker delay', 
   times.sort((a, b) => a - b);
   const median = times[25];
   console.log(`receiver session (STARTTLS, 1 message): median ${median.toFixed(2)} ms, p90 ${times[45].toFixed(2)} ms, max ${times[49].toFixed(2)} ms`);
-  expect(median).toBeLessThan(50);
+  // generous for loaded CI machines; the early-talker delay alone would put every session over 100 ms
+  expect(median).toBeLessThan(80);
 });

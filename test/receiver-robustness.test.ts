@@ -99,6 +99,34 @@ it('stop() closes connected clients, frees the port and is idempotent', async ()
   await r.stop();
 });
 
+it('stop() also ends a session waiting in the middle of a STARTTLS handshake', async () => {
+  const { r, w } = await esa();
+  await w.cmd('EHLO partner.example');
+  expect(await w.cmd('STARTTLS')).toEqual(['220 Go ahead with TLS']);
+  w.write(Buffer.from('160301', 'hex')); // the first bytes of a TLS record, then silence
+  await r.stop();
+  await w.closedByServer();
+  await r.connections[0].closed;
+});
+
+it('answers pipelined commands in order (PIPELINING)', async () => {
+  const r = await receiver({ persona: 'postfix' });
+  open.push(r);
+  const w = await Wire.connect(r.port);
+  open.push(w);
+  await w.reply();
+  w.write('EHLO p.example\r\nMAIL FROM:<a@p.example>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n');
+  expect((await w.reply()).at(-1)).toBe('250 CHUNKING');
+  expect(await w.reply()).toEqual(['250 2.1.0 Ok']);
+  expect(await w.reply()).toEqual(['250 2.1.5 Ok']);
+  expect(await w.reply()).toEqual(['250 2.1.5 Ok']);
+  expect(await w.reply()).toEqual(['354 End data with <CR><LF>.<CR><LF>']);
+  w.write('Subject: p\r\n\r\n..leading dot\r\n.\r\nQUIT\r\n');
+  expect((await w.reply())[0]).toMatch(/^250 2\.0\.0 Ok: queued as /);
+  expect(await w.reply()).toEqual(['221 2.0.0 Bye']);
+  await w.closedByServer();
+});
+
 it('fails to start on a taken port with E_RECEIVER_LISTEN and a hint', async () => {
   const r = await receiver({ persona: 'postfix' });
   open.push(r);
