@@ -1,0 +1,63 @@
+/**
+ * Bench 2 — DATA through a device (issue 3, item 6): one large message streamed by the bench's raw client
+ * through a plain TCP relay (two pipes), the ASA 9.12(4) emulator and the PIX 7.2(2) emulator, each to the
+ * same kind of read-and-discard SMTP sink (bench/lib/mini-server.js, plaintext).
+ * Each sample is a fresh process (bench/data-worker.js), spawned interleaved relay, asa, pix, relay, …
+ * Throughput = message bytes / (first body byte → 250 after CRLF.CRLF); RSS growth = peak − start of transfer.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadFirewall } from './lib/firewall.js';
+import { fmt, interleave, median, table } from './lib/stats.js';
+
+const MB = 1024 * 1024;
+const WORKER = fileURLToPath(new URL('./data-worker.js', import.meta.url));
+
+function sample(key, size) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [WORKER, key, String(size)], { timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`data-worker ${key}: ${stderr.trim() || err.message}`));
+      resolve(JSON.parse(stdout.trim().split('\n').pop()));
+    });
+  });
+}
+
+export async function dataThrough({ quick = false, log = console.log } = {}) {
+  const size = (quick ? 20 : 100) * MB;
+  const rounds = quick ? 3 : 5;
+  const hops = [{ key: 'relay', label: 'plain TCP relay (pipe)' }];
+  const fw = await loadFirewall();
+  if (fw.startFirewall) hops.push({ key: 'asa', label: 'asa 9.12(4) emulator' }, { key: 'pix', label: 'pix 7.2(2) emulator' });
+  else log(`  (emulators skipped: ${fw.reason})`);
+
+  const runs = Object.fromEntries(hops.map((h) => [h.key, []]));
+  const variants = hops.map((h) => ({
+    key: h.key,
+    run: async () => {
+      const r = await sample(h.key, size);
+      runs[h.key].push(r);
+      return r.mbps;
+    },
+  }));
+  log(`  ${fmt(size / MB, 0)} MB message (78-byte lines), ${rounds} rounds interleaved, one fresh process per sample (4 MB warm-up in it)`);
+  const samples = await interleave(variants, { warmup: 0, rounds });
+  const m = Object.fromEntries(hops.map((h) => [h.key, median(samples[h.key])]));
+  const growth = (k) => runs[k].map((r) => r.growth / MB);
+  log(
+    table([
+      ['path', 'median MB/s', 'min MB/s', 'max MB/s', 'RSS growth median MB', 'max MB', 'peak RSS MB'],
+      ...hops.map((h) => [
+        h.label,
+        fmt(m[h.key], 1),
+        fmt(Math.min(...samples[h.key]), 1),
+        fmt(Math.max(...samples[h.key]), 1),
+        fmt(median(growth(h.key)), 1),
+        fmt(Math.max(...growth(h.key)), 1),
+        fmt(Math.max(...runs[h.key].map((r) => r.peakRss)) / MB, 0),
+      ]),
+    ]),
+  );
+  const ratios = hops.filter((h) => h.key !== 'relay').map((h) => `${h.key}/relay = ${fmt(m[h.key] / m.relay)}`);
+  if (ratios.length) log(`  throughput ratios of medians: ${ratios.join(', ')}   (goal ≥ 0.8; RSS growth goal < 64 MB)`);
+  return { medians: m, samples, runs };
+}
