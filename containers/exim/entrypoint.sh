@@ -20,7 +20,7 @@ dc_other_hostnames=''
 dc_local_interfaces='127.0.0.1'
 dc_readhost=''
 dc_relay_domains=''
-dc_minimaldns='true'
+dc_minimaldns='false'
 dc_relay_nets=''
 dc_smarthost='$rhost::$rport'
 CFILEMODE='644'
@@ -46,8 +46,9 @@ CONF
   esac
   echo "MAIN_TIMEOUT_FROZEN_AFTER = 1h"
 } > /etc/exim4/exim4.conf.localmacros
-# per-step timeouts of the smtp transports
-sed -i "s/^remote_smtp_smarthost:/remote_smtp_smarthost:\n  command_timeout = ${tmo}s\n  connect_timeout = ${tmo}s\n  data_timeout = ${tmo}s/" /etc/exim4/exim4.conf.template 2>/dev/null || true
+# per-step timeouts of the smarthost transport (after its `driver = smtp` line)
+awk -v t="$tmo" '{ print } /^remote_smtp_smarthost:/ { s = 1 } s && /driver = smtp/ { print "  command_timeout = " t "s\n  connect_timeout = " t "s\n  data_timeout = " t "s"; s = 0 }' \
+  /etc/exim4/exim4.conf.template > /etc/exim4/exim4.conf.template.new && mv /etc/exim4/exim4.conf.template.new /etc/exim4/exim4.conf.template
 update-exim4.conf
 mkdir -p /var/log/exim4 && touch /var/log/exim4/mainlog /var/log/exim4/paniclog
 chown -R Debian-exim:adm /var/log/exim4

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { EXIT, UsageError, type Command } from '../command.js';
+import type { DkimKey, MessageSpec, SenderOptions } from '../../actors/sender/index.js';
+
+const USAGE = `mxlab deliver --sender-json JSON --message-json JSON --target HOST:PORT [options]
+
+  Runs the builtin sender once and prints one JSON DeliveryResult line on stdout.
+  Internal: the docker runtime runs it inside the mxlab node image.
+
+  --sender-json JSON     SenderOptions without clock: {"name","hostname","tls","timeoutMs",…}
+  --message-json JSON    MessageSpec: {"id","from","to","subject","headers","size","starttls","dkim"}
+  --target HOST:PORT     the next hop
+  --servername NAME      SNI and the name checked under tls: verify
+  --node NAME            the next hop's node name (default: HOST)
+  --ca-file FILE         PEM trusted under tls: verify
+  --dkim-key-file FILE   JSON DkimKey {"domain","selector","privateKey","publicKey","dnsRecord"}
+  --epoch-origin MS      timestamps = Date.now() - MS (share the run's timeline)
+  exit codes: 0 a result was printed (whatever the outcome), 2 usage`;
+
+function parse(args: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) throw new UsageError(`unexpected argument "${a}"`);
+    const v = args[i + 1];
+    if (v === undefined) throw new UsageError(`${a} needs a value`);
+    out[a.slice(2)] = v;
+    i++;
+  }
+  return out;
+}
+
+function json<T>(text: string, what: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new UsageError(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Internal verb: one delivery by the builtin sender, the result as a JSON line. */
+export const deliverCommand: Command = {
+  name: 'deliver',
+  summary: 'deliver one message with the builtin sender, print the result as JSON (internal)',
+  usage: USAGE,
+  async run(args, io) {
+    const o = parse(args);
+    for (const k of ['sender-json', 'message-json', 'target']) if (!o[k]) throw new UsageError(`--${k} is required`);
+    const m = /^(.+):(\d{1,5})$/.exec(o.target);
+    if (!m) throw new UsageError(`--target must be HOST:PORT, got "${o.target}"`);
+    const origin = o['epoch-origin'] !== undefined ? Number(o['epoch-origin']) : Date.now();
+    if (!Number.isFinite(origin)) throw new UsageError('--epoch-origin must be a number of ms');
+    const clock = { now: () => performance.timeOrigin + performance.now() - origin };
+    const sender = { ...json<Omit<SenderOptions, 'clock'>>(o['sender-json'], '--sender-json'), clock } as SenderOptions;
+    if (o['ca-file']) sender.ca = await readFile(o['ca-file'], 'utf8');
+    const message = json<MessageSpec>(o['message-json'], '--message-json');
+    const dkim = o['dkim-key-file'] ? json<DkimKey>(await readFile(o['dkim-key-file'], 'utf8'), '--dkim-key-file') : undefined;
+    const { deliver } = await import('../../actors/sender/index.js');
+    const target = { host: m[1], port: Number(m[2]), node: o.node ?? m[1], ...(o.servername ? { servername: o.servername } : {}) };
+    const result = await deliver(sender, message, target, dkim ? { dkim } : undefined);
+    io.stdout.write(JSON.stringify(result) + '\n');
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,73 @@
+import type { StartedTestContainer } from 'testcontainers';
+import { HarnessError } from '../types.js';
+import { LineLog } from './line-log.js';
+import { LABEL } from './labels.js';
+import { runtimeClient, testcontainers } from './tc.js';
+
+export interface NodeContainerSpec {
+  /** scenario node name */
+  node: string;
+  /** container name = its DNS name on the cell's networks */
+  name: string;
+  image: string;
+  /** first network (withNetworkMode: never the default bridge) */
+  network: string;
+  /** more networks, attached after start */
+  extraNetworks?: string[];
+  labels: Record<string, string>;
+  env?: Record<string, string>;
+  command?: string[];
+  entrypoint?: string[];
+  files?: { content: string; target: string; mode?: number }[];
+  /** a log line that says the node is ready */
+  ready: RegExp;
+  startupMs?: number;
+}
+
+export interface NodeContainer {
+  node: string;
+  name: string;
+  container: StartedTestContainer;
+  /** everything the container printed (stdout + stderr), as lines */
+  logs: LineLog;
+}
+
+/** Starts one node container on an internal network, ready by log line (no port waits there). */
+export async function startNodeContainer(spec: NodeContainerSpec, networkIds: Record<string, string>): Promise<NodeContainer> {
+  const tc = await testcontainers();
+  let c = new tc.GenericContainer(spec.image)
+    .withName(spec.name)
+    .withNetworkMode(spec.network)
+    .withLabels({ ...spec.labels, [LABEL.node]: spec.node })
+    .withEnvironment(spec.env ?? {})
+    .withWaitStrategy(tc.Wait.forLogMessage(spec.ready))
+    .withStartupTimeout(spec.startupMs ?? 30_000);
+  if (spec.command) c = c.withCommand(spec.command);
+  if (spec.entrypoint) c = c.withEntrypoint(spec.entrypoint);
+  if (spec.files?.length) c = c.withCopyContentToContainer(spec.files);
+  let container: StartedTestContainer;
+  try {
+    container = await c.start();
+  } catch (err) {
+    throw new HarnessError('E_CONTAINER_START', `node ${spec.node} (${spec.image}) did not become ready: ${(err as Error).message.split('\n')[0]}`, `docker logs ${spec.name}`);
+  }
+  const logs = new LineLog();
+  logs.attach(await container.logs());
+  if (spec.extraNetworks?.length) {
+    const client = await runtimeClient();
+    const handle = client.container.getById(container.getId());
+    for (const net of spec.extraNetworks) {
+      await client.container.connectToNetwork(handle, client.network.getById(networkIds[net]), []);
+    }
+  }
+  return { node: spec.node, name: spec.name, container, logs };
+}
+
+/** Runs argv in the container; throws a HarnessError on a non-zero exit. */
+export async function execOk(c: NodeContainer, argv: string[], what: string): Promise<string> {
+  const r = await c.container.exec(argv);
+  if (r.exitCode !== 0) {
+    throw new HarnessError('E_CONTAINER_EXEC', `${what} in ${c.node} failed (exit ${r.exitCode}): ${(r.stderr || r.output).trim().slice(-500)}`);
+  }
+  return r.stdout;
+}

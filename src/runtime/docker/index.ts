@@ -1,0 +1,68 @@
+import { ensureImages } from '../../images/build.js';
+import type { ImageName } from '../../images/catalog.js';
+import type { CellPlan } from '../../run/plan.js';
+import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
+import { DockerCell } from './cell.js';
+import { LABEL, sweep } from './labels.js';
+import { imageOf, kindOf } from './node-specs.js';
+import { startTopology } from './topology.js';
+
+/**
+ * Each node a container on internal Docker networks (testcontainers 11); real Postfix, Exim
+ * and OpenSMTPD next to the same node programs as the local runtime. Everything it makes is
+ * labelled `mxlab=true` + `mxlab.run=<runId>` and removed by stop()/dispose(), on abort, and
+ * (when a run was killed) by the stale sweep at the next start.
+ */
+export class DockerRuntime implements Runtime {
+  readonly name = 'docker' as const;
+  private images?: Promise<Record<ImageName, string>>;
+  private runId?: string;
+  private cells = 0;
+  private disposed = false;
+
+  async prepare(plans: CellPlan[], ctx: RunContext): Promise<void> {
+    this.images ??= this.build(plans, ctx);
+    await this.images;
+  }
+
+  private async build(plans: CellPlan[], ctx: RunContext): Promise<Record<ImageName, string>> {
+    this.runId = ctx.runId;
+    ctx.signal?.addEventListener('abort', () => void this.dispose(), { once: true });
+    const needed = new Set<ImageName>();
+    for (const p of plans) for (const n of Object.values(p.scenario.nodes)) {
+      kindOf(n);
+      needed.add(imageOf(n));
+    }
+    const built = await ensureImages([...needed], { progress: ctx.progress, signal: ctx.signal });
+    const swept = await sweep();
+    if (swept.containers || swept.networks) ctx.progress(`docker: removed ${swept.containers} containers and ${swept.networks} networks left by an earlier run`);
+    return Object.fromEntries(built.map((b) => [b.name, b.tag])) as Record<ImageName, string>;
+  }
+
+  async startCell(plan: CellPlan, ctx: RunContext): Promise<StartedCell> {
+    await this.prepare([plan], ctx);
+    const images = await this.images!;
+    for (const n of Object.values(plan.scenario.nodes)) {
+      if (!images[imageOf(n)]) this.images = Promise.resolve({ ...images, ...(await this.build([plan], ctx)) });
+    }
+    const interrupted = () => new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+    if (ctx.signal?.aborted || this.disposed) throw interrupted();
+    const cellId = `${ctx.runId}-${++this.cells}`;
+    const topo = await startTopology(plan, ctx, cellId, await this.images!);
+    if (ctx.signal?.aborted || this.disposed) {
+      await topo.stop();
+      throw interrupted();
+    }
+    return new DockerCell(plan, ctx, topo);
+  }
+
+  /** Removes every container and network of this run; idempotent (sweeps again when called again). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.runId) await sweep(`${LABEL.run}=${this.runId}`).catch(() => undefined);
+  }
+}
+
+export function createDockerRuntime(): Runtime {
+  return new DockerRuntime();
+}

@@ -1,0 +1,54 @@
+import { hostname } from 'node:os';
+import { runtimeClient } from './tc.js';
+
+/** Every container and network mxlab makes carries these labels. */
+export const LABEL = { project: 'mxlab', run: 'mxlab.run', cell: 'mxlab.cell', pid: 'mxlab.pid', host: 'mxlab.host', node: 'mxlab.node' } as const;
+
+export function runLabels(runId: string): Record<string, string> {
+  return { [LABEL.project]: 'true', [LABEL.run]: runId, [LABEL.pid]: String(process.pid), [LABEL.host]: hostname() };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stale = labelled mxlab by a process of this host that is gone, or by another host more than a day ago. */
+function stale(labels: Record<string, string> | undefined, created: number): boolean {
+  const pid = Number(labels?.[LABEL.pid]);
+  if (labels?.[LABEL.host] === hostname() && pid > 0) return !alive(pid);
+  return Date.now() / 1000 - created > 24 * 3600;
+}
+
+export interface SweepResult {
+  containers: number;
+  networks: number;
+}
+
+/**
+ * Removes mxlab containers and networks: those carrying `label` (e.g. `mxlab.run=ID`) when
+ * given, else the stale ones left by killed runs (a live run's are left alone, so parallel runs
+ * do not break each other).
+ */
+export async function sweep(label?: string): Promise<SweepResult> {
+  const runId = label;
+  const client = await runtimeClient();
+  const docker = client.container.dockerode;
+  const filter = { label: [label ?? `${LABEL.project}=true`] };
+  const containers = (await docker.listContainers({ all: true, filters: filter })).filter(
+    (c) => runId !== undefined || stale(c.Labels, c.Created),
+  );
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  const networks = (await docker.listNetworks({ filters: filter })).filter(
+    (n) => runId !== undefined || stale(n.Labels, Date.parse(n.Created ?? '') / 1000 || 0),
+  );
+  let removed = 0;
+  for (const n of networks) {
+    if (await docker.getNetwork(n.Id).remove().then(() => true, () => false)) removed++;
+  }
+  return { containers: containers.length, networks: removed };
+}

@@ -1,0 +1,79 @@
+import type { Readable } from 'node:stream';
+
+const MAX_LINE = 64 * 1024;
+const MAX_LINES = 200_000;
+
+/**
+ * A container's output as lines, kept in order (bounded), with waiters: the MTA adapters and
+ * node programs are followed through it. `waitFor` looks from a line index onwards.
+ */
+export class LineLog {
+  readonly lines: string[] = [];
+  private partial = '';
+  private ended = false;
+  private waiters = new Set<() => void>();
+
+  attach(stream: Readable): void {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => this.push(chunk));
+    stream.on('error', () => this.end());
+    stream.on('end', () => this.end());
+    stream.on('close', () => this.end());
+  }
+
+  push(chunk: string): void {
+    const parts = (this.partial + chunk).split('\n');
+    this.partial = (parts.pop() ?? '').slice(-MAX_LINE);
+    for (const p of parts) this.lines.push(p.replace(/\r$/, '').slice(0, MAX_LINE));
+    if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
+    if (parts.length) this.notify();
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.partial) this.lines.push(this.partial);
+    this.partial = '';
+    this.notify();
+  }
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Resolves with the first line index ≥ from whose line matches, or -1 on timeout / end of stream. */
+  waitFor(match: (line: string, index: number) => boolean, from: number, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+    return new Promise((resolve) => {
+      let next = from;
+      const check = (): boolean => {
+        for (; next < this.lines.length; next++) {
+          if (match(this.lines[next], next)) {
+            done(next);
+            return true;
+          }
+        }
+        if (this.ended || signal?.aborted) {
+          done(-1);
+          return true;
+        }
+        return false;
+      };
+      const timer = setTimeout(() => done(-1), timeoutMs);
+      const onAbort = () => done(-1);
+      const done = (i: number) => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(i);
+      };
+      const waiter = () => void check();
+      if (check()) return;
+      this.waiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { dkimSignature, generatedBodyHash } from '../../actors/sender/dkim.js';
+import { bodyChunks, buildHeaders, headerBlock } from '../../actors/sender/message.js';
+import type { DkimKey, MessageSpec } from '../../actors/sender/index.js';
+import { HarnessError } from '../types.js';
+
+/** Real MTAs get the message as a file for local submission; keep that bounded. */
+const MAX_SUBMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The message a real MTA submits locally (sendmail / exim -bm / smtpctl): the same headers and
+ * generated body as the builtin sender, DKIM-signed with the run's key when asked, with LF line
+ * ends (the MTA puts CRLF on the wire, so the signature stays valid).
+ */
+export function messageText(spec: MessageSpec, hostname: string, dkim: DkimKey | undefined, now = new Date()): string {
+  if ((spec.size ?? 0) > MAX_SUBMIT_BYTES) {
+    throw new HarnessError('E_MESSAGE_TOO_LARGE', `message ${spec.id}: ${spec.size} bytes is more than a real MTA is fed here (${MAX_SUBMIT_BYTES})`, 'use a builtin sender for huge messages');
+  }
+  let headers = buildHeaders(spec, hostname, now);
+  if (spec.dkim && dkim) headers = [dkimSignature(headers, generatedBodyHash(spec.id, spec.size), dkim, now.getTime() / 1000), ...headers];
+  const body = [...bodyChunks(spec.id, spec.size)].join('');
+  return (headerBlock(headers) + body).replace(/\r\n/g, '\n');
+}
+
+/** The Message-ID the generated message carries (without brackets). */
+export function messageIdOf(spec: MessageSpec, hostname: string): string {
+  return `${spec.id}@${hostname}`;
+}

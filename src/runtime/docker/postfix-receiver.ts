@@ -1,0 +1,40 @@
+import type { ServerView } from '../../model/result.js';
+import type { ReceiverNode } from '../../scenario/schema.js';
+import type { LineLog } from './line-log.js';
+
+
+/** Environment for the Postfix image as a receiver (see containers/postfix/entrypoint.sh). */
+export function postfixReceiverEnv(node: ReceiverNode, hostname: string): Record<string, string> {
+  return {
+    MXLAB_ROLE: 'receiver',
+    MXLAB_HOSTNAME: hostname,
+    MXLAB_TLS: node.tls,
+    ...(node.size ? { MXLAB_SIZE: String(node.size) } : {}),
+  };
+}
+
+const HEADER_RE = /postfix\/cleanup\[\d+\]: ([0-9A-Za-z]+): warning: header (.*?) from \S+; from=<[^>]*>(?: to=<[^>]*>)?(?: proto=\S+)?(?: helo=<[^>]*>)?$/;
+
+/**
+ * What a real Postfix receiver got, read from its log: the header lines of the message whose
+ * `X-Mxlab-Message` is `id` (header_checks WARN logs every header), and TLS from its Received
+ * header. Undefined when that message never arrived.
+ */
+export function postfixReceiverView(logs: LineLog, id: string): { view: ServerView; log: string[] } | undefined {
+  let qid: string | undefined;
+  for (const line of logs.lines) {
+    const m = HEADER_RE.exec(line);
+    if (m && m[2] === `X-Mxlab-Message: ${id}`) qid = m[1];
+  }
+  if (!qid) return undefined;
+  const headers: string[] = [];
+  const log: string[] = [];
+  for (const line of logs.lines) {
+    if (!line.includes(`${qid}:`)) continue;
+    const m = HEADER_RE.exec(line);
+    if (m && m[1] === qid) headers.push(m[2].replace(/\?\?/g, ' '));
+    else log.push(line);
+  }
+  const received = headers.find((h) => h.startsWith('Received:')) ?? '';
+  return { view: { commands: [], tls: /using TLS/.test(received), accepted: true, headers }, log };
+}

@@ -1,0 +1,64 @@
+import type { ImageName } from '../../images/catalog.js';
+import type { CellPlan } from '../../run/plan.js';
+import type { RunContext } from '../types.js';
+import type { CellNode } from './collect.js';
+import { startNodeContainer } from './containers.js';
+import { LABEL, runLabels, sweep } from './labels.js';
+import { containerSpec, kindOf } from './node-specs.js';
+import { runtimeClient } from './tc.js';
+
+export interface StartedTopology {
+  nodes: Map<string, CellNode>;
+  containerName(node: string): string;
+  /** Date.now() at the run clock's zero: node programs share the run's timeline */
+  epochOrigin: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * One cell's stack: networks `outside` and `inside`, both internal (no route out); the firewall
+ * on both, senders `via` a firewall on `outside`, everything else on `inside`. All containers
+ * start in parallel (names resolve through Docker's DNS when first used). Labelled by run and cell.
+ */
+export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: string, images: Record<ImageName, string>): Promise<StartedTopology> {
+  const s = plan.scenario;
+  const prefix = `mxlab-${cellId}`;
+  const cellLabel = `${LABEL.cell}=${cellId}`;
+  const labels = { ...runLabels(ctx.runId), [LABEL.cell]: cellId };
+  const containerName = (node: string) => `${prefix}-${node}`;
+  const nodes = new Map<string, CellNode>();
+  const stop = async () => {
+    await sweep(cellLabel).catch(() => undefined);
+  };
+  const epochOrigin = Date.now() - ctx.clock.now();
+  try {
+    const client = await runtimeClient();
+    const networkIds: Record<string, string> = {};
+    for (const side of ['outside', 'inside']) {
+      const name = `${prefix}-${side}`;
+      const net = await client.network.create({ Name: name, Internal: true, CheckDuplicate: true, Labels: labels });
+      networkIds[name] = net.id;
+    }
+    const networksOf = (node: string) => {
+      const n = s.nodes[node];
+      if (n.role === 'firewall') return { first: `${prefix}-inside`, extra: [`${prefix}-outside`] };
+      if (n.role === 'sender' && n.via) return { first: `${prefix}-outside`, extra: [] };
+      return { first: `${prefix}-inside`, extra: [] };
+    };
+    const specCtx = { scenario: s, containerName, networksOf, labels, images, certs: ctx.certs, dkim: ctx.dkim, epochOrigin };
+    const names = Object.keys(s.nodes);
+    const specs = names.map((n) => ({ n, kind: kindOf(s.nodes[n]), spec: containerSpec(n, specCtx) }));
+    const results = await Promise.allSettled(
+      specs.map(async ({ n, kind, spec }) => {
+        ctx.progress(`${plan.label || plan.name}: starting ${n} (${spec.image})`);
+        nodes.set(n, { kind, c: await startNodeContainer(spec, networkIds) });
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { nodes, containerName, epochOrigin, stop };
+}
