@@ -1,0 +1,87 @@
+import type { MatchAction } from '../engine/match-action.js';
+import type { Knobs } from '../devices/knobs.js';
+
+/** An error in the `config:` text (or, with `line: 0`, in the `device:` string; `col` then indexes it). */
+export interface ConfigError {
+  /** 1-based line within the config text; 0 = the device string */
+  line: number;
+  /** 1-based column */
+  col: number;
+  message: string;
+  hint?: string;
+}
+
+export type Criterion =
+  | { kind: 'cmd-line-length'; gt: number }
+  | { kind: 'cmd-rcpt-count'; gt: number }
+  | { kind: 'cmd-verb'; verbs: string[] }
+  | { kind: 'body-line-length'; gt: number }
+  | { kind: 'body-length'; gt: number }
+  | { kind: 'header-line-length'; gt: number }
+  | { kind: 'header-length'; gt: number }
+  | { kind: 'header-to-fields-count'; gt: number }
+  | { kind: 'invalid-recipients-count'; gt: number }
+  | { kind: 'mime-filetype-regex'; regex: string }
+  | { kind: 'mime-filename-length'; gt: number }
+  | { kind: 'mime-encoding'; encodings: string[] }
+  | { kind: 'sender-address-regex'; regex: string }
+  | { kind: 'sender-address-length'; gt: number }
+  | { kind: 'ehlo-reply-parameter'; params: string[] };
+
+export interface MatchLine {
+  criterion: Criterion;
+  not: boolean;
+  actions: MatchAction[];
+  /** config line of the `match`, 0 for built-in defaults */
+  line: number;
+  /** the criterion as written, for logs */
+  text: string;
+}
+
+/** One `policy-map type inspect esmtp NAME`. */
+export interface EsmtpMap {
+  name: string;
+  maskBanner: boolean;
+  allowTls: { on: boolean; log: boolean };
+  specialCharacter?: MatchAction;
+  matches: MatchLine[];
+}
+
+export interface CiscoConfig {
+  /** `[no] fixup protocol smtp 25` (PIX ≤ 6.3) — undefined: the default (on) */
+  fixupSmtp?: { on: boolean; port: number; line: number };
+  /** `[no] inspect esmtp [MAP]` under `policy-map global_policy` / `class inspection_default` */
+  inspectEsmtp?: { on: boolean; map?: string; line: number };
+  maps: Map<string, EsmtpMap>;
+  knobs: Partial<Knobs>;
+}
+
+/** The map every 7.2(3)+/8.x/9.x device ships with. [ASA9FW] CONFIRMED. */
+export function defaultEsmtpMap(): EsmtpMap {
+  const m = (criterion: Criterion, text: string, kind: MatchAction['kind'], log: boolean): MatchLine => ({
+    criterion,
+    not: false,
+    actions: [{ kind, log }],
+    line: 0,
+    text,
+  });
+  return {
+    name: '_default_esmtp_map',
+    maskBanner: true,
+    allowTls: { on: false, log: false },
+    matches: [
+      m({ kind: 'cmd-line-length', gt: 512 }, 'cmd line length gt 512', 'drop-connection', true),
+      m({ kind: 'cmd-rcpt-count', gt: 100 }, 'cmd RCPT count gt 100', 'drop-connection', true),
+      m({ kind: 'body-line-length', gt: 998 }, 'body line length gt 998', 'log', false),
+      m({ kind: 'header-line-length', gt: 998 }, 'header line length gt 998', 'drop-connection', true),
+      m({ kind: 'sender-address-length', gt: 320 }, 'sender-address length gt 320', 'drop-connection', true),
+      m({ kind: 'mime-filename-length', gt: 255 }, 'MIME filename length gt 255', 'drop-connection', true),
+      m({ kind: 'ehlo-reply-parameter', params: ['others'] }, 'ehlo-reply-parameter others', 'mask', false),
+    ],
+  };
+}
+
+/** A fresh user-defined map: no parameters, no match lines (INFERRED). */
+export function emptyEsmtpMap(name: string): EsmtpMap {
+  return { name, maskBanner: false, allowTls: { on: false, log: false }, matches: [] };
+}

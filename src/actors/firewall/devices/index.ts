@@ -1,0 +1,92 @@
+import { parseConfig } from '../config/parse.js';
+import { dialectOf } from '../config/dialect.js';
+import type { CiscoConfig, ConfigError } from '../config/model.js';
+import { asaDefaultMap } from './asa-default-map.js';
+import { asaInspectClassic } from './asa-inspect-classic.js';
+import { DEFAULT_KNOBS, setKnob, type Knobs } from './knobs.js';
+import { none } from './none.js';
+import { parseDevice } from './parse-device.js';
+import { pixMailguard } from './pix-mailguard.js';
+import type { DeviceFamily, DeviceProfile } from './types.js';
+
+export type { DeviceFamily, DeviceProfile } from './types.js';
+
+export type FamilyName = 'none' | 'pix-mailguard' | 'asa-inspect-classic' | 'asa-default-map';
+
+/** The device table, in matching order: key = family name = file name. */
+export const FAMILIES: { [K in FamilyName]: DeviceFamily } = {
+  none,
+  'pix-mailguard': pixMailguard,
+  'asa-inspect-classic': asaInspectClassic,
+  'asa-default-map': asaDefaultMap,
+};
+
+export function knownDevices(): string[] {
+  return Object.values(FAMILIES).flatMap((f) => f.examples);
+}
+
+export type ResolveResult = { ok: true; profile: DeviceProfile } | { ok: false; errors: ConfigError[] };
+
+/** Device string + optional config (+ knobs) → the rule list that version had. All errors at once. */
+export function resolveDevice(device: string, config?: string, knobs?: Partial<Knobs>): ResolveResult {
+  const parsed = parseDevice(device, knownDevices());
+  if (!parsed.ok) return { ok: false, errors: [parsed.error] };
+  const d = parsed.device;
+  const family = Object.values(FAMILIES).find((f) => f.matches(d));
+  if (!family) {
+    return { ok: false, errors: [{ line: 0, col: 1, message: `no emulation for "${d.label}"`, hint: `emulated: ${knownDevices().join(', ')}` }] };
+  }
+  let cfg: CiscoConfig = { maps: new Map(), knobs: {} };
+  const errors: ConfigError[] = [];
+  if (config && config.trim()) {
+    const dialect = dialectOf(d);
+    if (dialect && family.cisco) {
+      const r = parseConfig(config, dialect);
+      cfg = r.config;
+      errors.push(...r.errors);
+    } else {
+      const r = parseKnobOnly(config, d.label);
+      cfg.knobs = r.knobs;
+      errors.push(...r.errors);
+    }
+  }
+  for (const [k, v] of Object.entries(knobs ?? {})) {
+    const err = setKnob(cfg.knobs, k, typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
+    if (err) errors.push({ line: 0, col: 1, message: `mxlab: ${err}` });
+  }
+  if (errors.length) return { ok: false, errors };
+  const k: Knobs = { ...DEFAULT_KNOBS, ...cfg.knobs };
+  const built = family.build(d, cfg, k);
+  const syslogPrefix = d.product === 'pix' ? '%PIX' : d.product === 'asa' ? '%ASA' : 'mxlab';
+  return {
+    ok: true,
+    profile: {
+      device: d.label,
+      family: family.name,
+      syslogPrefix,
+      inspecting: built.inspecting,
+      rules: built.rules,
+      knobs: k,
+      summary: built.rules.map((r) => `${r.name} ${JSON.stringify(r.options ?? {})}`),
+    },
+  };
+}
+
+/** Devices without a CLI take only comments and `! mxlab knob` lines. */
+function parseKnobOnly(text: string, label: string): { knobs: Partial<Knobs>; errors: ConfigError[] } {
+  const knobs: Partial<Knobs> = {};
+  const errors: ConfigError[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const t = raw.trim();
+    if (!t) return;
+    const k = /^!\s*mxlab\s+knob\s+(\S+)\s+(\S+)$/i.exec(t);
+    if (k) {
+      const err = setKnob(knobs, k[1], k[2].toLowerCase());
+      if (err) errors.push({ line: i + 1, col: raw.indexOf(k[1]) + 1, message: `mxlab: ${err}` });
+      return;
+    }
+    if (t.startsWith('!')) return;
+    errors.push({ line: i + 1, col: raw.length - raw.trimStart().length + 1, message: `device "${label}" takes no configuration`, hint: 'remove `config:`, or pick a Cisco device such as "asa 9.x"' });
+  });
+  return { knobs, errors };
+}

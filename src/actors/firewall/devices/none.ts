@@ -1,0 +1,11 @@
+import type { DeviceFamily } from './types.js';
+
+/** No middlebox: bytes pass unchanged. */
+export const none: DeviceFamily = {
+  name: 'none',
+  title: 'no inspection (pass-through)',
+  examples: ['none'],
+  cisco: false,
+  matches: (d) => d.product === 'none',
+  build: () => ({ inspecting: false, rules: [] }),
+};

@@ -1,0 +1,110 @@
+import type { Clock } from '../../../model/clock.js';
+import type { FirewallEvent } from '../../../model/result.js';
+import { instantiate, type RuleSpec } from '../rules/index.js';
+import { genericLog } from './bytes.js';
+import { analyzeClient, analyzeServer, initialSmtpState, type SmtpState } from './smtp-state.js';
+import { actionOf, type ConnInfo, type Direction, type Rule, type RuleContext, type Verdict } from './types.js';
+
+/** What to do with one segment after the rules ran. */
+export interface SegmentOutcome {
+  /** bytes to forward to the other side (absent: nothing) */
+  forward?: Buffer;
+  /** bytes to send back to the side the segment came from */
+  reply?: Buffer;
+  /** end the connection: `drop-connection` closes both sides, `reset` sends RST both ways */
+  terminate?: 'drop-connection' | 'reset';
+  /** hold the forwarded bytes this long (ms) */
+  delayMs: number;
+  /** the segment travelled inside TLS (not inspected) */
+  tls: boolean;
+  events: FirewallEvent[];
+}
+
+interface Instance {
+  rule: Rule<unknown>;
+  state: unknown;
+}
+
+/**
+ * The per-connection inspection engine: keeps the SMTP state, runs the ordered rules over each
+ * segment, chains rewrites, stops at the first terminal verdict. Pure of sockets: tests drive it
+ * with crafted segments.
+ */
+export class ConnectionEngine {
+  private smtp: SmtpState = initialSmtpState();
+  private readonly instances: Instance[];
+
+  constructor(
+    readonly info: ConnInfo,
+    rules: readonly RuleSpec[],
+    private readonly clock: Clock,
+  ) {
+    this.instances = rules.map((spec) => {
+      const rule = instantiate(spec);
+      return { rule, state: rule.init?.(info) };
+    });
+  }
+
+  get state(): Readonly<SmtpState> {
+    return this.smtp;
+  }
+
+  process(direction: Direction, data: Buffer): SegmentOutcome {
+    const out: SegmentOutcome = { delayMs: 0, tls: false, events: [] };
+    if (this.smtp.phase === 'tls-passthrough') return { ...out, forward: data, tls: true };
+    const analyze = direction === 'client' ? analyzeClient : analyzeServer;
+    const pre = analyze(this.smtp, data);
+    const ctx: RuleContext = { conn: this.info, smtp: this.smtp };
+    let cur = data;
+    let pieces = pre.pieces;
+    for (const inst of this.instances) {
+      const hook = direction === 'client' ? inst.rule.onClientSegment : inst.rule.onServerSegment;
+      if (!hook) continue;
+      const v = this.safely(inst, () => hook.call(inst.rule, { direction, data: cur, pieces }, inst.state, ctx), direction, ctx);
+      if (v.kind !== 'pass' || v.log) out.events.push(this.event(inst.rule.name, v, direction, ctx));
+      switch (v.kind) {
+        case 'pass':
+          continue;
+        case 'delay':
+          out.delayMs += Math.max(0, v.ms);
+          continue;
+        case 'rewrite':
+          if (v.data.length !== cur.length) pieces = analyze(this.smtp, v.data).pieces;
+          cur = v.data;
+          continue;
+        case 'reply':
+          // the origin is answered; the server never sees the command, so nothing awaits a reply
+          this.smtp = { ...pre.next, pending: this.smtp.pending };
+          return { ...out, reply: v.data };
+        case 'drop-connection':
+        case 'reset':
+          return { ...out, terminate: v.kind };
+      }
+    }
+    // the client's state follows what the server actually got (a masked EHLO is not an EHLO)
+    this.smtp = direction === 'client' && cur !== data ? analyzeClient(this.smtp, cur).next : pre.next;
+    return { ...out, forward: cur };
+  }
+
+  private safely(inst: Instance, run: () => Verdict, direction: Direction, ctx: RuleContext): Verdict {
+    try {
+      return run();
+    } catch (err) {
+      // a broken rule must not kill the connection or the process: pass, and say so
+      return { kind: 'pass', log: genericLog(ctx, inst.rule.name, `rule failed on a ${direction} segment, passed unchanged: ${(err as Error).message}`) };
+    }
+  }
+
+  private event(rule: string, v: Verdict, direction: Direction, ctx: RuleContext): FirewallEvent {
+    const action = actionOf(v);
+    return {
+      t: this.clock.now(),
+      node: this.info.node,
+      conn: this.info.id,
+      rule,
+      action,
+      direction,
+      log: v.log ?? genericLog(ctx, rule, action),
+    };
+  }
+}

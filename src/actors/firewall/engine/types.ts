@@ -1,0 +1,92 @@
+import type { FirewallAction } from '../../../model/result.js';
+import type { SmtpState } from './smtp-state.js';
+import type { RuleName } from '../rules/names.js';
+
+export type Direction = 'client' | 'server';
+
+/**
+ * One slice of a segment as the engine parsed it, in the state the connection had when the
+ * segment arrived. Offsets index `Segment.data`. Rewrites keep lengths, so offsets stay valid.
+ */
+export interface Piece {
+  kind: 'command' | 'data' | 'eod' | 'reply' | 'opaque';
+  /** [start, end) in the segment; `end` includes the LF when `complete` */
+  start: number;
+  end: number;
+  /** the line ends (LF) inside this segment */
+  complete: boolean;
+  /** the line began in an earlier segment */
+  continued: boolean;
+  /** offset of `start` within the whole line */
+  linePos: number;
+  /** first characters of the whole line so far (latin1, CR/LF stripped, at most HEAD_MAX) */
+  head: string;
+  /** bytes of the line so far including this piece (CR/LF excluded) */
+  lineLen: number;
+  /** command: upper-cased first word of the line (from `head`) */
+  verb?: string;
+  /** data: the line belongs to the header section */
+  header?: boolean;
+  /** data: RCPTs accepted into this transaction so far (command pieces: including this line) */
+  rcptCount?: number;
+  /** reply: the command it answers (`BANNER`, `EHLO`, `DATA`, `EOD`, …) */
+  replyTo?: string;
+  /** reply: 0-based line number within the reply */
+  lineIndex?: number;
+  /** reply: the three-digit code, when the head has one */
+  code?: string;
+  /** reply: this line is the last of its reply (`NNN ` or bare `NNN`) */
+  final?: boolean;
+}
+
+export interface Segment {
+  readonly direction: Direction;
+  /** the bytes as they stand after the rules before this one */
+  readonly data: Buffer;
+  readonly pieces: readonly Piece[];
+}
+
+export interface ConnInfo {
+  /** 1-based connection number within this firewall */
+  id: number;
+  node: string;
+  clientAddress: string;
+  clientPort: number;
+  serverAddress: string;
+  serverPort: number;
+  /** `%ASA`, `%PIX` or a generic prefix for log lines */
+  syslogPrefix: string;
+}
+
+export interface RuleContext {
+  readonly conn: ConnInfo;
+  /** SMTP state of the connection before this segment */
+  readonly smtp: Readonly<SmtpState>;
+}
+
+/** A verdict from the closed set; `log` is the device's syslog line for the event it causes. */
+export type Verdict = (
+  | { kind: 'pass' }
+  | { kind: 'rewrite'; data: Buffer }
+  /** answer to the origin, do not forward */
+  | { kind: 'reply'; data: Buffer }
+  | { kind: 'drop-connection' }
+  | { kind: 'reset' }
+  | { kind: 'delay'; ms: number }
+) & { log?: string };
+
+export interface Rule<S = unknown> {
+  /** equals the file name, e.g. `mask-ehlo-parameter` */
+  readonly name: RuleName;
+  init?(conn: ConnInfo): S;
+  /** bytes from the connecting side */
+  onClientSegment?(seg: Segment, st: S, ctx: RuleContext): Verdict;
+  /** bytes from upstream */
+  onServerSegment?(seg: Segment, st: S, ctx: RuleContext): Verdict;
+}
+
+export const PASS: Verdict = Object.freeze({ kind: 'pass' }) as Verdict;
+
+export function actionOf(v: Verdict): FirewallAction {
+  return v.kind === 'pass' ? 'log' : v.kind;
+}

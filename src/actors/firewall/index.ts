@@ -1,0 +1,10 @@
+/** The firewall emulator: public surface. */
+export type { ConfigError } from './config/model.js';
+export { resolveDevice, knownDevices, FAMILIES } from './devices/index.js';
+export type { DeviceProfile, DeviceFamily, FamilyName, ResolveResult } from './devices/index.js';
+export { DEFAULT_KNOBS, KNOB_NAMES, type Knobs } from './devices/knobs.js';
+export { startFirewall, FirewallConfigError } from './proxy.js';
+export type { FirewallConnection, StartedFirewall, StartFirewallOptions } from './proxy.js';
+export { ConnectionEngine, type SegmentOutcome } from './engine/engine.js';
+export type { Rule, Verdict, Segment, Piece, ConnInfo, RuleContext } from './engine/types.js';
+export { RULES, type RuleName, type RuleSpec } from './rules/index.js';

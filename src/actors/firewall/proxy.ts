@@ -1,0 +1,214 @@
+import net from 'node:net';
+import type { Clock } from '../../model/clock.js';
+import type { FirewallEvent } from '../../model/result.js';
+import { TranscriptRecorder } from '../../smtp/transcript.js';
+import type { ConfigError } from './config/model.js';
+import { resolveDevice, type DeviceProfile } from './devices/index.js';
+import type { Knobs } from './devices/knobs.js';
+import { ConnectionEngine, type SegmentOutcome } from './engine/engine.js';
+import type { Direction } from './engine/types.js';
+
+export interface FirewallConnection {
+  id: number;
+  clientPort: number;
+  upstreamLocalPort?: number;
+  /** client ↔ firewall, as on the client side (what the client sent / got) */
+  clientHop: TranscriptRecorder;
+  /** firewall ↔ upstream (what the server got / sent) */
+  serverHop: TranscriptRecorder;
+  events: FirewallEvent[];
+  closed: Promise<void>;
+}
+
+export interface StartedFirewall extends AsyncDisposable {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly profile: DeviceProfile;
+  readonly connections: readonly FirewallConnection[];
+  byClientPort(port: number): FirewallConnection | undefined;
+  /** idempotent */
+  stop(): Promise<void>;
+}
+
+export interface StartFirewallOptions {
+  name: string;
+  device: string;
+  config?: string;
+  clock: Clock;
+  upstream: { host: string; port: number };
+  /** default 127.0.0.1 */
+  host?: string;
+  /** default 0 (ephemeral) */
+  port?: number;
+  onEvent?(e: FirewallEvent): void;
+  /** close a connection after this long without traffic from the client side; default 300000 */
+  idleTimeoutMs?: number;
+  /** knobs, in addition to `! mxlab knob` lines in config */
+  knobs?: Partial<Knobs>;
+}
+
+/** The device string or config was rejected. */
+export class FirewallConfigError extends Error {
+  readonly code = 'E_FIREWALL_CONFIG';
+  constructor(
+    readonly node: string,
+    readonly errors: ConfigError[],
+  ) {
+    super(
+      `Failed to start firewall "${node}": ${errors
+        .map((e) => `${e.line === 0 ? 'device' : `config:${e.line}:${e.col}`} ${e.message}${e.hint ? ` — ${e.hint}` : ''}`)
+        .join('; ')}`,
+    );
+    this.name = 'FirewallConfigError';
+  }
+}
+
+/** Starts the emulator: a TCP proxy that inspects SMTP per segment with the device's rules. */
+export async function startFirewall(o: StartFirewallOptions): Promise<StartedFirewall> {
+  const r = resolveDevice(o.device, o.config, o.knobs);
+  if (!r.ok) throw new FirewallConfigError(o.name, r.errors);
+  const profile = r.profile;
+  const host = o.host ?? '127.0.0.1';
+  const connections: FirewallConnection[] = [];
+  const sockets = new Set<net.Socket>();
+  let next = 0;
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    const conn = relay(++next, client, o, profile, sockets);
+    connections.push(conn);
+  });
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw Object.assign(new Error(`Failed to start firewall "${o.name}": cannot listen on ${host}:${o.port ?? 0} (${err.code ?? err.message}). Is the port in use?`), { code: 'E_FIREWALL_LISTEN' });
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await Promise.all(connections.map((c) => c.closed));
+    })());
+  return {
+    name: o.name,
+    host,
+    port,
+    profile,
+    connections,
+    byClientPort: (p) => [...connections].reverse().find((c) => c.clientPort === p),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile: DeviceProfile, sockets: Set<net.Socket>): FirewallConnection {
+  const clientHop = new TranscriptRecorder(o.clock);
+  const serverHop = new TranscriptRecorder(o.clock);
+  const events: FirewallEvent[] = [];
+  const upstream = net.connect({ host: o.upstream.host, port: o.upstream.port, allowHalfOpen: true, noDelay: true });
+  sockets.add(client).add(upstream);
+  const engine = new ConnectionEngine(
+    {
+      id,
+      node: o.name,
+      clientAddress: client.remoteAddress ?? '?',
+      clientPort: client.remotePort ?? 0,
+      serverAddress: o.upstream.host,
+      serverPort: o.upstream.port,
+      syslogPrefix: profile.syslogPrefix,
+    },
+    profile.rules,
+    o.clock,
+  );
+  const conn: FirewallConnection = { id, clientPort: client.remotePort ?? 0, clientHop, serverHop, events, closed: Promise.resolve() };
+  let ended = false;
+  const gone = (s: net.Socket) => new Promise<void>((res) => (s.destroyed && !s.connecting && s.closed ? res() : s.once('close', () => res())));
+  conn.closed = Promise.all([gone(client), gone(upstream)]).then(() => {
+    sockets.delete(client);
+    sockets.delete(upstream);
+    clientHop.end();
+    serverHop.end();
+  });
+  const finish = (why: string, how: 'close' | 'reset') => {
+    if (ended) return;
+    ended = true;
+    clientHop.note('s2c', why);
+    serverHop.note('c2s', why);
+    for (const s of [client, upstream]) {
+      try {
+        if (how === 'reset' && !s.connecting && !s.destroyed) s.resetAndDestroy();
+        else s.destroy();
+      } catch {
+        s.destroy();
+      }
+    }
+  };
+  upstream.on('connect', () => (conn.upstreamLocalPort = upstream.localPort));
+  client.setTimeout(o.idleTimeoutMs ?? 300_000, () => finish('<idle timeout>', 'close'));
+  for (const s of [client, upstream]) {
+    s.on('error', (err: NodeJS.ErrnoException) => finish(`<${s === client ? 'client' : 'upstream'} error: ${err.code ?? err.message}>`, 'reset'));
+  }
+  const wire = (from: net.Socket, to: net.Socket, dir: Direction) => {
+    const inHop = dir === 'client' ? clientHop : serverHop;
+    const outHop = dir === 'client' ? serverHop : clientHop;
+    const inDir = dir === 'client' ? 'c2s' : 's2c';
+    const outDir = inDir;
+    from.on('data', (data: Buffer) => {
+      if (ended) return;
+      const out: SegmentOutcome = engine.process(dir, data);
+      if (out.tls) inHop.note(inDir, `<TLS ${data.length} bytes>`, true);
+      else inHop.push(inDir, data);
+      for (const e of out.events) {
+        events.push(e);
+        try {
+          o.onEvent?.(e);
+        } catch {
+          /* a listener must not break the relay */
+        }
+      }
+      if (out.terminate) return finish(out.terminate === 'reset' ? '<connection reset by firewall>' : '<connection closed by firewall>', out.terminate === 'reset' ? 'reset' : 'close');
+      if (out.reply) {
+        inHop.push(inDir === 'c2s' ? 's2c' : 'c2s', out.reply);
+        from.write(out.reply);
+      }
+      const fwd = out.forward;
+      if (!fwd || fwd.length === 0) return;
+      const send = () => {
+        if (ended || to.destroyed) return;
+        if (out.tls) outHop.note(outDir, `<TLS ${fwd.length} bytes>`, true);
+        else outHop.push(outDir, fwd);
+        if (!to.write(fwd)) {
+          from.pause();
+          to.once('drain', () => from.resume());
+        }
+      };
+      if (out.delayMs > 0) {
+        from.pause();
+        setTimeout(() => {
+          send();
+          if (to.writableNeedDrain !== true) from.resume();
+        }, out.delayMs).unref();
+      } else send();
+    });
+    from.on('end', () => {
+      if (!ended && !to.destroyed) to.end();
+    });
+    from.on('close', () => {
+      // the other side gets what is queued, then a FIN; it is destroyed if it lingers
+      if (to.destroyed) return;
+      to.end();
+      setTimeout(() => to.destroy(), 2000).unref();
+    });
+  };
+  wire(client, upstream, 'client');
+  wire(upstream, client, 'server');
+  return conn;
+}

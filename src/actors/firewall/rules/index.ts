@@ -1,0 +1,49 @@
+import type { Rule } from '../engine/types.js';
+import { allowTls } from './allow-tls.js';
+import { duplicateHeaderBug } from './duplicate-header-bug.js';
+import { mailguardNoop } from './mailguard-noop.js';
+import { maskBanner } from './mask-banner.js';
+import { maskCommand } from './mask-command.js';
+import { maskEhloParameter } from './mask-ehlo-parameter.js';
+import { matchBodyLineLength } from './match-body-line-length.js';
+import { matchCmdLineLength } from './match-cmd-line-length.js';
+import { matchCmdRcptCount } from './match-cmd-rcpt-count.js';
+import { matchHeaderLineLength } from './match-header-line-length.js';
+import { matchMimeFilenameLength } from './match-mime-filename-length.js';
+import { matchSenderAddressLength } from './match-sender-address-length.js';
+import type { RuleName } from './names.js';
+import { replacePipe } from './replace-pipe.js';
+import { splitEodDrop } from './split-eod-drop.js';
+
+export type { RuleName } from './names.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RuleFactory = (options: any) => Rule<any>;
+
+/** The rule table: key = rule name = file name. A `RuleName` without an entry does not compile. */
+export const RULES = {
+  'mask-banner': maskBanner,
+  'mask-ehlo-parameter': maskEhloParameter,
+  'mask-command': maskCommand,
+  'mailguard-noop': mailguardNoop,
+  'replace-pipe': replacePipe,
+  'duplicate-header-bug': duplicateHeaderBug,
+  'split-eod-drop': splitEodDrop,
+  'allow-tls': allowTls,
+  'match-cmd-line-length': matchCmdLineLength,
+  'match-cmd-rcpt-count': matchCmdRcptCount,
+  'match-header-line-length': matchHeaderLineLength,
+  'match-body-line-length': matchBodyLineLength,
+  'match-sender-address-length': matchSenderAddressLength,
+  'match-mime-filename-length': matchMimeFilenameLength,
+} satisfies { [K in RuleName]: RuleFactory };
+
+export type RuleOptions<K extends RuleName> = Parameters<(typeof RULES)[K]>[0];
+
+/** One configured rule: its name and options, JSON-serialisable. */
+export type RuleSpec = { [K in RuleName]: { name: K; options: RuleOptions<K> } }[RuleName];
+
+export function instantiate(spec: RuleSpec): Rule<unknown> {
+  const factory = RULES[spec.name] as RuleFactory;
+  return factory(spec.options);
+}

@@ -1,0 +1,21 @@
+import { verdictFor } from '../engine/match-action.js';
+import { PASS, type Rule } from '../engine/types.js';
+import type { LengthMatchOptions } from './match-cmd-line-length.js';
+
+/** `match body line length gt N` — a message body line longer than N octets (CRLF excluded). Streams: per line, bounded. */
+export function matchBodyLineLength(o: LengthMatchOptions): Rule<{ fired: boolean }> {
+  return {
+    name: 'match-body-line-length',
+    init: () => ({ fired: false }),
+    onClientSegment(seg, st, ctx) {
+      for (const p of seg.pieces) {
+        if (p.kind !== 'data' || !(!p.header)) continue;
+        if (!p.continued) st.fired = false;
+        if (st.fired || p.lineLen <= o.gt) continue;
+        st.fired = true;
+        return verdictFor(o.action, ctx, 'match-body-line-length', `body line length gt ${o.gt}`, `line of ${p.lineLen}+ octets`);
+      }
+      return PASS;
+    },
+  };
+}

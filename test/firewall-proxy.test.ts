@@ -1,0 +1,257 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { EventEmitter, once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFirewall, type StartedFirewall } from '../src/actors/firewall/index.js';
+import { monotonicClock } from '../src/model/clock.js';
+import { generateRunCertificates } from '../src/tls/certs.js';
+import type { FirewallEvent } from '../src/model/result.js';
+
+const ESA_EHLO = ['250-esa.example.com', '250-8BITMIME', '250-SIZE 14680064', '250 STARTTLS'];
+
+/** A tiny raw SMTP server: ESA-like replies, records the bytes it got, optional real STARTTLS. */
+async function rawServer(o: { tls?: { key: string; cert: string } } = {}) {
+  const got: Buffer[] = [];
+  const ev = new EventEmitter();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('error', (e) => ev.emit('sock-error', e));
+    sock.on('close', () => ev.emit('sock-close'));
+    let io: net.Socket | tls.TLSSocket = sock;
+    let buf = '';
+    let inData = false;
+    const onData = (d: Buffer) => {
+      got.push(d);
+      ev.emit('data');
+      buf += d.toString('latin1');
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).replace(/\r$/, '');
+        buf = buf.slice(i + 1);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            io.write('250 ok:  Message 1 accepted\r\n');
+          }
+          continue;
+        }
+        const verb = line.split(' ')[0].toUpperCase();
+        if (verb === 'EHLO') io.write(ESA_EHLO.map((l) => `${l}\r\n`).join(''));
+        else if (verb === 'HELO') io.write('250 esa.example.com\r\n');
+        else if (verb === 'MAIL' || verb === 'RCPT') io.write('250 ok\r\n');
+        else if (verb === 'DATA') {
+          inData = true;
+          io.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') io.end('221 esa.example.com\r\n');
+        else if (verb === 'STARTTLS' && o.tls && io === sock) {
+          sock.off('data', onData);
+          sock.write('220 Go ahead with TLS\r\n');
+          const t = new tls.TLSSocket(sock, { isServer: true, key: o.tls.key, cert: o.tls.cert });
+          t.on('error', () => undefined);
+          t.on('secure', () => ev.emit('secure'));
+          t.on('data', onData);
+          io = t;
+        } else io.write('500 #5.5.1 command not recognized\r\n');
+      }
+    };
+    sock.on('data', onData);
+    sock.write('220 esa.example.com ESMTP\r\n');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    ev,
+    text: () => Buffer.concat(got).toString('latin1'),
+    bytes: () => got.reduce((n, b) => n + b.length, 0),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** A line-reading client over a plain or TLS socket. */
+function lineClient(sock: net.Socket | tls.TLSSocket) {
+  let buf = '';
+  const ev = new EventEmitter();
+  sock.on('data', (d: Buffer) => {
+    buf += d.toString('latin1');
+    ev.emit('data');
+  });
+  sock.on('error', (e) => ev.emit('failed', e));
+  return {
+    /** lines up to and including the final line of one reply */
+    async reply(): Promise<string[]> {
+      for (;;) {
+        const lines = buf.split('\r\n');
+        const last = lines.findIndex((l, i) => i < lines.length - 1 && /^\d{3}( |$)/.test(l));
+        if (last >= 0) {
+          buf = lines.slice(last + 1).join('\r\n');
+          return lines.slice(0, last + 1);
+        }
+        await once(ev, 'data');
+      }
+    },
+    send: (s: string) => sock.write(s),
+    detach: () => sock.removeAllListeners('data'),
+  };
+}
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+
+async function setup(device: string, config?: string, tlsCert?: { key: string; cert: string }) {
+  const srv = await rawServer({ tls: tlsCert });
+  cleanup.push(srv.close);
+  const events: FirewallEvent[] = [];
+  const fw = await startFirewall({ name: 'fw', device, config, clock: monotonicClock(), upstream: { host: '127.0.0.1', port: srv.port }, onEvent: (e) => events.push(e) });
+  cleanup.push(() => fw.stop());
+  const sock = net.connect(fw.port, '127.0.0.1');
+  cleanup.push(async () => sock.destroy());
+  await once(sock, 'connect');
+  return { srv, fw, sock, c: lineClient(sock), events };
+}
+
+describe('startFirewall (sockets)', () => {
+  it('asa 9.12(4): the seed — banner masked, 250 XXXXXXXA, STARTTLS reaches the server as XXXXXXXX', async () => {
+    const { srv, fw, sock, c, events } = await setup('asa 9.12(4)');
+    expect(await c.reply()).toEqual([`220 ${'*'.repeat('esa.example.com ESMTP'.length)}`]);
+    c.send('EHLO partner.example\r\n');
+    expect(await c.reply()).toEqual(['250-esa.example.com', '250-8BITMIME', '250-SIZE 14680064', '250 XXXXXXXA']);
+    c.send('STARTTLS\r\n');
+    expect(await c.reply()).toEqual(['500 #5.5.1 command not recognized']);
+    expect(srv.text()).toBe('EHLO partner.example\r\nXXXXXXXX\r\n');
+    c.send('QUIT\r\n');
+    await c.reply();
+    const conn = fw.byClientPort(sock.localPort!)!;
+    expect(conn).toBeDefined();
+    await conn.closed;
+    const cl = conn.clientHop.entries.map((e) => `${e.dir} ${e.text}`);
+    const sv = conn.serverHop.entries.map((e) => `${e.dir} ${e.text}`);
+    expect(cl).toContain('c2s STARTTLS');
+    expect(cl).toContain('s2c 250 XXXXXXXA');
+    expect(sv).toContain('c2s XXXXXXXX');
+    expect(sv).toContain('s2c 250 STARTTLS');
+    expect(conn.upstreamLocalPort).toBeGreaterThan(0);
+    expect(events.map((e) => e.rule)).toEqual(['mask-banner', 'mask-ehlo-parameter', 'mask-command']);
+    expect(conn.events).toEqual(events);
+  });
+
+  it('HELO a typed one byte per segment reaches the server as XXXXXX', async () => {
+    const { srv, c } = await setup('asa 9.12(4)');
+    await c.reply();
+    for (const ch of 'HELO a\r\n') {
+      const before = srv.bytes();
+      c.send(ch);
+      while (srv.bytes() === before) await once(srv.ev, 'data');
+    }
+    expect(srv.text()).toBe('XXXXXX\r\n');
+    expect(await c.reply()).toEqual(['500 #5.5.1 command not recognized']);
+  });
+
+  const dkimMessage = [
+    'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; h=From:To:Subject:Content-Type; bh=x=; b=y=',
+    'From: a@example.com',
+    'To: b@example.net',
+    'Subject: signed',
+    'Content-Type: text/plain',
+    '',
+    'hello',
+    '.',
+    '',
+  ].join('\r\n');
+
+  async function toData(c: ReturnType<typeof lineClient>) {
+    await c.reply();
+    c.send('HELO partner.example\r\n');
+    await c.reply();
+    c.send('MAIL FROM:<a@example.com>\r\n');
+    await c.reply();
+    c.send('RCPT TO:<b@example.net>\r\n');
+    await c.reply();
+    c.send('DATA\r\n');
+    expect(await c.reply()).toEqual(['354 go ahead']);
+  }
+
+  it('pix 7.2(2): DKIM-signed DATA gets the connection reset', async () => {
+    const { srv, sock, c, events } = await setup('pix 7.2(2)');
+    await toData(c);
+    const srvReset = once(srv.ev, 'sock-error');
+    const err = once(sock, 'error');
+    c.send(dkimMessage);
+    const [e] = (await err) as [NodeJS.ErrnoException];
+    expect(e.code).toBe('ECONNRESET');
+    const [se] = (await srvReset) as [NodeJS.ErrnoException];
+    expect(se.code).toBe('ECONNRESET');
+    expect(srv.text()).not.toContain('Subject: signed');
+    expect(events.at(-1)).toMatchObject({ rule: 'duplicate-header-bug', action: 'reset' });
+  });
+
+  it('asa 7.2(3): the same DKIM-signed DATA passes', async () => {
+    const { srv, c } = await setup('asa 7.2(3)');
+    await toData(c);
+    c.send(dkimMessage);
+    expect(await c.reply()).toEqual(['250 ok:  Message 1 accepted']);
+    expect(srv.text()).toContain(dkimMessage);
+  });
+
+  it('allow-tls lets a real TLS handshake through and stops inspecting', async () => {
+    const certs = await generateRunCertificates(['esa.example.com']);
+    const config = 'policy-map type inspect esmtp _default_esmtp_map\n parameters\n  allow-tls action log\n';
+    const { fw, sock, c, srv } = await setup('asa 9.x', config, certs);
+    await c.reply();
+    c.send('EHLO partner.example\r\n');
+    expect((await c.reply()).at(-1)).toBe('250 STARTTLS');
+    c.send('STARTTLS\r\n');
+    expect(await c.reply()).toEqual(['220 Go ahead with TLS']);
+    c.detach();
+    const t = tls.connect({ socket: sock, ca: certs.ca, servername: 'esa.example.com' });
+    await once(t, 'secureConnect');
+    expect(t.authorized).toBe(true);
+    const tc = lineClient(t);
+    tc.send('EHLO partner.example\r\n');
+    expect(await tc.reply()).toEqual(ESA_EHLO);
+    tc.send('BDAT 1 LAST\r\n'); // not masked any more: the firewall cannot read TLS
+    expect(await tc.reply()).toEqual(['500 #5.5.1 command not recognized']);
+    expect(srv.text()).toContain('BDAT 1 LAST');
+    t.end();
+    const conn = fw.connections[0];
+    await conn.closed;
+    expect(conn.serverHop.entries.some((e) => e.tls && /^<TLS \d+ bytes>$/.test(e.text))).toBe(true);
+    expect(conn.events.map((e) => e.rule)).toContain('allow-tls');
+  });
+
+  it('stop() is idempotent and closes open connections; an unreachable upstream closes the client', async () => {
+    const { fw, sock, c } = await setup('none');
+    expect(await c.reply()).toEqual(['220 esa.example.com ESMTP']);
+    const closed = once(sock, 'close');
+    await Promise.all([fw.stop(), fw.stop()]);
+    await closed;
+    await fw.stop();
+
+    const dead = net.createServer();
+    dead.listen(0, '127.0.0.1');
+    await once(dead, 'listening');
+    const port = (dead.address() as net.AddressInfo).port;
+    await new Promise((r) => dead.close(r));
+    const fw2 = await startFirewall({ name: 'fw2', device: 'asa 9.x', clock: monotonicClock(), upstream: { host: '127.0.0.1', port } });
+    cleanup.push(() => fw2.stop());
+    const s2 = net.connect(fw2.port, '127.0.0.1');
+    const s2err = new Promise<NodeJS.ErrnoException>((r) => s2.on('error', r));
+    await new Promise((r) => s2.on('close', r));
+    expect((await s2err).code).toBe('ECONNRESET'); // like the real SYN → RST path
+    await fw2.connections[0].closed;
+    expect(fw2.connections[0].clientHop.entries.map((e) => e.text).join()).toContain('ECONNREFUSED');
+  });
+
+  it('rejects a bad device or config with a coded error', async () => {
+    await expect(startFirewall({ name: 'fw', device: 'pix 7.2(2)', config: 'policy-map type inspect esmtp m\n parameters\n  allow-tls', clock: monotonicClock(), upstream: { host: '127.0.0.1', port: 1 } })).rejects.toMatchObject({
+      code: 'E_FIREWALL_CONFIG',
+      errors: [{ line: 3, col: 3 }],
+    });
+  });
+});
