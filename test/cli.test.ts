@@ -46,8 +46,8 @@ describe('mxlab CLI', () => {
     const r = await mxlab(['run', f]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`${f}:5:38 nodes.partner.via: expected a firewall node ("fw"), got "fw2" — did you mean "fw"?`);
-    expect(r.stderr).toContain(`${f}:9:14 expect[0].message: expected a message id ("outside"), got "outsde" — did you mean "outside"?`);
+    expect(r.stderr).toContain(`${f}:5:33 nodes.partner.via: expected a firewall node ("fw"), got "fw2" — did you mean "fw"?`);
+    expect(r.stderr).toContain(`${f}:9:16 expect[0].message: expected a message id ("outside"), got "outsde" — did you mean "outside"?`);
     expect(r.stderr).toMatch(/expect\[0\]\.outcome: expected one of "delivered", "deferred", "bounced", got "delivred" — did you mean "delivered"\?/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const v = await mxlab(['validate', f]);

@@ -10,6 +10,8 @@ export interface ReceivedMessage {
   headers: string[];
   /** more than the size limit arrived */
   oversized: boolean;
+  /** the end-of-data mark arrived (false when the connection went away mid-message) */
+  complete: boolean;
 }
 
 /**
@@ -42,10 +44,10 @@ export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit
       }
       partial = inHeaders ? text.slice(0, MAX_HEADER_BYTES) : '';
     });
-    const done = () =>
-      resolve({ bytes, headers, oversized: stream.sizeExceeded === true || (limit > 0 && bytes > limit) });
-    stream.once('end', done);
-    stream.once('close', done);
-    stream.once('error', done);
+    const done = (complete: boolean) => () =>
+      resolve({ bytes, headers, complete, oversized: stream.sizeExceeded === true || (limit > 0 && bytes > limit) });
+    stream.once('end', done(true));
+    stream.once('close', done(false));
+    stream.once('error', done(false));
   });
 }

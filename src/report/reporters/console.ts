@@ -79,7 +79,8 @@ function failedChecks(cell: CellResult, message: string): string[] {
 function evidence(e: ExpectationResult, s: SessionResult): string[] {
   const names = e.checks.filter((k) => !k.ok).map((k) => k.name.split('.')[0]);
   const out: string[] = [];
-  if (names.includes('ehlo')) out.push('EHLO reply the sender saw:', ...s.clientView.ehlo.map((l) => `  ${l}`));
+  if (names.includes('ehlo') || names.includes('tls')) out.push('EHLO reply the sender saw:', ...s.clientView.ehlo.map((l) => `  ${l}`));
+  if (names.includes('tls') && !names.includes('starttls')) out.push(`STARTTLS reply: ${s.clientView.starttls ?? '(not sent)'}`);
   if (names.includes('banner')) out.push('banner the sender saw:', ...s.clientView.banner.map((l) => `  ${l}`));
   if (names.includes('starttls')) {
     out.push(`STARTTLS reply: ${s.clientView.starttls ?? '(not sent)'}`);
