@@ -4,21 +4,37 @@ import type { CiscoConfig, ConfigError } from '../config/model.js';
 import { asaDefaultMap } from './asa-default-map.js';
 import { asaInspectClassic } from './asa-inspect-classic.js';
 import { DEFAULT_KNOBS, setKnob, type Knobs } from './knobs.js';
+import { fSecureIgk } from './f-secure-igk.js';
+import { ispStripper } from './isp-stripper.js';
 import { none } from './none.js';
 import { parseDevice } from './parse-device.js';
 import { pixMailguard } from './pix-mailguard.js';
+import { pixMailhost } from './pix-mailhost.js';
+import { zorp } from './zorp.js';
 import type { DeviceFamily, DeviceProfile } from './types.js';
 
 export type { DeviceFamily, DeviceProfile } from './types.js';
 
-export type FamilyName = 'none' | 'pix-mailguard' | 'asa-inspect-classic' | 'asa-default-map';
+export type FamilyName =
+  | 'none'
+  | 'pix-mailhost'
+  | 'pix-mailguard'
+  | 'asa-inspect-classic'
+  | 'asa-default-map'
+  | 'isp-stripper'
+  | 'zorp'
+  | 'f-secure-igk';
 
 /** The device table, in matching order: key = family name = file name. */
 export const FAMILIES: { [K in FamilyName]: DeviceFamily } = {
   none,
+  'pix-mailhost': pixMailhost,
   'pix-mailguard': pixMailguard,
   'asa-inspect-classic': asaInspectClassic,
   'asa-default-map': asaDefaultMap,
+  'isp-stripper': ispStripper,
+  zorp,
+  'f-secure-igk': fSecureIgk,
 };
 
 export function knownDevices(): string[] {

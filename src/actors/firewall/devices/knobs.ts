@@ -13,6 +13,8 @@ export interface Knobs {
   vrfy: 'pass' | 'mask';
   /** Duplicate-header defect: RST (`reset`) or a silent close. Default reset. */
   'duplicate-header-action': 'reset' | 'close';
+  /** isp-stripper: banner rewritten like Cricket's (`200 ****`) or left alone (Vodafone). Default cricket. */
+  'isp-banner': 'cricket' | 'keep';
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -21,6 +23,7 @@ export const DEFAULT_KNOBS: Knobs = {
   'banner-space': 'keep',
   vrfy: 'mask',
   'duplicate-header-action': 'reset',
+  'isp-banner': 'cricket',
 };
 
 const CHOICES: { [K in keyof Knobs]: readonly string[] } = {
@@ -29,6 +32,7 @@ const CHOICES: { [K in keyof Knobs]: readonly string[] } = {
   'banner-space': ['keep', 'mask'],
   vrfy: ['pass', 'mask'],
   'duplicate-header-action': ['reset', 'close'],
+  'isp-banner': ['cricket', 'keep'],
 };
 
 export const KNOB_NAMES = Object.keys(CHOICES) as (keyof Knobs)[];

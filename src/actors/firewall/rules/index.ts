@@ -12,6 +12,7 @@ import { matchHeaderLineLength } from './match-header-line-length.js';
 import { matchMimeFilenameLength } from './match-mime-filename-length.js';
 import { matchSenderAddressLength } from './match-sender-address-length.js';
 import type { RuleName } from './names.js';
+import { removeEhloParameter } from './remove-ehlo-parameter.js';
 import { replacePipe } from './replace-pipe.js';
 import { splitEodDrop } from './split-eod-drop.js';
 
@@ -24,6 +25,7 @@ type RuleFactory = (options: any) => Rule<any>;
 export const RULES = {
   'mask-banner': maskBanner,
   'mask-ehlo-parameter': maskEhloParameter,
+  'remove-ehlo-parameter': removeEhloParameter,
   'mask-command': maskCommand,
   'mailguard-noop': mailguardNoop,
   'replace-pipe': replacePipe,

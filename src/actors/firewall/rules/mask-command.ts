@@ -4,6 +4,8 @@ import { PASS, type Piece, type Rule } from '../engine/types.js';
 export interface MaskCommandOptions {
   /** verbs allowed through (upper case) */
   allowed: string[];
+  /** when set, only complete lines with these verbs are masked, the rest passes (ISP strippers, INFERRED) */
+  denied?: string[];
 }
 
 /** The 15 verbs PIX/ASA 7.x+ `inspect esmtp` lets through. [ASA70, C-ESMTP-KB] CONFIRMED. */
@@ -24,13 +26,15 @@ export function commandAllowed(data: Buffer, p: Piece, allowed: ReadonlySet<stri
 
 export function maskCommand(o: MaskCommandOptions): Rule {
   const allowed = new Set(o.allowed.map((v) => v.toUpperCase()));
+  const denied = o.denied && new Set(o.denied.map((v) => v.toUpperCase()));
+  const masks = (data: Buffer, p: Piece) => (denied ? p.complete && !p.continued && denied.has(p.verb ?? '') : !commandAllowed(data, p, allowed));
   return {
     name: 'mask-command',
     onClientSegment(seg, _st, ctx) {
       const w = new Rewriter(seg.data);
       const masked: string[] = [];
       for (const p of seg.pieces) {
-        if (p.kind !== 'command' || commandAllowed(seg.data, p, allowed)) continue;
+        if (p.kind !== 'command' || !masks(seg.data, p)) continue;
         w.fill(p.start, p.end, 'X');
         if (w.changed) masked.push(printable(seg.data.toString('latin1', p.start, p.end).replace(/\r?\n$/, ''), 60));
       }

@@ -4,6 +4,8 @@ import { PASS, type Piece, type Rule } from '../engine/types.js';
 export interface MaskEhloParameterOptions {
   /** keywords that pass (case-insensitive); `AUTH` passes only in the `AUTH mech…` form */
   pass: string[];
+  /** when set, only these keywords are masked and everything else passes (ISP strippers) */
+  mask?: string[];
 }
 
 interface State {
@@ -31,6 +33,7 @@ export function ehloKeywordPasses(text: string, pass: ReadonlySet<string>): bool
  */
 export function maskEhloParameter(o: MaskEhloParameterOptions): Rule<State> {
   const pass = new Set(o.pass.map((k) => k.toUpperCase()));
+  const only = o.mask && new Set(o.mask.map((k) => k.toUpperCase()));
   return {
     name: 'mask-ehlo-parameter',
     init: () => ({ masked: 0 }),
@@ -44,7 +47,7 @@ export function maskEhloParameter(o: MaskEhloParameterOptions): Rule<State> {
           st.open = undefined;
           continue;
         }
-        const decision = p.continued && st.open ? st.open : decide(p, pass, st);
+        const decision = p.continued && st.open ? st.open : decide(p, pass, st, only);
         st.open = p.complete ? undefined : decision;
         if (!decision.mask) continue;
         maskPiece(w, p, decision.letter);
@@ -56,9 +59,9 @@ export function maskEhloParameter(o: MaskEhloParameterOptions): Rule<State> {
   };
 }
 
-function decide(p: Piece, pass: ReadonlySet<string>, st: State): { mask: boolean; letter: string } {
+function decide(p: Piece, pass: ReadonlySet<string>, st: State, only?: ReadonlySet<string>): { mask: boolean; letter: string } {
   const text = p.head.slice(4);
-  if (ehloKeywordPasses(text, pass)) return { mask: false, letter: '' };
+  if (only ? !ehloKeywordPasses(text, only) : ehloKeywordPasses(text, pass)) return { mask: false, letter: '' };
   st.masked++;
   return { mask: true, letter: countingLetter(st.masked) };
 }

@@ -5,6 +5,7 @@
 export type RuleName =
   | 'mask-banner'
   | 'mask-ehlo-parameter'
+  | 'remove-ehlo-parameter'
   | 'mask-command'
   | 'mailguard-noop'
   | 'replace-pipe'
