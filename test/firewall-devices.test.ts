@@ -63,7 +63,8 @@ describe('device table', () => {
   });
   it('rejects unknown devices with a column and a hint', () => {
     expect(errors('cisco 9')).toEqual([{ line: 0, col: 1, message: 'unknown device "cisco 9"', hint: expect.stringContaining('known devices') }]);
-    expect(errors('pxi 6.3')[0].hint).toBe('did you mean "pix 6.3(5)"?');
+    expect(errors('pxi 6.3')[0].hint).toBe('did you mean "pix 6.3"?');
+    expect(errors('zrop')[0].hint).toBe('did you mean "zorp"?');
     expect(errors('asa 9.12(')[0]).toMatchObject({ line: 0, col: 5, message: '"9.12(" is not a ASA version' });
     expect(errors('asa 6.3(5)')[0].hint).toBe('did you mean "pix 6.3(5)"?');
   });

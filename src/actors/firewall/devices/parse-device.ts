@@ -20,7 +20,10 @@ export function parseDevice(device: string, examples: readonly string[]): { ok: 
         line: 0,
         col: lead + 1,
         message: `unknown device "${device.trim()}"`,
-        hint: near && near !== product ? `did you mean "${examples.find((e) => e.startsWith(near)) ?? near}"?` : `known devices: ${examples.join(', ')}`,
+        hint:
+          near && near !== product
+            ? `did you mean "${m?.[2] && (near === 'pix' || near === 'asa') ? `${near} ${m[2]}` : (examples.find((e) => e.startsWith(near)) ?? near)}"?`
+            : `known devices: ${examples.join(', ')}`,
       },
     };
   }
