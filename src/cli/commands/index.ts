@@ -1,7 +1,10 @@
 import type { Command } from '../command.js';
+import { devices } from './devices.js';
+import { proxy } from './proxy.js';
+import { receiver } from './receiver.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { validate } from './validate.js';
 
 /** The CLI verbs; the key is what the user types. */
-export const commands: Record<string, Command> = { run, validate, schema };
+export const commands: Record<string, Command> = { run, validate, devices, proxy, receiver, schema };

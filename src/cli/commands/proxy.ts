@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { FirewallConfigError, startFirewall, type FirewallConnection } from '../../actors/firewall/index.js';
+import { EXIT, UsageError, type Command } from '../command.js';
+import { parseEndpoint } from '../endpoint.js';
+import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../serve.js';
+
+export const proxy: Command = {
+  name: 'proxy',
+  summary: 'run the firewall emulator alone, in front of any SMTP server',
+  usage: `mxlab proxy --device "<device>" --upstream HOST:PORT [options]
+
+  --device D            e.g. "asa 9.12(4)", "pix 6.3(5)", "none" (see mxlab devices)
+  --upstream HOST:PORT  the real server behind the emulator
+  --listen HOST:PORT    where clients connect (default 127.0.0.1:2525)
+  --config FILE         device configuration in the device's own syntax
+  --knob NAME=VALUE     set an INFERRED behaviour (repeatable; see mxlab devices "<device>")
+  --json                JSON lines on stdout (ready, event, connection) instead of log lines on stderr
+  --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)
+
+Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's syslog.`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        device: { type: 'string' },
+        upstream: { type: 'string' },
+        listen: { type: 'string' },
+        config: { type: 'string' },
+        knob: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        'epoch-origin': { type: 'string' },
+      },
+    });
+    if (!values.device) throw new UsageError('--device is required, e.g. --device "asa 9.12(4)"');
+    const upstream = parseEndpoint('--upstream', values.upstream);
+    const listen = parseEndpoint('--listen', values.listen, '127.0.0.1:2525');
+    const knobs: Record<string, string> = {};
+    for (const k of values.knob ?? []) {
+      const [name, value] = k.split('=');
+      if (!name || value === undefined) throw new UsageError(`--knob expects NAME=VALUE, got "${k}"`);
+      knobs[name] = value;
+    }
+    let config: string | undefined;
+    if (values.config) {
+      config = await readFile(values.config, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new UsageError(`Failed to read --config ${values.config}: ${e.code ?? e.message}`);
+      });
+    }
+    const clock = epochClock(values['epoch-origin']);
+    let fw;
+    try {
+      const knobLines = Object.entries(knobs).map(([k, v]) => `! mxlab knob ${k} ${v}`).join('\n');
+      fw = await startFirewall({
+        name: 'proxy',
+        device: values.device,
+        config: [config, knobLines].filter(Boolean).join('\n') || undefined,
+        clock,
+        upstream,
+        host: listen.host,
+        port: listen.port,
+        onEvent: (e) => (values.json ? jsonLine(io, { type: 'event', ...e }) : io.stderr.write(`${e.log}\n`)),
+      });
+    } catch (err) {
+      if (err instanceof FirewallConfigError) {
+        for (const e of err.errors) {
+          const where = e.line === 0 ? `--device "${values.device}"` : `${values.config ?? '--knob'}:${e.line}:${e.col}`;
+          io.stderr.write(`${where}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
+        }
+        return EXIT.invalid;
+      }
+      throw err;
+    }
+    if (values.json) jsonLine(io, { type: 'ready', host: fw.host, port: fw.port, device: fw.profile.device });
+    else io.stderr.write(`mxlab proxy: ${fw.profile.device} listening on ${fw.host}:${fw.port}, forwarding to ${upstream.host}:${upstream.port} (Ctrl-C to stop)\n`);
+    const report = (c: FirewallConnection) =>
+      void c.closed.then(() => {
+        if (values.json) jsonLine(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events });
+        else io.stderr.write(`mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${c.events.length} rule event${c.events.length === 1 ? '' : 's'})\n`);
+      });
+    watchConnections(fw.connections, report, io.signal);
+    await untilInterrupted(io);
+    await fw.stop();
+    return EXIT.ok;
+  },
+};
+

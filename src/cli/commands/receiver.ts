@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { personas, startReceiver, type PersonaName, type ReceiverConnection } from '../../actors/receiver/index.js';
+import { generateRunCertificates } from '../../tls/certs.js';
+import { EXIT, UsageError, type Command } from '../command.js';
+import { parseEndpoint } from '../endpoint.js';
+import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../serve.js';
+
+const TLS = ['off', 'preferred', 'required'] as const;
+
+export const receiver: Command = {
+  name: 'receiver',
+  summary: 'run a receiver persona alone (asyncos, postfix, sendmail, exchange, generic)',
+  usage: `mxlab receiver --persona P [options]
+
+  --persona P           ${Object.keys(personas).join(' | ')}
+  --tls T               off | preferred (default) | required
+  --size N              advertised and enforced SIZE
+  --hostname H          banner and EHLO name (default esa.example.com)
+  --listen HOST:PORT    default 127.0.0.1:2525
+  --json                JSON lines on stdout (ready, connection) instead of transcripts on stderr
+  --epoch-origin MS     timestamps in ms since this epoch time
+
+A self-signed certificate for the hostname is made at start (never written to disk).
+Runs until interrupted (Ctrl-C).`,
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        persona: { type: 'string' },
+        tls: { type: 'string', default: 'preferred' },
+        size: { type: 'string' },
+        hostname: { type: 'string', default: 'esa.example.com' },
+        listen: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'epoch-origin': { type: 'string' },
+      },
+    });
+    const persona = values.persona;
+    if (!persona || !(persona in personas)) throw new UsageError(`--persona must be one of ${Object.keys(personas).join(', ')}, got ${persona ? `"${persona}"` : 'nothing'}`);
+    if (!(TLS as readonly string[]).includes(values.tls)) throw new UsageError(`--tls must be one of ${TLS.join(', ')}, got "${values.tls}"`);
+    const size = values.size === undefined ? undefined : Number(values.size);
+    if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new UsageError(`--size must be a positive whole number, got "${values.size}"`);
+    const listen = parseEndpoint('--listen', values.listen, '127.0.0.1:2525');
+    const r = await startReceiver({
+      name: 'receiver',
+      persona: persona as PersonaName,
+      hostname: values.hostname,
+      tls: values.tls as (typeof TLS)[number],
+      size,
+      certs: await generateRunCertificates([values.hostname]),
+      clock: epochClock(values['epoch-origin']),
+      host: listen.host,
+      port: listen.port,
+    });
+    if (values.json) jsonLine(io, { type: 'ready', host: r.host, port: r.port, persona });
+    else io.stderr.write(`mxlab receiver: ${persona} (${values.hostname}, tls ${values.tls}) listening on ${r.host}:${r.port} (Ctrl-C to stop)\n`);
+    const report = (c: ReceiverConnection) =>
+      void c.closed.then(() => {
+        if (values.json) jsonLine(io, { type: 'connection', id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view() });
+        else io.stderr.write(`connection ${c.id} from port ${c.remotePort}:\n${c.recorder.entries.map((e) => `  ${e.dir === 'c2s' ? 'C:' : 'S:'} ${e.tls ? '[tls] ' : ''}${e.text}`).join('\n')}\n`);
+      });
+    watchConnections(r.connections, report, io.signal);
+    await untilInterrupted(io);
+    await r.stop();
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,33 @@
+import type { Clock } from '../model/clock.js';
+import type { Io } from './command.js';
+
+/** The run clock for standalone servers: ms since --epoch-origin (shared with a runner), else since start. */
+export function epochClock(origin: string | undefined): Clock {
+  const base = origin === undefined ? Date.now() : Number(origin);
+  if (!Number.isFinite(base)) throw new Error(`--epoch-origin expects milliseconds since 1970, got "${origin}"`);
+  const hr0 = process.hrtime.bigint();
+  const offset = Date.now() - base;
+  return { now: () => offset + Number(process.hrtime.bigint() - hr0) / 1e6 };
+}
+
+/** Calls `onNew` for every connection that appears in a live list (checked every 50 ms). */
+export function watchConnections<T>(list: readonly T[], onNew: (c: T) => void, signal: AbortSignal): void {
+  let seen = 0;
+  const tick = () => {
+    while (seen < list.length) onNew(list[seen++]);
+  };
+  const timer = setInterval(tick, 50);
+  signal.addEventListener('abort', () => {
+    tick();
+    clearInterval(timer);
+  });
+}
+
+/** Resolves when the user interrupts (SIGINT/SIGTERM via io.signal). */
+export function untilInterrupted(io: Io): Promise<void> {
+  return new Promise((resolve) => (io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true })));
+}
+
+export function jsonLine(io: Io, obj: unknown): void {
+  io.stdout.write(JSON.stringify(obj) + '\n');
+}
