@@ -4,7 +4,7 @@ import type { MtaVerdict } from './types.js';
 /** Maps the free text of a real MTA's deferral/bounce to the builtin sender's reasons. */
 export function reasonFromText(text: string): Reason {
   const t = text.toLowerCase();
-  if (/tls is required, but was not offered|did not offer tls|starttls.*not (offered|advertised)|tls.*not available|no tls support|mandatory starttls|not advertising starttls/.test(t)) return 'tls-not-offered';
+  if (/tls is required, but was not offered|did not offer tls|starttls.*not (offered|advertised)|tls.*not available|tls required but not supported|no tls support|mandatory starttls|not advertising starttls/.test(t)) return 'tls-not-offered';
   if (/refused to start tls|starttls.*(rejected|refused|failed with)|\bstarttls\b.*\b[45]\d\d\b/.test(t)) return 'starttls-refused';
   if (/certificate|handshake|tls.*(fail|error)|ssl|server-cert-check|untrusted|cannot start tls/.test(t)) return 'tls-failed';
   if (/connection refused|econnrefused/.test(t)) return 'connection-refused';

@@ -27,15 +27,17 @@ export const opensmtpd: MtaAdapter = {
     const doneRe = new RegExp(`^(\\S+) mta delivery evpid=${evpid} .*result="(\\w+)" stat="(.*)"$`);
     const done = await logs.waitFor((l) => doneRe.test(l), at, left(), signal);
     const msgid = evpid.slice(0, 8);
-    const mine = (l: string) => l.includes(evpid) || l.includes(`msgid=${msgid}`);
+    const mine = (l: string) => !l.startsWith('debug:') && (l.includes(evpid) || l.includes(`msgid=${msgid}`));
     if (done < 0) return { ...timedOut(`evpid ${evpid}`, logs.lines.slice(from).filter(mine)), queueId: evpid };
     const [, session, result, stat] = doneRe.exec(logs.lines[done])!;
     const window = logs.lines.slice(from, done + 1);
     const sessionLines = window.filter((l) => l.startsWith(`${session} mta `));
-    const log = window.filter((l) => mine(l) || l.startsWith(`${session} mta `));
+    // sessions of this window (a failed relay reports `0000…` on the delivery line)
+    const mtaLine = /^[0-9a-f]{16} mta (connecting|connected|tls|error|server-cert-check|delivery)/;
+    const log = window.filter((l) => mine(l) || mtaLine.test(l));
     const tls = sessionLines.some((l) => / mta tls /.test(l));
     if (result === 'Ok') return { outcome: 'delivered', reason: 'ok', tls, detail: stat, log, queueId: evpid };
-    const errors = sessionLines.filter((l) => / mta error /.test(l)).join(' ');
+    const errors = window.filter((l) => /^[0-9a-f]{16} mta error /.test(l)).join(' ');
     return {
       outcome: result === 'PermFail' ? 'bounced' : 'deferred',
       reason: reasonFromText(`${errors} ${stat}`),

@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { runScenarios } from '../../src/run/runner.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import type { RunResult, SessionResult } from '../../src/model/result.js';
+
+/**
+ * Whether a Docker engine answers. Under CI=true a missing engine is a failure, never a skip:
+ * the caller throws instead of skipping.
+ */
+export function dockerAvailable(): boolean {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 15_000 });
+    return true;
+  } catch {
+    if (process.env.CI === 'true') throw new Error('CI=true but Docker is not available: run scripts/docker-engine.sh first');
+    return false;
+  }
+}
+
+export const root = resolve(import.meta.dirname, '..', '..');
+
+/** Runs scenario files on the docker runtime with a silent reporter; progress lines are kept. */
+export async function runDocker(files: string[], opts: { signal?: AbortSignal } = {}): Promise<{ result: RunResult; progress: string[] }> {
+  const loaded = await Promise.all(files.map((f) => loadScenario(resolve(root, f))));
+  const progress: string[] = [];
+  const noop = () => {};
+  const result = await runScenarios(loaded, {
+    runtime: 'docker',
+    jobs: 1,
+    signal: opts.signal,
+    reporter: { onRunStart: noop, onProgress: (l) => progress.push(l), onCellStart: noop, onSession: noop, onCellEnd: noop, onRunEnd: noop },
+  });
+  return { result, progress };
+}
+
+export function session(result: RunResult, id: string): SessionResult {
+  const s = result.scenarios.flatMap((x) => x.cells).flatMap((c) => c.sessions).find((x) => x.message === id);
+  if (!s) throw new Error(`no session for message ${id}: ${JSON.stringify(result.scenarios.map((x) => x.cells.map((c) => c.error)))}`);
+  return s;
+}
+
+/** Names of mxlab containers / networks still present (optionally of one run). */
+export function leftovers(runLabel = 'mxlab=true'): { containers: string[]; networks: string[] } {
+  const list = (args: string[]) =>
+    execFileSync('docker', args, { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
+  return {
+    containers: list(['ps', '-a', '--filter', `label=${runLabel}`, '--format', '{{.Names}}']),
+    networks: list(['network', 'ls', '--filter', `label=${runLabel}`, '--format', '{{.Name}}']),
+  };
+}
+
