@@ -60,3 +60,45 @@ describe('application proxies remove EHLO lines', () => {
     expect(fwd(e, 'server', '221 bye\r\n')).toBe('221 bye\r\n');
   });
 });
+
+describe('match criteria from config', () => {
+  const map = (lines: string[]) => ['policy-map type inspect esmtp m', ...lines, 'policy-map global_policy', ' class inspection_default', '  inspect esmtp m'].join('\n');
+  function inData(e: ConnectionEngine) {
+    fwd(e, 'server', '220 x\r\n');
+    fwd(e, 'client', 'DATA\r\n');
+    fwd(e, 'server', '354 go\r\n');
+  }
+  it('cmd verb … mask X-es the command; reset resets', () => {
+    const e = device('asa 9.x', map([' match cmd verb VRFY EXPN', '  mask log']));
+    fwd(e, 'server', '220 x\r\n');
+    const out = e.process('client', Buffer.from('VRFY bob\r\n'));
+    expect(out.forward?.toString()).toBe('XXXXXXXX\r\n');
+    expect(out.events.find((x) => x.rule === 'match-cmd-verb')?.log).toContain('match cmd verb VRFY EXPN: mask log');
+    const r = device('asa 9.x', map([' match cmd verb HELP', '  reset']));
+    fwd(r, 'server', '220 x\r\n');
+    expect(r.process('client', Buffer.from('HELP\r\n')).terminate).toBe('reset');
+  });
+  it('header length, to-fields count, mime encoding, body length', () => {
+    const e1 = device('asa 9.x', map([' match header length gt 20', '  drop-connection']));
+    inData(e1);
+    expect(e1.process('client', Buffer.from('Subject: a long subject line\r\n')).terminate).toBe('drop-connection');
+    const e2 = device('asa 9.x', map([' match header to-fields count gt 1', '  reset log']));
+    inData(e2);
+    expect(e2.process('client', Buffer.from('To: a@b\r\nTo: c@d\r\n')).terminate).toBe('reset');
+    const e3 = device('asa 9.x', map([' match mime encoding others', '  drop-connection log']));
+    inData(e3);
+    expect(e3.process('client', Buffer.from('Content-Transfer-Encoding: base64\r\n')).terminate).toBeUndefined();
+    expect(e3.process('client', Buffer.from('Content-Transfer-Encoding: x-uuencode\r\n')).terminate).toBe('drop-connection');
+    const e4 = device('asa 9.x', map([' match body length gt 10', '  log']));
+    inData(e4);
+    expect(e4.process('client', Buffer.from('S: x\r\n\r\n0123456789abc\r\n')).events.map((x) => [x.rule, x.action])).toEqual([['match-body-length', 'log']]);
+  });
+  it('invalid-recipients count counts the server refusals', () => {
+    const e = device('asa 9.x', map([' match invalid-recipients count gt 1', '  drop-connection log']));
+    fwd(e, 'server', '220 x\r\n');
+    fwd(e, 'client', 'RCPT TO:<a@x>\r\n');
+    expect(e.process('server', Buffer.from('550 no\r\n')).terminate).toBeUndefined();
+    fwd(e, 'client', 'RCPT TO:<b@x>\r\n');
+    expect(e.process('server', Buffer.from('550 no\r\n')).terminate).toBe('drop-connection');
+  });
+});

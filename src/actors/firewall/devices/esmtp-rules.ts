@@ -44,6 +44,18 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
       return { name: 'match-sender-address-length', options: { gt: c.gt, action: withLog } };
     case 'mime-filename-length':
       return { name: 'match-mime-filename-length', options: { gt: c.gt, action: withLog } };
+    case 'cmd-verb':
+      return { name: 'match-cmd-verb', options: { verbs: c.verbs, action: withLog } };
+    case 'header-length':
+      return { name: 'match-header-length', options: { gt: c.gt, action: withLog } };
+    case 'body-length':
+      return { name: 'match-body-length', options: { gt: c.gt, action: withLog } };
+    case 'header-to-fields-count':
+      return { name: 'match-header-to-fields-count', options: { gt: c.gt, action: withLog } };
+    case 'mime-encoding':
+      return { name: 'match-mime-encoding', options: { encodings: c.encodings, action: withLog } };
+    case 'invalid-recipients-count':
+      return { name: 'match-invalid-recipients-count', options: { gt: c.gt, action: withLog } };
     case 'ehlo-reply-parameter':
       if (action.kind !== 'mask' || !c.params.includes('others')) return undefined;
       return { name: 'mask-ehlo-parameter', options: { pass: ehloPass(k, allowTls) } };

@@ -11,6 +11,12 @@ import { matchCmdRcptCount } from './match-cmd-rcpt-count.js';
 import { matchHeaderLineLength } from './match-header-line-length.js';
 import { matchMimeFilenameLength } from './match-mime-filename-length.js';
 import { matchSenderAddressLength } from './match-sender-address-length.js';
+import { matchCmdVerb } from './match-cmd-verb.js';
+import { matchHeaderLength } from './match-header-length.js';
+import { matchBodyLength } from './match-body-length.js';
+import { matchHeaderToFieldsCount } from './match-header-to-fields-count.js';
+import { matchMimeEncoding } from './match-mime-encoding.js';
+import { matchInvalidRecipientsCount } from './match-invalid-recipients-count.js';
 import type { RuleName } from './names.js';
 import { removeEhloParameter } from './remove-ehlo-parameter.js';
 import { replacePipe } from './replace-pipe.js';
@@ -38,6 +44,12 @@ export const RULES = {
   'match-body-line-length': matchBodyLineLength,
   'match-sender-address-length': matchSenderAddressLength,
   'match-mime-filename-length': matchMimeFilenameLength,
+  'match-cmd-verb': matchCmdVerb,
+  'match-header-length': matchHeaderLength,
+  'match-body-length': matchBodyLength,
+  'match-header-to-fields-count': matchHeaderToFieldsCount,
+  'match-mime-encoding': matchMimeEncoding,
+  'match-invalid-recipients-count': matchInvalidRecipientsCount,
 } satisfies { [K in RuleName]: RuleFactory };
 
 export type RuleOptions<K extends RuleName> = Parameters<(typeof RULES)[K]>[0];

@@ -17,4 +17,10 @@ export type RuleName =
   | 'match-header-line-length'
   | 'match-body-line-length'
   | 'match-sender-address-length'
-  | 'match-mime-filename-length';
+  | 'match-mime-filename-length'
+  | 'match-cmd-verb'
+  | 'match-header-length'
+  | 'match-body-length'
+  | 'match-header-to-fields-count'
+  | 'match-mime-encoding'
+  | 'match-invalid-recipients-count';

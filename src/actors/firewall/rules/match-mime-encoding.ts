@@ -1,0 +1,30 @@
+import { verdictFor, type MatchAction } from '../engine/match-action.js';
+import { PASS, type Rule } from '../engine/types.js';
+
+export interface MimeEncodingMatchOptions {
+  /** 7bit 8bit base64 binary quoted-printable, or `others` for anything else */
+  encodings: string[];
+  action: MatchAction;
+}
+
+const KNOWN = ['7bit', '8bit', 'base64', 'binary', 'quoted-printable'];
+
+/** `match mime encoding E…` — a `Content-Transfer-Encoding:` line (message or MIME part) with one of them. */
+export function matchMimeEncoding(o: MimeEncodingMatchOptions): Rule {
+  const want = new Set(o.encodings.map((e) => e.toLowerCase()));
+  return {
+    name: 'match-mime-encoding',
+    onClientSegment(seg, _st, ctx) {
+      for (const p of seg.pieces) {
+        if (p.kind !== 'data' || !p.complete) continue;
+        const m = /^content-transfer-encoding\s*:\s*([^\s;]+)/i.exec(p.head);
+        if (!m) continue;
+        const enc = m[1].toLowerCase();
+        if (want.has(enc) || (want.has('others') && !KNOWN.includes(enc))) {
+          return verdictFor(o.action, ctx, 'match-mime-encoding', `mime encoding ${o.encodings.join(' ')}`, `encoding ${enc}`);
+        }
+      }
+      return PASS;
+    },
+  };
+}
