@@ -1,6 +1,7 @@
 /**
  * Bench 2 — DATA through a device (issue 3, item 6): one large message streamed by the bench's raw client
- * through a plain TCP relay (two pipes), the ASA 9.12(4) emulator and the PIX 7.2(2) emulator, each to the
+ * through a plain TCP relay (two pipes), the ASA 9.12(4) emulator, the PIX 7.2(2) emulator and (breakdown) the
+ * emulator with device `none` (its proxy, no rules), each to the
  * same kind of read-and-discard SMTP sink (bench/lib/mini-server.js, plaintext).
  * Each sample is a fresh process (bench/data-worker.js), spawned interleaved relay, asa, pix, relay, …
  * Throughput = message bytes / (first body byte → 250 after CRLF.CRLF); RSS growth = peak − start of transfer.
@@ -27,7 +28,13 @@ export async function dataThrough({ quick = false, log = console.log } = {}) {
   const rounds = quick ? 3 : 5;
   const hops = [{ key: 'relay', label: 'plain TCP relay (pipe)' }];
   const fw = await loadFirewall();
-  if (fw.startFirewall) hops.push({ key: 'asa', label: 'asa 9.12(4) emulator' }, { key: 'pix', label: 'pix 7.2(2) emulator' });
+  if (fw.startFirewall) {
+    hops.push(
+      { key: 'asa', label: 'asa 9.12(4) emulator' },
+      { key: 'pix', label: 'pix 7.2(2) emulator' },
+      { key: 'none', label: 'emulator, device none (breakdown)' },
+    );
+  }
   else log(`  (emulators skipped: ${fw.reason})`);
 
   const runs = Object.fromEntries(hops.map((h) => [h.key, []]));
@@ -57,7 +64,8 @@ export async function dataThrough({ quick = false, log = console.log } = {}) {
       ]),
     ]),
   );
-  const ratios = hops.filter((h) => h.key !== 'relay').map((h) => `${h.key}/relay = ${fmt(m[h.key] / m.relay)}`);
+  const ratios = hops.filter((h) => h.key !== 'relay' && h.key !== 'none').map((h) => `${h.key}/relay = ${fmt(m[h.key] / m.relay)}`);
   if (ratios.length) log(`  throughput ratios of medians: ${ratios.join(', ')}   (goal ≥ 0.8; RSS growth goal < 64 MB)`);
+  if (m.none !== undefined) log(`  breakdown: the emulator's proxy with no rules (device none) runs at ${fmt(m.none / m.relay)} of the relay`);
   return { medians: m, samples, runs };
 }

@@ -1,6 +1,6 @@
 /**
  * One bench-2 sample in a fresh process, so RSS growth is not masked by memory earlier runs left behind:
- *   node bench/data-worker.js <relay|asa|pix> <bytes>
+ *   node bench/data-worker.js <relay|none|asa|pix> <bytes>
  * Starts the sink and the one hop, warms up with a 4 MB message, then streams <bytes> once while sampling
  * RSS every 50 ms, and prints one JSON line { mbps, dataMs, startRss, peakRss, growth }.
  */
@@ -12,7 +12,7 @@ import { miniSession } from './lib/mini-client.js';
 import { withRss } from './lib/rss.js';
 import { startTcpRelay } from './lib/tcp-relay.js';
 
-export const DEVICES = { asa: 'asa 9.12(4)', pix: 'pix 7.2(2)' };
+export const DEVICES = { none: 'none', asa: 'asa 9.12(4)', pix: 'pix 7.2(2)' };
 const MB = 1024 * 1024;
 
 async function main(key, size) {

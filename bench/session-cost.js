@@ -50,10 +50,11 @@ export async function sessionCost({ quick = false, log = console.log } = {}) {
     const receiver = await startReceiver({ name: 'esa', persona: 'asyncos', hostname: SERVERNAME, tls: 'preferred', size: 10_485_760, certs, clock });
     stops.push(() => receiver.stop());
 
-    const floorClient = (port) => () =>
+    const floorClient = (port, wantTls = true) => () =>
       timed(async () => {
-        const r = await miniSession({ host: '127.0.0.1', port, tls: { secureContext: clientContext, servername: SERVERNAME }, body: smallMessage(`m${n++}`, SIZE) });
-        if (!r.tls) throw new Error('floor client: session without TLS');
+        const tlsOptions = wantTls ? { secureContext: clientContext, servername: SERVERNAME } : undefined;
+        const r = await miniSession({ host: '127.0.0.1', port, tls: tlsOptions, body: smallMessage(`m${n++}`, SIZE) });
+        if (r.tls !== wantTls) throw new Error(`floor client: session tls=${r.tls}`);
       });
     const mxlab = (port, wantTls, policy = 'opportunistic') => () =>
       timed(async () => {
@@ -79,6 +80,7 @@ export async function sessionCost({ quick = false, log = console.log } = {}) {
       log(`  (d skipped: ${fw.reason})`);
     }
     const breakdown = [
+      { key: 'a0', label: 'floor without STARTTLS (plain)', run: floorClient(mini.port, false) },
       { key: 'aR', label: 'floor client → asyncos receiver (STARTTLS)', run: floorClient(receiver.port) },
       { key: 'Na', label: 'nodemailer → floor server (STARTTLS)', run: () => timed(() => nodemailerSession(mini.port, smallMessage(`m${n++}`, SIZE))) },
       { key: 'Sa', label: 'mxlab deliver → floor server (STARTTLS)', run: mxlab(mini.port, true) },
@@ -106,7 +108,7 @@ export async function sessionCost({ quick = false, log = console.log } = {}) {
     log(table([head, ...breakdown.map(row)]));
     const extra = (x, y) => `${fmt(wall[x] - wall[y])} ms wall / ${fmt(cpu[x] - cpu[y])} ms CPU`;
     log(`  over the floor: receiver side ${extra('aR', 'a')}; sender side ${extra('Sa', 'a')}, of which nodemailer ${extra('Na', 'a')} and mxlab's sender layer ${extra('Sa', 'Na')}; both (c) ${extra('c', 'a')}`);
-    if (wall.d !== undefined) log(`  the ASA hop adds ${extra('d', 'c0')} to a plaintext mxlab session (d − c0); TLS costs mxlab ${extra('c', 'c0')} (c − c0)`);
+    if (wall.d !== undefined) log(`  the ASA hop adds ${extra('d', 'c0')} to a plaintext mxlab session (d − c0); TLS costs mxlab ${extra('c', 'c0')} (c − c0), the floor ${extra('a', 'a0')} (a − a0)`);
     return { wall, cpu, samples };
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

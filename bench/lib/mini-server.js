@@ -58,20 +58,30 @@ function serve(raw, hostname, secureContext, stats) {
     }
   };
 
+  // finds CRLF.CRLF without copying the chunk: only the seam with the previous chunk is joined
   const data = (chunk) => {
-    const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-    const at = buf.indexOf(TERMINATOR);
-    if (at < 0) {
+    let end = -1; // index in `chunk` just past the terminator
+    if (tail.length) {
+      const seam = Buffer.concat([tail, chunk.subarray(0, TERMINATOR.length - 1)]);
+      const j = seam.indexOf(TERMINATOR);
+      if (j >= 0) end = j + TERMINATOR.length - tail.length;
+    }
+    if (end < 0) {
+      const k = chunk.indexOf(TERMINATOR);
+      if (k >= 0) end = k + TERMINATOR.length;
+    }
+    if (end < 0) {
       stats.dataBytes += chunk.length;
-      tail = Buffer.from(buf.subarray(Math.max(0, buf.length - (TERMINATOR.length - 1))));
+      const keep = TERMINATOR.length - 1;
+      tail = chunk.length >= keep ? Buffer.from(chunk.subarray(chunk.length - keep)) : Buffer.concat([tail, chunk]).subarray(-keep);
       return;
     }
-    const rest = buf.subarray(at + TERMINATOR.length);
-    stats.dataBytes += chunk.length - rest.length;
+    stats.dataBytes += end;
     inData = false;
+    tail = Buffer.alloc(0);
     stats.messages++;
     reply('250 2.0.0 Ok: queued as BENCH');
-    if (rest.length) onData(Buffer.from(rest));
+    if (end < chunk.length) onData(chunk.subarray(end));
   };
 
   const command = (line) => {
