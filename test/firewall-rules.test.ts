@@ -244,7 +244,7 @@ describe('duplicate-header-bug', () => {
     toData(e);
     const out = e.process('client', B(DKIM));
     expect(out.terminate).toBe('reset');
-    expect(out.events.at(-1)?.log).toContain('SMTP: Multiple From headers!');
+    expect(out.events.at(-1)?.log).toContain('SMTP: Multiple Content-Type headers!');
   });
   it('knob close → drop-connection', () => {
     const e = device('pix 7.2(2)', '! mxlab knob duplicate-header-action close');

@@ -53,7 +53,9 @@ function headerPiece(p: Piece, st: State): string | undefined {
   st.sig = undefined;
   if (pending !== undefined) {
     const named = signedHeaders(pending);
-    if (named.length) return named.find((n) => st.names.has(n.toLowerCase())) ?? named[0];
+    // the PIX's debug line names Content-Type for DKIM mail (`SMTP: Multiple Content-Type headers!`,
+    // CONFIRMED); prefer a header already seen, then Content-Type, then the first one named
+    if (named.length) return named.find((n) => st.names.has(n.toLowerCase())) ?? named.find((n) => /^content-type$/i.test(n)) ?? named[0];
   }
   if (p.lineLen === 0) return undefined; // end of the header section
   const colon = p.head.indexOf(':');
