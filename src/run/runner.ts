@@ -46,7 +46,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
     clock,
     certs: await generateRunCertificates(hostnames),
-    dkim: createDkimKey('example'),
+    dkim: createDkimKey('mxlab.example'),
     progress: (line) => opts.reporter.onProgress(line),
     signal: opts.signal,
   };

@@ -95,7 +95,8 @@ class LocalCell implements StartedCell {
         dkim: m.spec.dkim,
       },
       { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next },
-      { dkim: this.ctx.dkim },
+      // one key per run; d= is the sending node's own domain, as a real signer's would be
+      { dkim: { ...this.ctx.dkim, domain: m.fromAddress.split('@')[1] } },
     );
     return this.collect(m, result);
   }
