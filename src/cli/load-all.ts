@@ -1,4 +1,4 @@
-import { checkDevice } from './device-check.js';
+import { checkDevice } from '../run/device-check.js';
 import { ScenarioError, formatDiagnostic, type Diagnostic } from '../scenario/diagnostics.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 

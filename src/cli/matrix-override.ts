@@ -1,7 +1,7 @@
 import { didYouMean, type Diagnostic } from '../scenario/diagnostics.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { checkReferences } from '../scenario/references.js';
-import { checkDevice } from './device-check.js';
+import { checkDevice } from '../run/device-check.js';
 
 /**
  * Applies `--matrix key=v1,v2` to every scenario that has the node named in key, then validates
