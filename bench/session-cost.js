@@ -11,6 +11,7 @@
 import tls from 'node:tls';
 import { SMTPServer } from 'smtp-server';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { SMTPConnection as ServerConnection } from 'smtp-server/lib/smtp-connection.js';
 import { startReceiver } from '../dist/actors/receiver/index.js';
 import { deliver } from '../dist/actors/sender/index.js';
 import { monotonicClock } from '../dist/model/clock.js';
@@ -47,6 +48,8 @@ export async function sessionCost({ quick = false, log = console.log } = {}) {
     stops.push(() => mini.stop());
     const plain = await startPlainSmtpServer(certs);
     stops.push(() => plain.stop());
+    const bare = await startPlainSmtpServer(certs, { greetingDelay: false });
+    stops.push(() => bare.stop());
     const receiver = await startReceiver({ name: 'esa', persona: 'asyncos', hostname: SERVERNAME, tls: 'preferred', size: 10_485_760, certs, clock });
     stops.push(() => receiver.stop());
 
@@ -81,8 +84,14 @@ export async function sessionCost({ quick = false, log = console.log } = {}) {
     }
     const breakdown = [
       { key: 'a0', label: 'floor without STARTTLS (plain)', run: floorClient(mini.port, false) },
+      { key: 'aP', label: 'floor client → smtp-server, no greeting delay', run: floorClient(bare.port) },
       { key: 'aR', label: 'floor client → asyncos receiver (STARTTLS)', run: floorClient(receiver.port) },
       { key: 'Na', label: 'nodemailer → floor server (STARTTLS)', run: () => timed(() => nodemailerSession(mini.port, smallMessage(`m${n++}`, SIZE))) },
+      {
+        key: 'Nc',
+        label: 'nodemailer, one shared TLS context → floor server',
+        run: () => timed(() => nodemailerSession(mini.port, smallMessage(`m${n++}`, SIZE), { secureContext: clientContext })),
+      },
       { key: 'Sa', label: 'mxlab deliver → floor server (STARTTLS)', run: mxlab(mini.port, true) },
       { key: 'c0', label: 'mxlab deliver → asyncos, tls none (plain)', run: mxlab(receiver.port, false, 'none') },
     ];
@@ -107,7 +116,9 @@ export async function sessionCost({ quick = false, log = console.log } = {}) {
     log('  breakdown (same rounds, interleaved with the above):');
     log(table([head, ...breakdown.map(row)]));
     const extra = (x, y) => `${fmt(wall[x] - wall[y])} ms wall / ${fmt(cpu[x] - cpu[y])} ms CPU`;
-    log(`  over the floor: receiver side ${extra('aR', 'a')}; sender side ${extra('Sa', 'a')}, of which nodemailer ${extra('Na', 'a')} and mxlab's sender layer ${extra('Sa', 'Na')}; both (c) ${extra('c', 'a')}`);
+    log(`  over the floor, both sides (c − a): ${extra('c', 'a')}`);
+    log(`    receiver side (aR − a): ${extra('aR', 'a')} = smtp-server itself ${extra('aP', 'a')} + asyncos persona layer ${extra('aR', 'aP')}`);
+    log(`    sender side (Sa − a): ${extra('Sa', 'a')} = nodemailer ${extra('Na', 'a')} (of which a TLS context per connection ${extra('Na', 'Nc')}) + mxlab sender layer ${extra('Sa', 'Na')}`);
     if (wall.d !== undefined) log(`  the ASA hop adds ${extra('d', 'c0')} to a plaintext mxlab session (d − c0); TLS costs mxlab ${extra('c', 'c0')} (c − c0), the floor ${extra('a', 'a0')} (a − a0)`);
     return { wall, cpu, samples };
   } finally {
@@ -115,8 +126,11 @@ export async function sessionCost({ quick = false, log = console.log } = {}) {
   }
 }
 
-/** smtp-server as users get it (100 ms greeting delay kept); reverse DNS off: no network here. */
-async function startPlainSmtpServer(certs) {
+/**
+ * smtp-server as users get it (100 ms greeting delay kept); reverse DNS off: no network here.
+ * `greetingDelay: false` greets at once, the way mxlab's receiver does (same instance override), without a persona.
+ */
+async function startPlainSmtpServer(certs, { greetingDelay = true } = {}) {
   const server = new SMTPServer({
     key: certs.key,
     cert: certs.cert,
@@ -130,14 +144,22 @@ async function startPlainSmtpServer(certs) {
     },
   });
   server.on('error', () => undefined);
+  if (!greetingDelay) {
+    server.connect = (socket, socketOptions) => {
+      const conn = new ServerConnection(server, socket, socketOptions);
+      server.connections.add(conn);
+      conn.on('error', () => undefined);
+      conn._setListeners(() => conn.connectionReady());
+    };
+  }
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: server.server.address().port, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 /** nodemailer's SMTPConnection as a user gets it: STARTTLS when advertised, certificate not verified. */
-function nodemailerSession(port, body) {
+function nodemailerSession(port, body, tlsOptions = {}) {
   return new Promise((resolve, reject) => {
-    const conn = new SMTPConnection({ host: '127.0.0.1', port, name: 'partner.example', tls: { rejectUnauthorized: false } });
+    const conn = new SMTPConnection({ host: '127.0.0.1', port, name: 'partner.example', tls: { rejectUnauthorized: false, ...tlsOptions } });
     conn.on('error', reject);
     conn.once('end', () => (conn.secure ? resolve() : reject(new Error('nodemailer session without TLS'))));
     conn.connect(() => {
