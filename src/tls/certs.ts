@@ -1,5 +1,3 @@
-import { generate } from 'selfsigned';
-
 /** Key material for one run: a self-signed EC certificate valid for every receiver hostname. */
 export interface RunCertificates {
   key: string;
@@ -15,6 +13,8 @@ export interface RunCertificates {
  */
 export async function generateRunCertificates(hostnames: string[]): Promise<RunCertificates> {
   const names = [...new Set(['localhost', ...hostnames])];
+  // loaded on first use: selfsigned pulls in an X.509 stack that costs ~1 s to import
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: names[1] ?? 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',
