@@ -13,11 +13,12 @@ import { startTopology } from './topology.js';
  * labelled `mxlab=true` + `mxlab.run=<runId>` and removed by stop()/dispose(), on abort, and
  * (when a run was killed) by the stale sweep at the next start.
  */
+let cellCounter = 0;
+
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
   private images?: Promise<Record<ImageName, string>>;
   private runId?: string;
-  private cells = 0;
   private disposed = false;
 
   async prepare(plans: CellPlan[], ctx: RunContext): Promise<void> {
@@ -47,7 +48,8 @@ export class DockerRuntime implements Runtime {
     }
     const interrupted = () => new HarnessError('E_INTERRUPTED', 'the run was interrupted');
     if (ctx.signal?.aborted || this.disposed) throw interrupted();
-    const cellId = `${ctx.runId}-${++this.cells}`;
+    // unique per process, even when a runner makes more than one DockerRuntime for a run
+    const cellId = `${ctx.runId}-${++cellCounter}`;
     const topo = await startTopology(plan, ctx, cellId, await this.images!);
     if (ctx.signal?.aborted || this.disposed) {
       await topo.stop();
