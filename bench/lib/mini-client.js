@@ -3,6 +3,9 @@ import tls from 'node:tls';
 import { once } from 'node:events';
 import { ReplyReader } from './lines.js';
 
+/** a session that stops moving fails instead of hanging the bench */
+const IDLE_TIMEOUT_MS = 15_000;
+
 /**
  * One SMTP session by the cheapest honest client: greeting, EHLO (HELO when refused), STARTTLS when
  * `tls` is given and advertised, EHLO again, MAIL, RCPT, DATA, body, QUIT, wait for close.
@@ -13,6 +16,7 @@ export async function miniSession({ host, port, tls: tlsOptions, body, from = 'a
   const t0 = performance.now();
   const raw = net.connect({ host, port, noDelay: true }); // no Nagle: small writes go out at once
   raw.on('error', () => {});
+  raw.setTimeout(IDLE_TIMEOUT_MS, () => raw.destroy(new Error(`no traffic for ${IDLE_TIMEOUT_MS} ms`)));
   let sock = raw;
   let replies = new ReplyReader(raw);
   try {
