@@ -13,7 +13,7 @@ echo "$host" > /etc/mailname
 echo "$host" > /etc/smtpd/mailname 2>/dev/null || true
 case "$tls" in
   none) how="relay host smtp+notls://$relay" ; ca="" ;;
-  opportunistic) how="relay host smtp://$relay tls no-verify" ; ca="" ;;
+  opportunistic) how="relay host smtp://$relay" ; ca="" ;;
   required) how="relay host smtp+tls://$relay tls no-verify" ; ca="" ;;
   verify) how="relay host smtp+tls://$relay tls" ; ca="ca mxlab cert \"/etc/mxlab/tls/ca.pem\"" ;;
   *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
