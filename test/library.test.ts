@@ -3,7 +3,8 @@ import { runScenario } from '../src/index.js';
 import { mxlabMatchers, sessionOf, type MxlabMatchers } from '../src/vitest/index.js';
 
 declare module 'vitest' {
-  interface Assertion<T = unknown> extends MxlabMatchers<T> {}
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  interface Assertion<T = any> extends MxlabMatchers<T> {}
 }
 expect.extend(mxlabMatchers);
 

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ClientView, TranscriptEntry } from '../../model/result.js';
 import { closeSocket } from './close-socket.js';
@@ -73,6 +73,7 @@ class Attempt {
       socketTimeout: this.timeout,
       socketCloseTimeout: Math.min(this.timeout, CLOSE_GRACE_MS),
       tls: {
+        secureContext: secureContextFor(verify ? sender.ca : undefined),
         rejectUnauthorized: verify,
         ...(verify && sender.ca ? { ca: sender.ca } : {}),
         ...(target.servername ? { servername: target.servername } : {}),
@@ -203,4 +204,16 @@ class Attempt {
     const s = this.conn._socket;
     if (s) this.sockets.add(s);
   }
+}
+
+/** One TLS client context per trusted CA, shared by every connection (a new one per connection costs ~0.45 ms). */
+const contexts = new Map<string, SecureContext>();
+function secureContextFor(ca: string | undefined): SecureContext {
+  const key = ca ?? '';
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = createSecureContext(ca ? { ca } : {});
+    if (contexts.size < 64) contexts.set(key, ctx);
+  }
+  return ctx;
 }
