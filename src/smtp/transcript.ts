@@ -20,11 +20,19 @@ export class TranscriptRecorder {
   private cut: Record<Dir, number> = { c2s: 0, s2c: 0 };
   private dataState: 'none' | 'asked' | 'headers' | 'body' = 'none';
   private body = { lines: 0, bytes: 0, headers: 0 };
+  /** the body line in progress (fast path): its byte count, first two characters, last byte */
+  private bodyLine = { bytes: 0, head: '', last: 0 };
 
   constructor(private readonly clock: Clock) {}
 
   /** Record raw bytes travelling in `dir`. `tls` marks decrypted lines of a TLS session. */
   push(dir: Dir, chunk: Buffer | string, tls = false): void {
+    if (dir === 'c2s' && this.dataState === 'body' && typeof chunk !== 'string') {
+      // message body: scanned as bytes, never turned into strings (100 MB stay cheap)
+      const rest = this.scanBody(chunk, tls);
+      if (rest < 0) return;
+      chunk = chunk.subarray(rest);
+    }
     let text = this.pending[dir] + (typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
     let nl: number;
     while ((nl = text.indexOf('\n')) >= 0) {
@@ -40,6 +48,64 @@ export class TranscriptRecorder {
     this.pending[dir] = text;
   }
 
+  /** Counts body lines until the end-of-data line; returns the offset after it, or -1 when it is not in `buf`. */
+  private scanBody(buf: Buffer, tls: boolean): number {
+    const line = this.bodyLine;
+    if (this.pending.c2s) {
+      const p = this.pending.c2s;
+      line.head = p.slice(0, 2);
+      line.bytes = p.length + this.cut.c2s;
+      line.last = p.charCodeAt(p.length - 1);
+      this.pending.c2s = '';
+      this.cut.c2s = 0;
+    }
+    let pos = 0;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, pos);
+      const end = nl < 0 ? buf.length : nl;
+      if (line.bytes < 2 && end > pos) line.head += buf.toString('latin1', pos, Math.min(end, pos + 2 - line.bytes));
+      if (end > pos) line.last = buf[end - 1];
+      line.bytes += end - pos;
+      if (nl < 0) return -1;
+      const len = line.bytes - (line.bytes > 0 && line.last === 0x0d ? 1 : 0);
+      const dot = len === 1 && line.head[0] === '.';
+      this.bodyLine = { bytes: 0, head: '', last: 0 };
+      if (dot) {
+        this.flushBody('');
+        this.dataState = 'none';
+        this.add('c2s', '.', tls, 0);
+        return nl + 1;
+      }
+      this.body.lines++;
+      this.body.bytes += len + 2;
+      pos = nl + 1;
+      return this.scanRest(buf, pos, tls);
+    }
+  }
+
+  /** The loop of scanBody once no line is in progress (kept separate so the hot loop stays small). */
+  private scanRest(buf: Buffer, pos: number, tls: boolean): number {
+    for (;;) {
+      const nl = buf.indexOf(0x0a, pos);
+      if (nl < 0) {
+        if (pos < buf.length) {
+          this.bodyLine = { bytes: buf.length - pos, head: buf.toString('latin1', pos, Math.min(buf.length, pos + 2)), last: buf[buf.length - 1] };
+        }
+        return -1;
+      }
+      const len = nl - pos - (nl > pos && buf[nl - 1] === 0x0d ? 1 : 0);
+      if (len === 1 && buf[pos] === 0x2e) {
+        this.flushBody('');
+        this.dataState = 'none';
+        this.add('c2s', '.', tls, 0);
+        return nl + 1;
+      }
+      this.body.lines++;
+      this.body.bytes += len + 2;
+      pos = nl + 1;
+    }
+  }
+
   /** Record an opaque event on the hop, e.g. `<TLS handshake>` or `<connection reset>`. */
   note(dir: Dir, text: string, tls = false): void {
     this.entries.push({ t: this.clock.now(), dir, text, ...(tls ? { tls } : {}) });
@@ -47,6 +113,11 @@ export class TranscriptRecorder {
 
   /** Flush partial lines (at close). */
   end(): void {
+    if (this.bodyLine.bytes) {
+      this.body.lines++;
+      this.body.bytes += this.bodyLine.bytes;
+      this.bodyLine = { bytes: 0, head: '', last: 0 };
+    }
     for (const dir of ['c2s', 's2c'] as const) {
       if (this.pending[dir]) this.line(dir, this.pending[dir] + ' <no CRLF>', false, this.cut[dir]);
       this.pending[dir] = '';

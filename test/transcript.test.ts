@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { TranscriptRecorder } from '../src/smtp/transcript.js';
+
+const clock = { now: () => 0 };
+const texts = (r: TranscriptRecorder) => r.entries.map((e) => `${e.dir} ${e.text}`);
+
+function session(body: string): { c2s: string[]; s2c: string[] } {
+  return {
+    c2s: ['MAIL FROM:<a@b>\r\n', 'RCPT TO:<c@d>\r\n', 'DATA\r\n', `Subject: x\r\nFrom: a@b\r\n\r\n${body}.\r\n`, 'QUIT\r\n'],
+    s2c: ['250 ok\r\n', '250 ok\r\n', '354 go ahead\r\n', '250 accepted\r\n', '221 bye\r\n'],
+  };
+}
+
+/** Feeds a session with the client's message cut into chunks of `size` bytes. */
+function record(body: string, size: number): string[] {
+  const r = new TranscriptRecorder(clock);
+  const s = session(body);
+  s.c2s.forEach((c, i) => {
+    const buf = Buffer.from(c, 'latin1');
+    for (let p = 0; p < buf.length; p += size) r.push('c2s', buf.subarray(p, p + size));
+    r.push('s2c', Buffer.from(s.s2c[i]));
+  });
+  r.end();
+  return texts(r);
+}
+
+describe('TranscriptRecorder', () => {
+  const body = 'line one\r\n..dot-stuffed\r\n.\r\nnot the end: a dot line needs CRLF before it? it is one\r\n' + 'x'.repeat(300) + '\r\n\r\nlast\r\n';
+
+  it('keeps headers, summarises the body and finds the end of data at any chunking', () => {
+    const whole = record(body.replace('.\r\nnot', '.x\r\nnot'), 1 << 20);
+    expect(whole).toContain('c2s Subject: x');
+    expect(whole.filter((l) => l.includes('x'.repeat(300)))).toEqual([]);
+    expect(whole).toContain('c2s <message: 10 lines, 377 bytes>');
+    expect(whole.slice(-4)).toEqual(['c2s .', 's2c 250 accepted', 'c2s QUIT', 's2c 221 bye']);
+    for (const size of [1, 2, 3, 5, 7, 64]) expect(record(body.replace('.\r\nnot', '.x\r\nnot'), size)).toEqual(whole);
+  });
+
+  it('a lone dot line ends the message even when split across chunks', () => {
+    for (const size of [1, 2, 3, 4, 1000]) {
+      const out = record('a\r\n', size);
+      expect(out).toContain('c2s .');
+      expect(out).toContain('c2s <message: 4 lines, 28 bytes>');
+      expect(out.at(-2)).toBe('c2s QUIT');
+    }
+  });
+
+  it('counts a 50 MB body without storing it', () => {
+    const r = new TranscriptRecorder(clock);
+    r.push('c2s', Buffer.from('DATA\r\n'));
+    r.push('s2c', Buffer.from('354 go\r\n'));
+    r.push('c2s', Buffer.from('Subject: big\r\n\r\n'));
+    const chunk = Buffer.from(('y'.repeat(76) + '\r\n').repeat(840)); // ~65 KB
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 770; i++) r.push('c2s', chunk);
+    r.push('c2s', Buffer.from('.\r\n'));
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(20 * 1024 * 1024);
+    expect(texts(r).at(-2)).toBe(`c2s <message: ${2 + 770 * 840} lines, ${16 + 770 * 840 * 78} bytes>`);
+  });
+
+  it('cuts megabyte lines outside DATA and marks their size', () => {
+    const r = new TranscriptRecorder(clock);
+    r.push('c2s', Buffer.from('A'.repeat(1 << 20) + '\r\n'));
+    expect(r.entries[0].text).toMatch(/^A{1000}… <1048576 bytes>$/);
+  });
+});
