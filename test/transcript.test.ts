@@ -31,7 +31,7 @@ describe('TranscriptRecorder', () => {
     const whole = record(body.replace('.\r\nnot', '.x\r\nnot'), 1 << 20);
     expect(whole).toContain('c2s Subject: x');
     expect(whole.filter((l) => l.includes('x'.repeat(300)))).toEqual([]);
-    expect(whole).toContain('c2s <message: 10 lines, 377 bytes>');
+    expect(whole).toContain('c2s <message: 10 lines, 421 bytes>');
     expect(whole.slice(-4)).toEqual(['c2s .', 's2c 250 accepted', 'c2s QUIT', 's2c 221 bye']);
     for (const size of [1, 2, 3, 5, 7, 64]) expect(record(body.replace('.\r\nnot', '.x\r\nnot'), size)).toEqual(whole);
   });
