@@ -51,7 +51,19 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     signal: opts.signal,
   };
 
-  const runtimes = new Map<RuntimeName, Runtime>();
+  // one runtime per kind, created and prepared once even when cells start in parallel
+  const runtimes = new Map<RuntimeName, Promise<Runtime>>();
+  const runtimeFor = (name: RuntimeName) => {
+    let r = runtimes.get(name);
+    if (!r) {
+      r = createRuntime(name).then(async (runtime) => {
+        await runtime.prepare?.(plans.filter((q) => runtimeOf(q.loaded) === name).flatMap((q) => q.cells), ctx);
+        return runtime;
+      });
+      runtimes.set(name, r);
+    }
+    return r;
+  };
   const results: ScenarioResult[] = plans.map((p) => ({
     file: p.loaded.file,
     name: p.loaded.scenario.name,
@@ -65,19 +77,13 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
       const name = runtimeOf(p.loaded);
       for (const [j, plan] of p.cells.entries()) {
         queue.push(async () => {
-          let runtime = runtimes.get(name);
-          if (!runtime) {
-            runtime = await createRuntime(name);
-            runtimes.set(name, runtime);
-            await runtime.prepare?.(plans.filter((q) => runtimeOf(q.loaded) === name).flatMap((q) => q.cells), ctx);
-          }
-          results[i].cells[j] = await runCell(plan, runtime, ctx, opts.reporter);
+          results[i].cells[j] = await runCell(plan, () => runtimeFor(name), ctx, opts.reporter);
         });
       }
     }
     await pool(queue, Math.max(1, opts.jobs ?? 2), opts.signal);
   } finally {
-    for (const r of runtimes.values()) await r.dispose?.().catch(() => undefined);
+    for (const r of runtimes.values()) await r.then((x) => x.dispose?.()).catch(() => undefined);
   }
 
   for (const r of results) {
@@ -104,7 +110,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
   return result;
 }
 
-async function runCell(plan: CellPlan, runtime: Runtime, ctx: RunContext, reporter: Required<Reporter>): Promise<CellResult> {
+async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: RunContext, reporter: Required<Reporter>): Promise<CellResult> {
   const info = { file: plan.file, name: plan.name, label: plan.label };
   reporter.onCellStart(info);
   const t0 = Date.now();
@@ -112,7 +118,7 @@ async function runCell(plan: CellPlan, runtime: Runtime, ctx: RunContext, report
   let error: CellResult['error'];
   try {
     if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
-    const cell = await runtime.startCell(plan, ctx);
+    const cell = await (await getRuntime()).startCell(plan, ctx);
     try {
       for (const m of plan.messages) {
         if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');

@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { personas, startReceiver, type PersonaName, type ReceiverConnection } from '../../actors/receiver/index.js';
-import { generateRunCertificates } from '../../tls/certs.js';
+import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../serve.js';
@@ -17,10 +18,12 @@ export const receiver: Command = {
   --size N              advertised and enforced SIZE
   --hostname H          banner and EHLO name (default esa.example.com)
   --listen HOST:PORT    default 127.0.0.1:2525
+  --cert-file F         PEM certificate to present (with --key-file); default: a self-signed one made at start
+  --key-file F          PEM private key of --cert-file
   --json                JSON lines on stdout (ready, connection) instead of transcripts on stderr
   --epoch-origin MS     timestamps in ms since this epoch time
 
-A self-signed certificate for the hostname is made at start (never written to disk).
+Without --cert-file a self-signed certificate for the hostname is made at start (never written to disk).
 Runs until interrupted (Ctrl-C).`,
   async run(args, io) {
     const { values } = parseArgs({
@@ -31,6 +34,8 @@ Runs until interrupted (Ctrl-C).`,
         size: { type: 'string' },
         hostname: { type: 'string', default: 'esa.example.com' },
         listen: { type: 'string' },
+        'cert-file': { type: 'string' },
+        'key-file': { type: 'string' },
         json: { type: 'boolean', default: false },
         'epoch-origin': { type: 'string' },
       },
@@ -47,7 +52,7 @@ Runs until interrupted (Ctrl-C).`,
       hostname: values.hostname,
       tls: values.tls as (typeof TLS)[number],
       size,
-      certs: await generateRunCertificates([values.hostname]),
+      certs: await certificates(values['cert-file'], values['key-file'], values.hostname),
       clock: epochClock(values['epoch-origin']),
       host: listen.host,
       port: listen.port,
@@ -65,3 +70,14 @@ Runs until interrupted (Ctrl-C).`,
     return EXIT.ok;
   },
 };
+
+async function certificates(certFile: string | undefined, keyFile: string | undefined, hostname: string): Promise<RunCertificates> {
+  if (!certFile && !keyFile) return generateRunCertificates([hostname]);
+  if (!certFile || !keyFile) throw new UsageError('--cert-file and --key-file go together');
+  const read = (f: string) =>
+    readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(`Failed to read ${f}: ${e.code ?? e.message}`);
+    });
+  const [cert, key] = await Promise.all([read(certFile), read(keyFile)]);
+  return { cert, key, ca: cert, hostnames: [hostname] };
+}
