@@ -65,7 +65,7 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
     case 'receiver': {
       const hostname = nodeHostname(ctx.scenario, name);
       if (node.mta === 'postfix') return { ...base, env: postfixReceiverEnv(node, hostname), files: tls, ready: /daemon started/ };
-      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--listen', '0.0.0.0:25', ...origin];
+      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin];
       return { ...base, command: cmd, files: tls, ready: READY_JSON };
     }
     case 'sender': {
