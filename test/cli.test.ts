@@ -89,3 +89,33 @@ describe('mxlab CLI', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(files.length);
   });
 });
+
+describe('device configuration errors', () => {
+  it('are reported at the scenario file line of the config, the way the device rejects them', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const d = await mkdtemp(join(tmpdir(), 'mxlab-cfg-'));
+    const f = join(d, 'cfg.yaml');
+    await writeFile(
+      f,
+      `name: cfg
+nodes:
+  esa: { role: receiver, persona: asyncos }
+  fw:
+    role: firewall
+    device: pix 7.2(2)
+    config: |
+      policy-map type inspect esmtp tls_map
+       parameters
+        allow-tls
+    forwards-to: esa
+  partner: { role: sender, via: fw }
+messages:
+  - { id: m, from: partner, to: esa }
+`,
+    );
+    const r = await mxlab(['validate', f]);
+    await rm(d, { recursive: true, force: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${f.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}:10:9 nodes\\.fw\\.config \\(line 3\\): % Invalid input detected at '\\^' marker\\. \\(got "allow-tls"\\) — allow-tls first appeared in 7\\.2\\(3\\)`));
+  });
+});

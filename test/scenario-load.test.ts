@@ -111,7 +111,7 @@ messages: [{ id: m, from: s, to: esa }]
       parseScenario(src, 'd.yaml', { checkDevice });
       expect.unreachable();
     } catch (err) {
-      expect((err as ScenarioError).diagnostics.map(formatDiagnostic)).toEqual(['d.yaml:9:8 nodes.fw.config (line 2): expected a command, got "bogus"']);
+      expect((err as ScenarioError).diagnostics.map(formatDiagnostic)).toEqual(['d.yaml:9:8 nodes.fw.config (line 2): expected a command, got "bogus" (got "bogus line")']);
     }
   });
 });

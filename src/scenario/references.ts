@@ -104,23 +104,34 @@ function checkMatrixKey(
     }
     if (node.role === 'firewall' && checkDevice && (field === 'device' || field === 'config')) {
       const t = trial.data as typeof node;
-      deviceDiagnostics(file, ['matrix', key, j], t.device, t.config, pos, source, checkDevice, out, field === 'device' ? 'value' : 'value');
+      const own = new Set<string>();
+      deviceDiagnostics(file, ['nodes', nodeName], node.device, node.config, pos, source, checkDevice, [], 'node', own);
+      deviceDiagnostics(file, ['matrix', key, j], t.device, t.config, pos, source, checkDevice, out, 'value', own);
     }
   });
 }
 
 function deviceDiagnostics(
   file: string, base: PropertyKey[], device: string, config: string | undefined, pos: PositionIndex, source: string,
-  checkDevice: DeviceChecker, out: Diagnostic[], mode: 'node' | 'value' = 'node',
+  checkDevice: DeviceChecker, out: Diagnostic[], mode: 'node' | 'value' = 'node', known: Set<string> = new Set(),
 ): void {
   const path = base.map(String).join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+  const configLines = (config ?? '').split(/\r?\n/);
   for (const e of checkDevice(device, config)) {
-    if (e.on === 'device' || mode === 'value') {
-      out.push({ file, ...pos.at(mode === 'value' ? base : [...base, 'device']), path: mode === 'value' ? path : `${path}.device`, message: e.message, hint: e.hint });
+    const onConfig = e.on === 'config' && e.line > 0;
+    const got = onConfig ? ` (got "${(configLines[e.line - 1] ?? '').trim()}")` : '';
+    const key = `${onConfig ? e.line : 0}:${e.message}:${e.hint ?? ''}`;
+    if (mode === 'value') {
+      if (known.has(key)) continue; // already reported for the node itself
+      const where = onConfig ? `with ${device}, config line ${e.line}: ` : '';
+      out.push({ file, ...pos.at(base), path, message: `${where}${e.message}${got}`, hint: e.hint });
+    } else if (!onConfig) {
+      out.push({ file, ...pos.at([...base, 'device']), path: `${path}.device`, message: e.message, hint: e.hint });
     } else {
       const p = configPosition(pos, source, [...base, 'config'], e.line, e.col);
-      out.push({ file, ...p, path: `${path}.config (line ${e.line})`, message: e.message, hint: e.hint });
+      out.push({ file, ...p, path: `${path}.config (line ${e.line})`, message: `${e.message}${got}`, hint: e.hint });
     }
+    known.add(key);
   }
 }
 
