@@ -3,6 +3,7 @@
  * Equal lines pair up (longest common subsequence); in each gap between equal lines the
  * remaining lines pair up in order as `changed` (the firewall rewrote them) and whatever is
  * left is `left-only` (dropped, or answered by the firewall itself) or `right-only` (injected).
+ * Recorder notes such as `<error: read ECONNRESET>` or `<TLS handshake>` never pair with a real line.
  */
 export type AlignKind = 'same' | 'changed' | 'left-only' | 'right-only';
 
@@ -30,7 +31,9 @@ export function alignLines(left: string[], right: string[]): AlignedRow[] {
   let gapL: number[] = [];
   let gapR: number[] = [];
   const flush = () => {
-    rows.push(...pair(gapL, gapR, () => 'changed'));
+    const lines = (g: number[], side: string[], want: boolean) => g.filter((k) => isNote(side[k]) === want);
+    rows.push(...pair(lines(gapL, left, false), lines(gapR, right, false), () => 'changed'));
+    rows.push(...pair(lines(gapL, left, true), [], () => 'changed'), ...pair([], lines(gapR, right, true), () => 'changed'));
     gapL = [];
     gapR = [];
   };
@@ -48,6 +51,9 @@ export function alignLines(left: string[], right: string[]): AlignedRow[] {
   flush();
   return rows;
 }
+
+/** A recorder's note about the hop rather than a line on it (`<connect …>`, `<message: 3 lines, 120 bytes>`). */
+export const isNote = (text: string) => /^<[^<>]*>$/.test(text);
 
 const range = (n: number) => Array.from({ length: n }, (_, k) => k);
 

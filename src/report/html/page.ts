@@ -45,7 +45,7 @@ ${cells.join('\n')}
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escAttr(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>mxlab report — ${escAttr(result.startedAt)}</title>
 <style>${CSS}</style>
