@@ -13,7 +13,7 @@ export const run: Command = {
 
   paths                 scenario files, or folders of them (default: scenarios/)
   --runtime R           local (default: in-process on 127.0.0.1) | docker
-  --reporter LIST       console (default), json, junit; comma-separated
+  --reporter LIST       console (default), json, junit, html (report.html), bundle (mxlab-bundle.tar.gz); comma-separated
   --out DIR             write file reports there (json → result.json, junit → junit.xml)
   --matrix KEY=V1,V2    replace (or add) a matrix axis, e.g. fw.device="pix 7.2(2),asa 9.12(4)"
   --shard I/N           run every N-th run starting at I (split a matrix across CI workers)

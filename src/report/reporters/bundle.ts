@@ -54,10 +54,9 @@ export async function buildBundle(result: RunResult): Promise<{ data: Buffer; no
   return { data: await promisify(gzip)(tar(files)), notes };
 }
 
-/** A path component from arbitrary text: safe characters only, never `.`/`..`, at most 80 characters. */
+/** A path component from arbitrary text: safe characters only, no leading dot (so never `.`/`..`), at most 80 characters. */
 export function safeName(s: string): string {
-  const name = s.replace(/[^A-Za-z0-9._=+@-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80);
-  return name === '' || /^\.+$/.test(name) ? '_' : name;
+  return s.replace(/[^A-Za-z0-9._=+@-]+/g, '_').replace(/^[._]+|_+$/g, '').slice(0, 80) || '_';
 }
 
 /** safeName, plus `-2`, `-3` … for names already handed out by this generator. */
