@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npm run bench` entry (npm builds dist/ first): every bench, on the built output, in one process.
- * BENCH_QUICK=1: fewer rounds and a 20 MB message instead of 100 MB.
+ * BENCH_QUICK=1: fewer rounds and a 20 MB message instead of 100 MB (docker: no cold node image build, 2 rounds).
+ * BENCH_DOCKER=0: skip the docker bench (it is skipped anyway when no Docker engine answers).
  * Prints medians and ratios measured side by side; never fails on timing (it fails only if a session fails).
  */
 import os from 'node:os';
 import { dataThrough } from './data-through.js';
+import { dockerBench, dockerSkipReason } from './docker.js';
 import { sessionCost } from './session-cost.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -16,4 +18,10 @@ console.log('\nBench 1 — per-session cost (issue 2, item 11)');
 await sessionCost({ quick });
 console.log('\nBench 2 — DATA through a device (issue 3, item 6)');
 await dataThrough({ quick });
+const noDocker = await dockerSkipReason();
+if (noDocker) console.log(`\nBench 3 — docker runtime (issue 4, item 7): skipped — ${noDocker}`);
+else {
+  console.log('\nBench 3 — docker runtime (issue 4, item 7)');
+  await dockerBench({ quick });
+}
 console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s, load ${load()}`);
