@@ -7,6 +7,9 @@ export const MAX_ENTRY_CHARS = 1000;
 const MAX_PENDING = 64 * 1024;
 /** Header lines of a message kept in a transcript before the rest is summarised. */
 const MAX_HEADER_LINES = 200;
+/** Entries and text kept per transcript; past either, lines are only counted (a flood of lines stays bounded). */
+export const MAX_ENTRIES = 100_000;
+const MAX_TOTAL_CHARS = 4 * 1024 * 1024;
 
 type Dir = TranscriptEntry['dir'];
 
@@ -22,6 +25,9 @@ export class TranscriptRecorder {
   private body = { lines: 0, bytes: 0, headers: 0 };
   /** the body line in progress (fast path): its byte count, first two characters, last byte */
   private bodyLine = { bytes: 0, head: '', last: 0 };
+  /** text kept so far, and entries not kept once a limit was reached */
+  private chars = 0;
+  private dropped = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -32,6 +38,11 @@ export class TranscriptRecorder {
       const rest = this.scanBody(chunk, tls);
       if (rest < 0) return;
       chunk = chunk.subarray(rest);
+    }
+    if (this.full() && typeof chunk !== 'string') {
+      // nothing more is kept: count the lines without making strings of them
+      for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) this.dropped++;
+      return;
     }
     let text = this.pending[dir] + (typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
     let nl: number;
@@ -108,7 +119,7 @@ export class TranscriptRecorder {
 
   /** Record an opaque event on the hop, e.g. `<TLS handshake>` or `<connection reset>`. */
   note(dir: Dir, text: string, tls = false): void {
-    this.entries.push({ t: this.clock.now(), dir, text, ...(tls ? { tls } : {}) });
+    this.keep(dir, text, tls);
   }
 
   /** Flush partial lines (at close). */
@@ -123,6 +134,10 @@ export class TranscriptRecorder {
       this.pending[dir] = '';
     }
     if (this.dataState === 'headers' || this.dataState === 'body') this.flushBody(' (unfinished)');
+    if (this.dropped) {
+      this.entries.push({ t: this.clock.now(), dir: 'c2s', text: `<${this.dropped} more lines not recorded: transcript limit>` });
+      this.dropped = 0;
+    }
   }
 
   private line(dir: Dir, line: string, tls: boolean, cutBytes: number): void {
@@ -163,6 +178,19 @@ export class TranscriptRecorder {
       const total = line.length + cutBytes;
       text = `${text.slice(0, MAX_ENTRY_CHARS)}… <${total} bytes>`;
     }
+    this.keep(dir, text, tls);
+  }
+
+  private full(): boolean {
+    return this.entries.length >= MAX_ENTRIES || this.chars >= MAX_TOTAL_CHARS;
+  }
+
+  private keep(dir: Dir, text: string, tls: boolean): void {
+    if (this.full()) {
+      this.dropped++;
+      return;
+    }
+    this.chars += text.length;
     this.entries.push({ t: this.clock.now(), dir, text, ...(tls ? { tls } : {}) });
   }
 }

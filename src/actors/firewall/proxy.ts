@@ -161,6 +161,14 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
     const outHop = dir === 'client' ? serverHop : clientHop;
     const inDir = dir === 'client' ? 'c2s' : 's2c';
     const outDir = inDir;
+    /** `from` reads again once neither side it writes to has a full buffer */
+    const unblock = () => {
+      if (!ended && !from.writableNeedDrain && !to.writableNeedDrain) from.resume();
+    };
+    const hold = (s: net.Socket) => {
+      from.pause();
+      s.once('drain', unblock);
+    };
     from.on('data', (data: Buffer) => {
       if (ended) return;
       const out: SegmentOutcome = engine.process(dir, data);
@@ -177,7 +185,8 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       if (out.terminate) return finish(out.terminate === 'reset' ? '<connection reset by firewall>' : '<connection closed by firewall>', out.terminate === 'reset' ? 'reset' : 'close');
       if (out.reply) {
         inHop.push(inDir === 'c2s' ? 's2c' : 'c2s', out.reply);
-        from.write(out.reply);
+        // a side that sends and never reads must not make the firewall buffer its answers
+        if (!from.write(out.reply)) hold(from);
       }
       const fwd = out.forward;
       if (!fwd || fwd.length === 0) return;
@@ -185,16 +194,13 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
         if (ended || to.destroyed) return;
         if (out.tls) outHop.note(outDir, `<TLS ${fwd.length} bytes>`, true);
         else outHop.push(outDir, fwd);
-        if (!to.write(fwd)) {
-          from.pause();
-          to.once('drain', () => from.resume());
-        }
+        if (!to.write(fwd)) hold(to);
       };
       if (out.delayMs > 0) {
         from.pause();
         setTimeout(() => {
           send();
-          if (to.writableNeedDrain !== true) from.resume();
+          unblock();
         }, out.delayMs).unref();
       } else send();
     });

@@ -47,6 +47,9 @@ export class ConnectionState {
   messageNumber = 0;
   /** octets of the BDAT chunk or message being answered */
   bytes = 0;
+  /** the server closed the session (QUIT, 421): what the client still sends is discarded, only counted */
+  closing = false;
+  private discarded = 0;
   private resolveClosed!: () => void;
   private ended = false;
 
@@ -80,11 +83,18 @@ export class ConnectionState {
     this.headers = m.headers;
   }
 
+  /** Client bytes off the wire: into the transcript until the server closed the session. */
+  take(d: Buffer, tls: boolean): void {
+    if (this.closing) this.discarded += d.length;
+    else this.tap.push(d, tls);
+  }
+
   /** Idempotent: flushes the transcript and resolves `closed`. */
   finish(): void {
     if (this.ended) return;
     this.ended = true;
     this.recorder.end();
+    if (this.discarded) this.recorder.note('c2s', `<${this.discarded} bytes after the server closed, discarded>`, this.secure);
     this.resolveClosed();
   }
 
@@ -164,6 +174,13 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
   });
   void st.closed.then(() => bdat.abort());
 
+  // after QUIT or a 421 smtp-server reads on and discards until the client leaves: so does the transcript
+  const close = conn.close.bind(conn);
+  conn.close = () => {
+    st.closing = true;
+    close();
+  };
+
   conn._sendGreeting = () => emit(persona.replies.banner(ctx()));
 
   conn.send = (code, data) => {
@@ -222,6 +239,6 @@ export function onSecured(st: ConnectionState, socket: tls.TLSSocket): void {
   st.tlsSocket = socket;
   const cipher = socket.getCipher();
   st.recorder.note('c2s', `<TLS established ${socket.getProtocol() ?? ''} ${cipher?.name ?? ''}>`.trim(), true);
-  socket.on('data', (d: Buffer) => st.tap.push(d, true));
+  socket.on('data', (d: Buffer) => st.take(d, true));
   socket.once('close', () => st.finish());
 }

@@ -127,7 +127,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     void st.closed.then(() => states.delete(conn.id));
     smtp.connections.add(conn);
     conn.on('error', (err: Error) => st.recorder.note('c2s', `<error: ${err.message}>`, st.secure));
-    raw.on('data', (d: Buffer) => st.tap.push(d, false));
+    raw.on('data', (d: Buffer) => st.take(d, false));
     raw.once('close', () => st.finish());
     applyPersona(conn, st, settings);
     conn._setListeners(() => conn.connectionReady());

@@ -74,7 +74,7 @@ export class ConnectionEngine {
           continue;
         case 'reply':
           // the origin is answered; the server never sees the command, so nothing awaits a reply
-          this.smtp = { ...pre.next, pending: this.smtp.pending };
+          this.smtp = { ...pre.next, pending: this.smtp.pending, forgotten: this.smtp.forgotten };
           return { ...out, reply: v.data };
         case 'drop-connection':
         case 'reset':

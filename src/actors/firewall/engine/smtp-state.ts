@@ -2,7 +2,7 @@ import type { Piece } from './types.js';
 
 /** Characters of a line kept for parsing (verb, header name, EHLO keyword, reply code). */
 export const HEAD_MAX = 1024;
-/** Commands awaiting a reply that are remembered (pipelining); older ones are forgotten. */
+/** Commands awaiting a reply that are remembered (pipelining, up to twice this); older ones are forgotten. */
 const PENDING_MAX = 256;
 
 export type Phase = 'banner' | 'command' | 'data' | 'tls-passthrough';
@@ -25,6 +25,8 @@ export interface SmtpState {
   server: LineCursor;
   /** commands forwarded and not yet answered, oldest first */
   pending: string[];
+  /** unanswered commands older than `pending` that were forgotten (bounded memory); their replies come first */
+  forgotten: number;
   lastClientVerb?: string;
   /** the server reply in progress: the command it answers and the lines seen so far */
   reply?: { to: string; lines: number };
@@ -40,6 +42,7 @@ export function initialSmtpState(): SmtpState {
     client: { open: false, len: 0, head: '' },
     server: { open: false, len: 0, head: '' },
     pending: [],
+    forgotten: 0,
     data: { header: true, lines: 0 },
     rcptCount: 0,
   };
@@ -71,12 +74,13 @@ function splitLines(
     const linePos = cur.len;
     let bodyEnd = complete ? lf : end;
     if (complete && bodyEnd > start && buf[bodyEnd - 1] === 0x0d) bodyEnd--;
-    const part = buf.toString('latin1', start, Math.min(bodyEnd, start + HEAD_MAX));
-    const head = cur.head.length < HEAD_MAX ? (cur.head + part).slice(0, HEAD_MAX) : cur.head;
+    // (allocation-light: a flood of short lines must stay cheap)
+    const part = bodyEnd > start ? buf.toString('latin1', start, Math.min(bodyEnd, start + HEAD_MAX)) : '';
+    const head = cur.head === '' ? part : cur.head.length < HEAD_MAX ? (cur.head + part).slice(0, HEAD_MAX) : cur.head;
     // a trailing CR without LF is not counted as line content
     const contentEnd = !complete && buf[end - 1] === 0x0d ? end - 1 : bodyEnd;
     const lineLen = cur.len + Math.max(0, contentEnd - start);
-    each(start, end, complete, continued, linePos, head.replace(/\r$/, ''), lineLen);
+    each(start, end, complete, continued, linePos, head.charCodeAt(head.length - 1) === 0x0d ? head.slice(0, -1) : head, lineLen);
     cur.open = !complete;
     cur.len = complete ? 0 : lineLen;
     cur.head = complete ? '' : head;
@@ -85,7 +89,16 @@ function splitLines(
 }
 
 function verbOf(head: string): string {
-  return (head.trimStart().split(/[\s:]/, 1)[0] ?? '').toUpperCase();
+  let i = 0;
+  while (i < head.length && isSpace(head.charCodeAt(i))) i++;
+  let j = i;
+  while (j < head.length && !isSpace(head.charCodeAt(j)) && head.charCodeAt(j) !== 0x3a) j++;
+  return j > i ? head.slice(i, j).toUpperCase() : '';
+}
+
+/** what `\s` matches in the latin1 range */
+function isSpace(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
 }
 
 /** Client bytes: command lines, or message lines while in DATA. Returns pieces and the next state. */
@@ -129,7 +142,11 @@ export function analyzeClient(state: SmtpState, buf: Buffer): { pieces: Piece[];
 
 function pushPending(s: SmtpState, verb: string): void {
   s.pending.push(verb);
-  if (s.pending.length > PENDING_MAX) s.pending.shift();
+  if (s.pending.length > 2 * PENDING_MAX) {
+    // forget the older half at once (amortised O(1) per command, even for a flood)
+    s.pending.splice(0, PENDING_MAX);
+    s.forgotten += PENDING_MAX;
+  }
 }
 
 /** Server bytes: reply lines, attributed to the command they answer. */
@@ -142,7 +159,8 @@ export function analyzeServer(state: SmtpState, buf: Buffer): { pieces: Piece[];
   }
   splitLines(buf, next.server, (start, end, complete, continued, linePos, head, lineLen) => {
     if (!next.reply) {
-      const to = next.phase === 'banner' ? 'BANNER' : (next.pending.shift() ?? 'UNSOLICITED');
+      // replies keep their order: the forgotten commands are answered before the remembered ones
+      const to = next.phase === 'banner' ? 'BANNER' : next.forgotten > 0 ? (next.forgotten--, 'FORGOTTEN') : (next.pending.shift() ?? 'UNSOLICITED');
       next.reply = { to, lines: 0 };
     }
     const m = /^(\d{3})([ -]|$)/.exec(head);
