@@ -14,7 +14,7 @@ export const run: Command = {
   paths                 scenario files, or folders of them (default: scenarios/)
   --runtime R           local (default: in-process on 127.0.0.1) | docker
   --reporter LIST       console (default), json, junit, html (report.html), bundle (mxlab-bundle.tar.gz); comma-separated
-  --out DIR             write file reports there (json → result.json, junit → junit.xml)
+  --out DIR             write file reports there (json → result.json, junit → junit.xml, html → report.html, bundle → mxlab-bundle.tar.gz)
   --matrix KEY=V1,V2    replace (or add) a matrix axis, e.g. fw.device="pix 7.2(2),asa 9.12(4)"
   --shard I/N           run every N-th run starting at I (split a matrix across CI workers)
   --jobs N              runs at once (default 2)
@@ -51,7 +51,7 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
       printDiagnostics(overridden.diagnostics, io.stderr);
       return EXIT.invalid;
     }
-    const toStdout = names.filter((n) => n === 'console' || !values.out);
+    const toStdout = names.filter((n) => n === 'console' || (!values.out && n !== 'bundle'));
     const reporter = multiplex(
       names.map((name) => ({
         name,
