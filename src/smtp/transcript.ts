@@ -61,51 +61,37 @@ export class TranscriptRecorder {
 
   /** Counts body lines until the end-of-data line; returns the offset after it, or -1 when it is not in `buf`. */
   private scanBody(buf: Buffer, tls: boolean): number {
-    const line = this.bodyLine;
+    const carry = this.bodyLine; // a body line begun in an earlier chunk (or in the string path)
     if (this.pending.c2s) {
       const p = this.pending.c2s;
-      line.head = p.slice(0, 2);
-      line.bytes = p.length + this.cut.c2s;
-      line.last = p.charCodeAt(p.length - 1);
+      Object.assign(carry, { bytes: p.length + this.cut.c2s, head: p.slice(0, 2), last: p.charCodeAt(p.length - 1) });
       this.pending.c2s = '';
       this.cut.c2s = 0;
     }
     let pos = 0;
     for (;;) {
       const nl = buf.indexOf(0x0a, pos);
-      const end = nl < 0 ? buf.length : nl;
-      if (line.bytes < 2 && end > pos) line.head += buf.toString('latin1', pos, Math.min(end, pos + 2 - line.bytes));
-      if (end > pos) line.last = buf[end - 1];
-      line.bytes += end - pos;
-      if (nl < 0) return -1;
-      const len = line.bytes - (line.bytes > 0 && line.last === 0x0d ? 1 : 0);
-      const dot = len === 1 && line.head[0] === '.';
-      this.bodyLine = { bytes: 0, head: '', last: 0 };
-      if (dot) {
-        this.flushBody('');
-        this.dataState = 'none';
-        this.add('c2s', '.', tls, 0);
-        return nl + 1;
-      }
-      this.body.lines++;
-      this.body.bytes += len + 2;
-      pos = nl + 1;
-      return this.scanRest(buf, pos, tls);
-    }
-  }
-
-  /** The loop of scanBody once no line is in progress (kept separate so the hot loop stays small). */
-  private scanRest(buf: Buffer, pos: number, tls: boolean): number {
-    for (;;) {
-      const nl = buf.indexOf(0x0a, pos);
       if (nl < 0) {
         if (pos < buf.length) {
-          this.bodyLine = { bytes: buf.length - pos, head: buf.toString('latin1', pos, Math.min(buf.length, pos + 2)), last: buf[buf.length - 1] };
+          if (carry.bytes < 2) carry.head += buf.toString('latin1', pos, Math.min(buf.length, pos + 2 - carry.bytes));
+          carry.bytes += buf.length - pos;
+          carry.last = buf[buf.length - 1];
         }
         return -1;
       }
-      const len = nl - pos - (nl > pos && buf[nl - 1] === 0x0d ? 1 : 0);
-      if (len === 1 && buf[pos] === 0x2e) {
+      let len: number;
+      let dot: boolean;
+      if (carry.bytes === 0) {
+        len = nl - pos - (nl > pos && buf[nl - 1] === 0x0d ? 1 : 0);
+        dot = len === 1 && buf[pos] === 0x2e;
+      } else {
+        if (carry.bytes < 2 && nl > pos) carry.head += buf.toString('latin1', pos, Math.min(nl, pos + 2 - carry.bytes));
+        const last = nl > pos ? buf[nl - 1] : carry.last;
+        len = carry.bytes + nl - pos - (last === 0x0d ? 1 : 0);
+        dot = len === 1 && carry.head[0] === '.';
+        Object.assign(carry, { bytes: 0, head: '', last: 0 });
+      }
+      if (dot) {
         this.flushBody('');
         this.dataState = 'none';
         this.add('c2s', '.', tls, 0);
@@ -127,7 +113,7 @@ export class TranscriptRecorder {
     if (this.bodyLine.bytes) {
       this.body.lines++;
       this.body.bytes += this.bodyLine.bytes;
-      this.bodyLine = { bytes: 0, head: '', last: 0 };
+      Object.assign(this.bodyLine, { bytes: 0, head: '', last: 0 });
     }
     for (const dir of ['c2s', 's2c'] as const) {
       if (this.pending[dir]) this.line(dir, this.pending[dir] + ' <no CRLF>', false, this.cut[dir]);
