@@ -20,10 +20,10 @@ export const CRITERIA: Form[] = [
   { words: ['header', 'length', 'gt', '#'], build: (a) => ({ kind: 'header-length', gt: n(a[0]) }) },
   { words: ['header', 'to-fields', 'count', 'gt', '#'], build: (a) => ({ kind: 'header-to-fields-count', gt: n(a[0]) }) },
   { words: ['invalid-recipients', 'count', 'gt', '#'], build: (a) => ({ kind: 'invalid-recipients-count', gt: n(a[0]) }) },
-  { words: ['mime', 'filetype', 'regex', '1'], build: (a) => ({ kind: 'mime-filetype-regex', regex: a[0] }) },
+  { words: ['mime', 'filetype', 'regex', '+'], build: (a) => ({ kind: 'mime-filetype-regex', regex: a.join(' ') }) },
   { words: ['mime', 'filename', 'length', 'gt', '#'], build: (a) => ({ kind: 'mime-filename-length', gt: n(a[0]) }) },
   { words: ['mime', 'encoding', '+'], build: (a) => ({ kind: 'mime-encoding', encodings: a.map((e) => e.toLowerCase()) }) },
-  { words: ['sender-address', 'regex', '1'], build: (a) => ({ kind: 'sender-address-regex', regex: a[0] }) },
+  { words: ['sender-address', 'regex', '+'], build: (a) => ({ kind: 'sender-address-regex', regex: a.join(' ') }) },
   { words: ['sender-address', 'length', 'gt', '#'], build: (a) => ({ kind: 'sender-address-length', gt: n(a[0]) }) },
   { words: ['ehlo-reply-parameter', '+'], build: (a) => ({ kind: 'ehlo-reply-parameter', params: a.map((p) => p.toLowerCase()) }) },
 ];

@@ -21,10 +21,11 @@ export type Criterion =
   | { kind: 'header-length'; gt: number }
   | { kind: 'header-to-fields-count'; gt: number }
   | { kind: 'invalid-recipients-count'; gt: number }
-  | { kind: 'mime-filetype-regex'; regex: string }
+  | { kind: 'mime-filetype-regex'; regex: string; pattern?: string }
   | { kind: 'mime-filename-length'; gt: number }
   | { kind: 'mime-encoding'; encodings: string[] }
-  | { kind: 'sender-address-regex'; regex: string }
+  /** `regex`: the name (or quoted inline pattern) as written; `pattern`: the regular expression it stands for */
+  | { kind: 'sender-address-regex'; regex: string; pattern?: string }
   | { kind: 'sender-address-length'; gt: number }
   | { kind: 'ehlo-reply-parameter'; params: string[] };
 
@@ -44,6 +45,8 @@ export interface EsmtpMap {
   maskBanner: boolean;
   allowTls: { on: boolean; log: boolean };
   specialCharacter?: MatchAction;
+  /** `mail-relay DOMAIN action …`: recipients outside DOMAIN are relay attempts */
+  mailRelay?: { domain: string; action: MatchAction };
   matches: MatchLine[];
 }
 
@@ -53,6 +56,8 @@ export interface CiscoConfig {
   /** `[no] inspect esmtp [MAP]` under `policy-map global_policy` / `class inspection_default` */
   inspectEsmtp?: { on: boolean; map?: string; line: number };
   maps: Map<string, EsmtpMap>;
+  /** `regex NAME PATTERN` definitions (global mode) */
+  regexes: Map<string, string>;
   knobs: Partial<Knobs>;
 }
 

@@ -3,6 +3,8 @@ import type { MatchAction } from '../engine/match-action.js';
 import { parseCriterion } from './criteria.js';
 import type { Dialect } from './dialect.js';
 import { defaultEsmtpMap, emptyEsmtpMap, type CiscoConfig, type ConfigError, type EsmtpMap, type MatchLine } from './model.js';
+import { INVALID, paramLine } from './params.js';
+import { compileAsaRegex, regexCommand, restOfLine } from './regex.js';
 import { closest, tokenize, type Token } from './tokens.js';
 
 type Mode = 'global' | 'pmap' | 'pmap-class' | 'class-map' | 'esmtp-map' | 'esmtp-params' | 'esmtp-match';
@@ -16,7 +18,7 @@ const PARENT: Record<Mode, Mode | undefined> = {
   'esmtp-match': 'esmtp-map',
 };
 const COMMANDS: Record<Mode, string[]> = {
-  global: ['policy-map', 'fixup', 'class-map', 'service-policy', 'hostname', 'exit', 'end'],
+  global: ['policy-map', 'fixup', 'class-map', 'regex', 'service-policy', 'hostname', 'exit', 'end'],
   pmap: ['class', 'description', 'exit'],
   'pmap-class': ['inspect', 'exit'],
   'class-map': ['match', 'description', 'exit'],
@@ -25,7 +27,7 @@ const COMMANDS: Record<Mode, string[]> = {
   'esmtp-match': ['drop-connection', 'reset', 'mask', 'log', 'rate-limit', 'exit'],
 };
 
-export const INVALID = "% Invalid input detected at '^' marker.";
+export { INVALID };
 
 class Fail {
   constructor(readonly col: number, readonly message: string, readonly hint?: string) {}
@@ -36,7 +38,7 @@ class Fail {
  * leaves the mode (like IOS/ASA do), so indentation is optional. All errors are collected.
  */
 export function parseConfig(text: string, dialect: Dialect): { config: CiscoConfig; errors: ConfigError[] } {
-  const config: CiscoConfig = { maps: new Map(), knobs: {} };
+  const config: CiscoConfig = { maps: new Map(), regexes: new Map(), knobs: {} };
   const errors: ConfigError[] = [];
   const st = { mode: 'global' as Mode, pmap: '', cls: '', map: undefined as EsmtpMap | undefined, match: undefined as MatchLine | undefined };
   const refs: { name: string; line: number; col: number }[] = [];
@@ -60,7 +62,7 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     while (mode) {
       const saved = st.mode;
       st.mode = mode; // a command accepted by a parent mode leaves the child mode
-      const r = tryCommand(mode, neg, words, line, raw.length + 1);
+      const r = tryCommand(mode, neg, words, line, raw.length + 1, raw);
       if (r === undefined) {
         st.mode = saved;
         mode = PARENT[mode];
@@ -85,7 +87,7 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
   return { config, errors };
 
   /** undefined: not a command of this mode (try the parent); Fail: a command of this mode, badly formed. */
-  function tryCommand(mode: Mode, neg: boolean, w: Token[], line: number, endCol: number): undefined | Fail | true {
+  function tryCommand(mode: Mode, neg: boolean, w: Token[], line: number, endCol: number, raw: string): undefined | Fail | true {
     const kw = (i: number) => w[i]?.text.toLowerCase();
     const at = (i: number) => w[i]?.col ?? endCol;
     const extra = (i: number) => (w.length > i ? new Fail(w[i].col, INVALID, 'nothing may follow here') : undefined);
@@ -128,6 +130,18 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
           if (kw(2) === 'smtp') config.fixupSmtp = { on: !neg, port: Number(w[3].text.split('-')[0]), line };
           return true;
         }
+        if (kw(0) === 'regex') {
+          if (!dialect.inspectMaps) return new Fail(w[0].col, INVALID, `regular expressions for inspect maps came with 7.2(1); ${dialect.label} does not have them`);
+          if (neg) {
+            if (!w[1]) return new Fail(endCol, INVALID, 'expected `no regex NAME`');
+            config.regexes.delete(w[1].text);
+            return true;
+          }
+          const r = regexCommand(raw, w, endCol);
+          if (!r.ok) return new Fail(r.col, r.message, r.hint);
+          config.regexes.set(r.name, r.regex.pattern);
+          return true;
+        }
         if (kw(0) === 'class-map') {
           if (!dialect.mpf) return new Fail(w[0].col, INVALID, `${dialect.label} has no class-map (7.0+)`);
           st.mode = 'class-map';
@@ -166,10 +180,13 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
           return extra(1) ?? true;
         }
         if (kw(0) === 'description') return true;
-        if (kw(0) === 'match') return matchLine(neg, w, line, endCol);
+        if (kw(0) === 'match') return matchLine(neg, w, line, endCol, raw);
         return exitTo('global', kw(0));
-      case 'esmtp-params':
-        return paramLine(neg, w, endCol) ?? exitTo('esmtp-map', kw(0));
+      case 'esmtp-params': {
+        const r = paramLine(st.map!, neg, w, endCol, dialect);
+        if (r && r !== true) return new Fail(r.col, r.message, r.hint);
+        return r ?? exitTo('esmtp-map', kw(0));
+      }
       case 'esmtp-match':
         return actionLine(neg, w, endCol) ?? exitTo('esmtp-map', kw(0));
     }
@@ -181,7 +198,7 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     return true;
   }
 
-  function matchLine(neg: boolean, w: Token[], line: number, endCol: number): Fail | true {
+  function matchLine(neg: boolean, w: Token[], line: number, endCol: number, raw: string): Fail | true {
     const not = w[1]?.text.toLowerCase() === 'not';
     const crit = w.slice(not ? 2 : 1);
     const r = parseCriterion(crit, endCol);
@@ -190,6 +207,15 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
       st.match = { criterion: { kind: 'ehlo-reply-parameter', params: [] }, not, actions: [], line, text: '' };
       st.mode = 'esmtp-match';
       return new Fail(r.col, INVALID, `expected ${r.expected.join(' | ')}`);
+    }
+    const c = r.criterion;
+    if (c.kind === 'sender-address-regex' || c.kind === 'mime-filetype-regex') {
+      const err = resolveRegex(c, crit.slice(2), raw);
+      if (err) {
+        st.match = { criterion: c, not, actions: [], line, text: '' };
+        st.mode = 'esmtp-match';
+        return err;
+      }
     }
     const text = crit.map((t) => t.text).join(' ');
     const map = st.map!;
@@ -205,32 +231,23 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     return true;
   }
 
-  function paramLine(neg: boolean, w: Token[], endCol: number): Fail | true | undefined {
-    const map = st.map!;
-    switch (w[0].text.toLowerCase()) {
-      case 'mask-banner':
-        map.maskBanner = !neg;
-        return w[1] ? new Fail(w[1].col, INVALID) : true;
-      case 'allow-tls': {
-        if (!dialect.allowTls) return new Fail(w[0].col, INVALID, `allow-tls first appeared in 7.2(3) and 8.0(3); ${dialect.label} does not have it — upgrade, or use \`no inspect esmtp\``);
-        const rest = w.slice(1).map((t) => t.text.toLowerCase()).join(' ');
-        if (rest !== '' && rest !== 'action log') return new Fail(w[1].col, INVALID, 'expected `allow-tls [action log]`');
-        map.allowTls = { on: !neg, log: !neg && rest === 'action log' };
-        return true;
-      }
-      case 'special-character':
-      case 'mail-relay': {
-        if (neg) {
-          if (w[0].text.toLowerCase() === 'special-character') map.specialCharacter = undefined;
-          return true;
-        }
-        const a = w.findIndex((t) => t.text.toLowerCase() === 'action');
-        const act = a > 0 ? w[a + 1]?.text.toLowerCase() : undefined;
-        if (act !== 'drop-connection' && act !== 'log') return new Fail(a > 0 ? at(w, a + 1, endCol) : endCol, INVALID, `expected \`${w[0].text} … action drop-connection [log]\``);
-        if (w[0].text.toLowerCase() === 'special-character') map.specialCharacter = { kind: act, log: act === 'log' || w[a + 2]?.text.toLowerCase() === 'log' };
-        return true;
-      }
+  /** `regex NAME` (defined earlier with `regex NAME PATTERN`) or, an mxlab extension, a quoted inline pattern. */
+  function resolveRegex(c: { regex: string; pattern?: string }, toks: Token[], raw: string): Fail | undefined {
+    const tok = toks[0];
+    if (tok.text.toLowerCase() === 'class') return new Fail(tok.col, INVALID, 'regex classes (class-map type regex) are not emulated; name one regex, or quote a pattern');
+    if (tok.text.startsWith('"')) {
+      const q = restOfLine(raw, tok);
+      if (!q.quoted) return new Fail(tok.col, INVALID, 'an inline pattern is one quoted string: "pattern"');
+      const r = compileAsaRegex(q.text, tok.col + 1);
+      if (!r.ok) return new Fail(r.col, r.message);
+      c.regex = `"${q.text}"`;
+      c.pattern = q.text;
+      return undefined;
     }
+    if (toks[1]) return new Fail(toks[1].col, INVALID, 'expected one regex name (or a quoted pattern)');
+    const pattern = config.regexes.get(tok.text);
+    if (pattern === undefined) return new Fail(tok.col, `ERROR: regex ${tok.text} not present`, `define it first: regex ${tok.text} "pattern" (or quote an inline pattern)`);
+    c.pattern = pattern;
     return undefined;
   }
 

@@ -16,9 +16,11 @@ export function verbRules(allowTls: boolean): RuleSpec[] {
   return rules;
 }
 
-/** The `match … action` lines of a map as rules (criteria without a rule yet are skipped). */
+/** The `parameters` and `match … action` lines of a map as rules (criteria without a rule yet are skipped). */
 export function matchRules(map: EsmtpMap, k: Knobs): RuleSpec[] {
   const out: RuleSpec[] = [];
+  if (map.specialCharacter) out.push({ name: 'special-character', options: { action: map.specialCharacter } });
+  if (map.mailRelay) out.push({ name: 'mail-relay', options: { domain: map.mailRelay.domain, action: map.mailRelay.action } });
   for (const m of map.matches) {
     const spec = matchRule(m, k, map.allowTls.on);
     if (spec) out.push(spec);
@@ -28,7 +30,10 @@ export function matchRules(map: EsmtpMap, k: Knobs): RuleSpec[] {
 
 function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefined {
   const action = m.actions.find((a) => a.kind !== 'log') ?? m.actions[0];
-  if (!action || m.not) return undefined;
+  if (!action) return undefined;
+  // `match not …` is enforced where the negation means something: regex, verb and encoding lists
+  if (m.not && !['sender-address-regex', 'cmd-verb', 'mime-encoding'].includes(m.criterion.kind)) return undefined;
+  const not = m.not || undefined;
   const withLog = { ...action, log: action.log || m.actions.some((a) => a.kind === 'log') };
   const c = m.criterion;
   switch (c.kind) {
@@ -45,7 +50,7 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
     case 'mime-filename-length':
       return { name: 'match-mime-filename-length', options: { gt: c.gt, action: withLog } };
     case 'cmd-verb':
-      return { name: 'match-cmd-verb', options: { verbs: c.verbs, action: withLog } };
+      return { name: 'match-cmd-verb', options: { verbs: c.verbs, not, action: withLog } };
     case 'header-length':
       return { name: 'match-header-length', options: { gt: c.gt, action: withLog } };
     case 'body-length':
@@ -53,7 +58,10 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
     case 'header-to-fields-count':
       return { name: 'match-header-to-fields-count', options: { gt: c.gt, action: withLog } };
     case 'mime-encoding':
-      return { name: 'match-mime-encoding', options: { encodings: c.encodings, action: withLog } };
+      return { name: 'match-mime-encoding', options: { encodings: c.encodings, not, action: withLog } };
+    case 'sender-address-regex':
+      if (c.pattern === undefined) return undefined;
+      return { name: 'match-sender-address-regex', options: { name: c.regex, pattern: c.pattern, not, action: withLog } };
     case 'invalid-recipients-count':
       return { name: 'match-invalid-recipients-count', options: { gt: c.gt, action: withLog } };
     case 'ehlo-reply-parameter':

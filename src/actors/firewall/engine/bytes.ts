@@ -61,3 +61,14 @@ export function connText(ctx: RuleContext): string {
 export function genericLog(ctx: RuleContext, rule: string, text: string): string {
   return `mxlab-fw ${ctx.conn.node} conn ${ctx.conn.id}: ${rule}: ${text}; ${connText(ctx)}`;
 }
+
+/** The address of a `MAIL FROM:`/`RCPT TO:` line head: inside `<…>`, else the first word after the colon. */
+export function mailAddress(head: string): string {
+  const lt = head.indexOf('<');
+  if (lt >= 0) {
+    const gt = head.indexOf('>', lt);
+    return head.slice(lt + 1, gt >= 0 ? gt : undefined);
+  }
+  const colon = head.indexOf(':');
+  return colon < 0 ? '' : (head.slice(colon + 1).trim().split(/\s/, 1)[0] ?? '');
+}

@@ -17,6 +17,9 @@ import { matchBodyLength } from './match-body-length.js';
 import { matchHeaderToFieldsCount } from './match-header-to-fields-count.js';
 import { matchMimeEncoding } from './match-mime-encoding.js';
 import { matchInvalidRecipientsCount } from './match-invalid-recipients-count.js';
+import { matchSenderAddressRegex } from './match-sender-address-regex.js';
+import { specialCharacter } from './special-character.js';
+import { mailRelay } from './mail-relay.js';
 import type { RuleName } from './names.js';
 import { removeEhloParameter } from './remove-ehlo-parameter.js';
 import { replacePipe } from './replace-pipe.js';
@@ -50,6 +53,9 @@ export const RULES = {
   'match-header-to-fields-count': matchHeaderToFieldsCount,
   'match-mime-encoding': matchMimeEncoding,
   'match-invalid-recipients-count': matchInvalidRecipientsCount,
+  'match-sender-address-regex': matchSenderAddressRegex,
+  'special-character': specialCharacter,
+  'mail-relay': mailRelay,
 } satisfies { [K in RuleName]: RuleFactory };
 
 export type RuleOptions<K extends RuleName> = Parameters<(typeof RULES)[K]>[0];

@@ -4,6 +4,8 @@ import { PASS, type Rule } from '../engine/types.js';
 
 export interface CmdVerbMatchOptions {
   verbs: string[];
+  /** `match not cmd verb …`: act on every other verb (an allow-list) */
+  not?: boolean;
   action: MatchAction;
 }
 
@@ -13,9 +15,9 @@ export function matchCmdVerb(o: CmdVerbMatchOptions): Rule {
   return {
     name: 'match-cmd-verb',
     onClientSegment(seg, _st, ctx) {
-      const hits = seg.pieces.filter((p) => p.kind === 'command' && !p.continued && verbs.has(p.verb ?? ''));
+      const hits = seg.pieces.filter((p) => p.kind === 'command' && !p.continued && !!p.verb && verbs.has(p.verb) !== !!o.not);
       if (!hits.length) return PASS;
-      const v = verdictFor(o.action, ctx, 'match-cmd-verb', `cmd verb ${o.verbs.join(' ')}`, `command ${hits[0].verb}`);
+      const v = verdictFor(o.action, ctx, 'match-cmd-verb', `${o.not ? 'not ' : ''}cmd verb ${o.verbs.join(' ')}`, `command ${hits[0].verb}`);
       if (o.action.kind !== 'mask') return v;
       const w = new Rewriter(seg.data);
       for (const p of hits) w.fill(p.start, p.end, 'X');

@@ -4,6 +4,8 @@ import { PASS, type Rule } from '../engine/types.js';
 export interface MimeEncodingMatchOptions {
   /** 7bit 8bit base64 binary quoted-printable, or `others` for anything else */
   encodings: string[];
+  /** `match not mime encoding …`: act on every other encoding */
+  not?: boolean;
   action: MatchAction;
 }
 
@@ -20,8 +22,8 @@ export function matchMimeEncoding(o: MimeEncodingMatchOptions): Rule {
         const m = /^content-transfer-encoding\s*:\s*([^\s;]+)/i.exec(p.head);
         if (!m) continue;
         const enc = m[1].toLowerCase();
-        if (want.has(enc) || (want.has('others') && !KNOWN.includes(enc))) {
-          return verdictFor(o.action, ctx, 'match-mime-encoding', `mime encoding ${o.encodings.join(' ')}`, `encoding ${enc}`);
+        if ((want.has(enc) || (want.has('others') && !KNOWN.includes(enc))) !== !!o.not) {
+          return verdictFor(o.action, ctx, 'match-mime-encoding', `${o.not ? 'not ' : ''}mime encoding ${o.encodings.join(' ')}`, `encoding ${enc}`);
         }
       }
       return PASS;

@@ -23,4 +23,7 @@ export type RuleName =
   | 'match-body-length'
   | 'match-header-to-fields-count'
   | 'match-mime-encoding'
-  | 'match-invalid-recipients-count';
+  | 'match-invalid-recipients-count'
+  | 'match-sender-address-regex'
+  | 'special-character'
+  | 'mail-relay';
