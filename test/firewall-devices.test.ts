@@ -65,7 +65,7 @@ describe('device table', () => {
     expect(errors('cisco 9')).toEqual([{ line: 0, col: 1, message: 'unknown device "cisco 9"', hint: expect.stringContaining('known devices') }]);
     expect(errors('pxi 6.3')[0].hint).toBe('did you mean "pix 6.3"?');
     expect(errors('zrop')[0].hint).toBe('did you mean "zorp"?');
-    expect(errors('asa 9.12(')[0]).toMatchObject({ line: 0, col: 5, message: '"9.12(" is not a ASA version' });
+    expect(errors('asa 9.12(')[0]).toMatchObject({ line: 0, col: 5, message: '"9.12(" is not an ASA version' });
     expect(errors('asa 6.3(5)')[0].hint).toBe('did you mean "pix 6.3(5)"?');
   });
 });
@@ -147,5 +147,21 @@ describe('config', () => {
   });
   it('none takes no config', () => {
     expect(errors('none', 'inspect esmtp')[0]).toMatchObject({ line: 1, col: 1, message: 'device "none" takes no configuration' });
+  });
+});
+
+describe('version wildcards', () => {
+  it('reads 6.3(x) as the newest 6.3, 7.x as the releases before the 7.2(3) fix, 7.2(3)+ as 7.2(3)', async () => {
+    const { resolveDevice } = await import('../src/actors/firewall/index.js');
+    const family = (d: string) => {
+      const r = resolveDevice(d);
+      return r.ok ? r.profile.family : r.errors[0].message;
+    };
+    expect(family('pix 6.3(x)')).toBe('pix-mailguard');
+    expect(family('pix 7.x')).toBe('asa-inspect-classic');
+    expect(family('asa 7.x')).toBe('asa-inspect-classic');
+    expect(family('asa 7.2(3)+')).toBe('asa-default-map');
+    expect(family('asa 8.x')).toBe('asa-default-map');
+    expect(family('asa 9.x')).toBe('asa-default-map');
   });
 });

@@ -35,7 +35,7 @@ export function parseDevice(device: string, examples: readonly string[]): { ok: 
       error: {
         line: 0,
         col: lead + product.length + 2,
-        message: vtext ? `"${vtext}" is not a ${product.toUpperCase()} version` : `${product.toUpperCase()} needs a version`,
+        message: vtext ? `"${vtext}" is not ${product === "asa" ? "an" : "a"} ${product.toUpperCase()} version` : `${product.toUpperCase()} needs a version`,
         hint: `write it as the device shows it, e.g. "${product} ${product === 'pix' ? '6.3(5)' : '9.12(4)'}", "${product} 7.2(2.19)" or "${product} 9.x"`,
       },
     };

@@ -1,4 +1,8 @@
-/** A device version like `7.2(2)`, `7.2(2.19)` (interim build) or `9.x` (any 9 release, newest). */
+/**
+ * A device version like `7.2(2)`, `7.2(2.19)` (interim build), `6.3(x)` / `6.3` (newest of the train),
+ * `9.x` (any 9 release, newest) or `7.2(3)+` (that release). `7.x` is the exception: the 7.x releases
+ * the seed note is about are the ones before the 7.2(3) fix, so `7.x` means 7.2(2).
+ */
 export interface Version {
   major: number;
   /** Infinity for `N.x` */
@@ -19,17 +23,20 @@ export interface ParsedDevice {
   version?: Version;
 }
 
-const VERSION_RE = /^(\d{1,2})\.(\d{1,2}|x)(?:\((\d{1,3})(?:\.(\d{1,4}))?\))?$/i;
+const VERSION_RE = /^(\d{1,2})\.(\d{1,2}|x)(?:\((\d{1,3}|x)(?:\.(\d{1,4}))?\))?\+?$/i;
 
 export function parseVersion(text: string): Version | undefined {
   const m = VERSION_RE.exec(text.trim());
   if (!m) return undefined;
   const wild = m[2].toLowerCase() === 'x';
+  const wildMaint = m[3] === undefined || m[3].toLowerCase() === 'x';
   if (wild && m[3]) return undefined;
+  if (wildMaint && m[4]) return undefined;
+  if (wild && m[1] === '7') return { major: 7, minor: 2, maint: 2, interim: 0, text: text.trim().toLowerCase() };
   return {
     major: Number(m[1]),
     minor: wild ? Infinity : Number(m[2]),
-    maint: m[3] === undefined ? Infinity : Number(m[3]),
+    maint: wildMaint ? Infinity : Number(m[3]),
     interim: m[4] === undefined ? 0 : Number(m[4]),
     text: text.trim().toLowerCase(),
   };
