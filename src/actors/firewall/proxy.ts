@@ -4,6 +4,7 @@ import type { FirewallEvent } from '../../model/result.js';
 import { TranscriptRecorder } from '../../smtp/transcript.js';
 import type { ConfigError } from './config/model.js';
 import { resolveDevice, type DeviceProfile } from './devices/index.js';
+import type { Faults } from './devices/faults.js';
 import type { Knobs } from './devices/knobs.js';
 import { ConnectionEngine, type SegmentOutcome } from './engine/engine.js';
 import type { Direction } from './engine/types.js';
@@ -46,6 +47,8 @@ export interface StartFirewallOptions {
   idleTimeoutMs?: number;
   /** knobs, in addition to `! mxlab knob` lines in config */
   knobs?: Partial<Knobs>;
+  /** L4 faults (delay, bandwidth, reset-after, blackhole), in addition to `! mxlab fault` lines in config */
+  faults?: Faults;
 }
 
 /** The device string or config was rejected. */
@@ -66,7 +69,7 @@ export class FirewallConfigError extends Error {
 
 /** Starts the emulator: a TCP proxy that inspects SMTP per segment with the device's rules. */
 export async function startFirewall(o: StartFirewallOptions): Promise<StartedFirewall> {
-  const r = resolveDevice(o.device, o.config, o.knobs);
+  const r = resolveDevice(o.device, o.config, o.knobs, o.faults);
   if (!r.ok) throw new FirewallConfigError(o.name, r.errors);
   const profile = r.profile;
   const host = o.host ?? '127.0.0.1';
@@ -198,20 +201,34 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       };
       if (out.delayMs > 0) {
         from.pause();
+        held++;
         setTimeout(() => {
+          held--;
           send();
           unblock();
+          if (held === 0 && endWhenSent) endTo();
+          if (held === 0) for (const f of afterHeld.splice(0)) f();
         }, out.delayMs).unref();
       } else send();
     });
+    // a FIN waits for the segments still held by a delay verdict
+    let held = 0;
+    let endWhenSent = false;
+    const afterHeld: (() => void)[] = [];
+    const endTo = () => {
+      if (held > 0) endWhenSent = true;
+      else if (!to.destroyed && !to.writableEnded) to.end();
+    };
     from.on('end', () => {
-      if (!ended && !to.destroyed) to.end();
+      if (!ended) endTo();
     });
     from.on('close', () => {
       // the other side gets what is queued, then a FIN; it is destroyed if it lingers
       if (to.destroyed) return;
-      to.end();
-      setTimeout(() => to.destroy(), 2000).unref();
+      endTo();
+      const linger = () => setTimeout(() => to.destroy(), 2000).unref();
+      if (held > 0) afterHeld.push(linger);
+      else linger();
     });
   };
   wire(client, upstream, 'client');

@@ -1,4 +1,5 @@
 import type { MatchAction } from '../engine/match-action.js';
+import type { Faults } from '../devices/faults.js';
 import type { Knobs } from '../devices/knobs.js';
 
 /** An error in the `config:` text (or, with `line: 0`, in the `device:` string; `col` then indexes it). */
@@ -59,6 +60,8 @@ export interface CiscoConfig {
   /** `regex NAME PATTERN` definitions (global mode) */
   regexes: Map<string, string>;
   knobs: Partial<Knobs>;
+  /** `! mxlab fault NAME VALUE`: L4 faults after the device's rules */
+  faults: Faults;
 }
 
 /** The map every 7.2(3)+/8.x/9.x device ships with. [ASA9FW] CONFIRMED. */

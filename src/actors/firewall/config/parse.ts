@@ -1,8 +1,8 @@
-import { setKnob } from '../devices/knobs.js';
 import type { MatchAction } from '../engine/match-action.js';
 import { parseCriterion } from './criteria.js';
 import type { Dialect } from './dialect.js';
 import { defaultEsmtpMap, emptyEsmtpMap, type CiscoConfig, type ConfigError, type EsmtpMap, type MatchLine } from './model.js';
+import { mxlabLine } from './mxlab-lines.js';
 import { INVALID, paramLine } from './params.js';
 import { compileAsaRegex, regexCommand, restOfLine } from './regex.js';
 import { closest, tokenize, type Token } from './tokens.js';
@@ -38,7 +38,7 @@ class Fail {
  * leaves the mode (like IOS/ASA do), so indentation is optional. All errors are collected.
  */
 export function parseConfig(text: string, dialect: Dialect): { config: CiscoConfig; errors: ConfigError[] } {
-  const config: CiscoConfig = { maps: new Map(), regexes: new Map(), knobs: {} };
+  const config: CiscoConfig = { maps: new Map(), regexes: new Map(), knobs: {}, faults: {} };
   const errors: ConfigError[] = [];
   const st = { mode: 'global' as Mode, pmap: '', cls: '', map: undefined as EsmtpMap | undefined, match: undefined as MatchLine | undefined };
   const refs: { name: string; line: number; col: number }[] = [];
@@ -47,11 +47,8 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     const toks = tokenize(raw);
     if (!toks.length) return;
     if (toks[0].text.startsWith('!') || toks[0].text === ':') {
-      const k = /^\s*!\s*mxlab\s+knob\s+(\S+)\s+(\S+)\s*$/i.exec(raw);
-      if (k) {
-        const err = setKnob(config.knobs, k[1], k[2].toLowerCase());
-        if (err) errors.push({ line, col: raw.indexOf(k[1]) + 1, message: `mxlab: ${err}`, hint: 'knobs: disallowed, split-eod-drop, banner-space, vrfy, duplicate-header-action' });
-      }
+      const err = mxlabLine(raw, line, config);
+      if (err) errors.push(err);
       return;
     }
     const neg = toks[0].text.toLowerCase() === 'no';

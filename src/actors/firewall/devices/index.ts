@@ -4,6 +4,8 @@ import type { CiscoConfig, ConfigError } from '../config/model.js';
 import { asaDefaultMap } from './asa-default-map.js';
 import { asaInspectClassic } from './asa-inspect-classic.js';
 import { DEFAULT_KNOBS, setKnob, type Knobs } from './knobs.js';
+import { faultRules, isFault, setFault, type Faults } from './faults.js';
+import { mxlabLine } from '../config/mxlab-lines.js';
 import { fSecureIgk } from './f-secure-igk.js';
 import { ispStripper } from './isp-stripper.js';
 import { none } from './none.js';
@@ -44,7 +46,7 @@ export function knownDevices(): string[] {
 export type ResolveResult = { ok: true; profile: DeviceProfile } | { ok: false; errors: ConfigError[] };
 
 /** Device string + optional config (+ knobs) → the rule list that version had. All errors at once. */
-export function resolveDevice(device: string, config?: string, knobs?: Partial<Knobs>): ResolveResult {
+export function resolveDevice(device: string, config?: string, knobs?: Partial<Knobs>, faults?: Faults): ResolveResult {
   const parsed = parseDevice(device, knownDevices());
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
   const d = parsed.device;
@@ -52,7 +54,7 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
   if (!family) {
     return { ok: false, errors: [{ line: 0, col: 1, message: `no emulation for "${d.label}"`, hint: `emulated: ${knownDevices().join(', ')}` }] };
   }
-  let cfg: CiscoConfig = { maps: new Map(), regexes: new Map(), knobs: {} };
+  let cfg: CiscoConfig = { maps: new Map(), regexes: new Map(), knobs: {}, faults: {} };
   const errors: ConfigError[] = [];
   if (config && config.trim()) {
     const dialect = dialectOf(d);
@@ -61,18 +63,22 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
       cfg = r.config;
       errors.push(...r.errors);
     } else {
-      const r = parseKnobOnly(config, d.label);
-      cfg.knobs = r.knobs;
-      errors.push(...r.errors);
+      errors.push(...parseKnobOnly(config, d.label, cfg));
     }
   }
   for (const [k, v] of Object.entries(knobs ?? {})) {
-    const err = setKnob(cfg.knobs, k, typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v));
+    const text = typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v);
+    const err = isFault(k) ? setFault(cfg.faults, k, text) : setKnob(cfg.knobs, k, text);
+    if (err) errors.push({ line: 0, col: 1, message: `mxlab: ${err}` });
+  }
+  for (const [k, v] of Object.entries(faults ?? {})) {
+    const err = setFault(cfg.faults, k, String(v));
     if (err) errors.push({ line: 0, col: 1, message: `mxlab: ${err}` });
   }
   if (errors.length) return { ok: false, errors };
   const k: Knobs = { ...DEFAULT_KNOBS, ...cfg.knobs };
   const built = family.build(d, cfg, k);
+  built.rules = [...built.rules, ...faultRules(cfg.faults)];
   const syslogPrefix = d.product === 'pix' ? '%PIX' : d.product === 'asa' ? '%ASA' : 'mxlab';
   return {
     ok: true,
@@ -88,21 +94,18 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
   };
 }
 
-/** Devices without a CLI take only comments and `! mxlab knob` lines. */
-function parseKnobOnly(text: string, label: string): { knobs: Partial<Knobs>; errors: ConfigError[] } {
-  const knobs: Partial<Knobs> = {};
+/** Devices without a CLI take only comments and `! mxlab knob|fault` lines. */
+function parseKnobOnly(text: string, label: string, into: CiscoConfig): ConfigError[] {
   const errors: ConfigError[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const t = raw.trim();
     if (!t) return;
-    const k = /^!\s*mxlab\s+knob\s+(\S+)\s+(\S+)$/i.exec(t);
-    if (k) {
-      const err = setKnob(knobs, k[1], k[2].toLowerCase());
-      if (err) errors.push({ line: i + 1, col: raw.indexOf(k[1]) + 1, message: `mxlab: ${err}` });
+    if (t.startsWith('!')) {
+      const err = mxlabLine(raw, i + 1, into);
+      if (err) errors.push(err);
       return;
     }
-    if (t.startsWith('!')) return;
     errors.push({ line: i + 1, col: raw.length - raw.trimStart().length + 1, message: `device "${label}" takes no configuration`, hint: 'remove `config:`, or pick a Cisco device such as "asa 9.x"' });
   });
-  return { knobs, errors };
+  return errors;
 }

@@ -61,7 +61,8 @@ export class ConnectionEngine {
       const hook = direction === 'client' ? inst.rule.onClientSegment : inst.rule.onServerSegment;
       if (!hook) continue;
       const v = this.safely(inst, () => hook.call(inst.rule, { direction, data: cur, pieces }, inst.state, ctx), direction, ctx);
-      if (v.kind !== 'pass' || v.log) out.events.push(this.event(inst.rule.name, v, direction, ctx));
+      // a delay is an event only when it says so (the fault rules log once, not per segment)
+      if ((v.kind !== 'pass' && v.kind !== 'delay') || v.log) out.events.push(this.event(inst.rule.name, v, direction, ctx));
       switch (v.kind) {
         case 'pass':
           continue;

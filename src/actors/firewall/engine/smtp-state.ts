@@ -1,19 +1,16 @@
+import { BodyView } from './body-view.js';
+import { skipLines, splitLines, type LineCursor } from './lines.js';
 import type { Piece } from './types.js';
 
-/** Characters of a line kept for parsing (verb, header name, EHLO keyword, reply code). */
-export const HEAD_MAX = 1024;
+export { HEAD_MAX, type LineCursor } from './lines.js';
+
 /** Commands awaiting a reply that are remembered (pipelining, up to twice this); older ones are forgotten. */
 const PENDING_MAX = 256;
+const LF = 0x0a;
+const CR = 0x0d;
+const DOT = 0x2e;
 
 export type Phase = 'banner' | 'command' | 'data' | 'tls-passthrough';
-
-/** The partial line a direction is in: bounded, whatever the line length. */
-export interface LineCursor {
-  /** a line is open: bytes of it were seen without its LF */
-  open: boolean;
-  len: number;
-  head: string;
-}
 
 /**
  * Per-connection SMTP state the engine derives from the segments. Small and bounded:
@@ -30,7 +27,7 @@ export interface SmtpState {
   lastClientVerb?: string;
   /** the server reply in progress: the command it answers and the lines seen so far */
   reply?: { to: string; lines: number };
-  /** inside DATA: still in the header section; lines so far */
+  /** inside DATA: still in the header section; header lines so far (body lines are read in bulk, not counted) */
   data: { header: boolean; lines: number };
   /** RCPT commands in the current transaction */
   rcptCount: number;
@@ -59,35 +56,6 @@ function clone(s: SmtpState): SmtpState {
   };
 }
 
-/** Splits `buf` at LFs, continuing the cursor's partial line; calls `each` per line piece. */
-function splitLines(
-  buf: Buffer,
-  cur: LineCursor,
-  each: (start: number, end: number, complete: boolean, continued: boolean, linePos: number, head: string, lineLen: number) => void,
-): void {
-  let start = 0;
-  while (start < buf.length) {
-    const lf = buf.indexOf(0x0a, start);
-    const complete = lf >= 0;
-    const end = complete ? lf + 1 : buf.length;
-    const continued = cur.open;
-    const linePos = cur.len;
-    let bodyEnd = complete ? lf : end;
-    if (complete && bodyEnd > start && buf[bodyEnd - 1] === 0x0d) bodyEnd--;
-    // (allocation-light: a flood of short lines must stay cheap)
-    const part = bodyEnd > start ? buf.toString('latin1', start, Math.min(bodyEnd, start + HEAD_MAX)) : '';
-    const head = cur.head === '' ? part : cur.head.length < HEAD_MAX ? (cur.head + part).slice(0, HEAD_MAX) : cur.head;
-    // a trailing CR without LF is not counted as line content
-    const contentEnd = !complete && buf[end - 1] === 0x0d ? end - 1 : bodyEnd;
-    const lineLen = cur.len + Math.max(0, contentEnd - start);
-    each(start, end, complete, continued, linePos, head.charCodeAt(head.length - 1) === 0x0d ? head.slice(0, -1) : head, lineLen);
-    cur.open = !complete;
-    cur.len = complete ? 0 : lineLen;
-    cur.head = complete ? '' : head;
-    start = end;
-  }
-}
-
 function verbOf(head: string): string {
   let i = 0;
   while (i < head.length && isSpace(head.charCodeAt(i))) i++;
@@ -101,9 +69,53 @@ function isSpace(c: number): boolean {
   return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
 }
 
+export interface Analysis {
+  /** built on first read when `body` is set */
+  readonly pieces: Piece[];
+  next: SmtpState;
+  /** set when the segment holds only message body lines (no header line, no end of data) */
+  body?: BodyView;
+}
+
+/**
+ * `buf` holds no line that completes as the end of data (`.` alone), judged with a search for
+ * `.` instead of a walk over the lines. A line begun in the last segment with at most one byte
+ * might become `.`: that (rare) segment takes the line-by-line path.
+ */
+function withoutEod(buf: Buffer, cur: LineCursor): boolean {
+  if (buf.length === 0 || (cur.open && cur.len <= 1)) return false;
+  for (let i = buf.indexOf(DOT); i >= 0; i = buf.indexOf(DOT, i + 1)) {
+    if (i === 0 ? cur.open : buf[i - 1] !== LF) continue;
+    const n = buf[i + 1];
+    if (n === LF || (n === CR && buf[i + 2] === LF)) return false;
+  }
+  return true;
+}
+
+function bodyPieces(buf: Buffer, cur: LineCursor): Piece[] {
+  const pieces: Piece[] = [];
+  splitLines(buf, { ...cur }, (start, end, complete, continued, linePos, head, lineLen) => {
+    pieces.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false });
+  });
+  return pieces;
+}
+
 /** Client bytes: command lines, or message lines while in DATA. Returns pieces and the next state. */
-export function analyzeClient(state: SmtpState, buf: Buffer): { pieces: Piece[]; next: SmtpState } {
+export function analyzeClient(state: SmtpState, buf: Buffer): Analysis {
   const next = clone(state);
+  if (next.phase === 'data' && !next.data.header && withoutEod(buf, next.client)) {
+    // message body: no per-line work unless a rule asks for `pieces`
+    const before = { ...next.client };
+    skipLines(buf, next.client);
+    let pieces: Piece[] | undefined;
+    return {
+      get pieces() {
+        return (pieces ??= bodyPieces(buf, before));
+      },
+      next,
+      body: new BodyView(buf, before),
+    };
+  }
   const pieces: Piece[] = [];
   if (next.phase === 'tls-passthrough') {
     if (buf.length) pieces.push({ kind: 'opaque', start: 0, end: buf.length, complete: false, continued: false, linePos: 0, head: '', lineLen: 0 });
@@ -122,9 +134,9 @@ export function analyzeClient(state: SmtpState, buf: Buffer): { pieces: Piece[];
       }
       const header = next.data.header;
       pieces.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header });
-      if (complete) {
+      if (complete && header) {
         next.data.lines++;
-        if (header && lineLen === 0) next.data.header = false;
+        if (lineLen === 0) next.data.header = false;
       }
       return;
     }
@@ -150,7 +162,7 @@ function pushPending(s: SmtpState, verb: string): void {
 }
 
 /** Server bytes: reply lines, attributed to the command they answer. */
-export function analyzeServer(state: SmtpState, buf: Buffer): { pieces: Piece[]; next: SmtpState } {
+export function analyzeServer(state: SmtpState, buf: Buffer): Analysis {
   const next = clone(state);
   const pieces: Piece[] = [];
   if (next.phase === 'tls-passthrough') {

@@ -1,4 +1,5 @@
 import type { FirewallAction } from '../../../model/result.js';
+import type { BodyView } from './body-view.js';
 import type { SmtpState } from './smtp-state.js';
 import type { RuleName } from '../rules/names.js';
 
@@ -44,6 +45,12 @@ export interface Segment {
   /** the bytes as they stand after the rules before this one */
   readonly data: Buffer;
   readonly pieces: readonly Piece[];
+  /**
+   * Set when the segment holds only message body lines (DATA after the header section, no end
+   * of data). Reading `pieces` then builds one object per line (on first read): rules that look
+   * at body lines should search `body` instead, see `Rule.bodySegments`.
+   */
+  readonly body?: BodyView;
 }
 
 export interface ConnInfo {
@@ -81,6 +88,13 @@ export interface Rule<S = unknown> {
   init?(conn: ConnInfo): S;
   /** bytes from the connecting side */
   onClientSegment?(seg: Segment, st: S, ctx: RuleContext): Verdict;
+  /**
+   * What the client hook needs of segments with `seg.body` set (message body only — most bytes
+   * of a large message): `skip` — nothing, the engine does not call it for them (rules about
+   * commands, headers, end of data); `view` — it reads `seg.body`, not `seg.pieces`. Absent: it is
+   * called and may read `seg.pieces` (correct, but one object per body line).
+   */
+  readonly bodySegments?: 'skip' | 'view';
   /** bytes from upstream */
   onServerSegment?(seg: Segment, st: S, ctx: RuleContext): Verdict;
 }

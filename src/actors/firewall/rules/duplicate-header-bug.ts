@@ -25,6 +25,7 @@ interface State {
 export function duplicateHeaderBug(o: DuplicateHeaderBugOptions): Rule<State> {
   return {
     name: 'duplicate-header-bug',
+    bodySegments: 'skip',
     init: () => ({ names: new Set() }),
     onClientSegment(seg, st, ctx) {
       for (const p of seg.pieces) {

@@ -20,6 +20,10 @@ import { matchInvalidRecipientsCount } from './match-invalid-recipients-count.js
 import { matchSenderAddressRegex } from './match-sender-address-regex.js';
 import { specialCharacter } from './special-character.js';
 import { mailRelay } from './mail-relay.js';
+import { delay } from './delay.js';
+import { bandwidth } from './bandwidth.js';
+import { resetAfter } from './reset-after.js';
+import { blackhole } from './blackhole.js';
 import type { RuleName } from './names.js';
 import { removeEhloParameter } from './remove-ehlo-parameter.js';
 import { replacePipe } from './replace-pipe.js';
@@ -56,6 +60,10 @@ export const RULES = {
   'match-sender-address-regex': matchSenderAddressRegex,
   'special-character': specialCharacter,
   'mail-relay': mailRelay,
+  delay,
+  bandwidth,
+  'reset-after': resetAfter,
+  blackhole,
 } satisfies { [K in RuleName]: RuleFactory };
 
 export type RuleOptions<K extends RuleName> = Parameters<(typeof RULES)[K]>[0];

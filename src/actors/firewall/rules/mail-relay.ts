@@ -24,6 +24,7 @@ export function inDomain(addr: string, domain: string): boolean {
 export function mailRelay(o: MailRelayOptions): Rule {
   return {
     name: 'mail-relay',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       for (const p of seg.pieces) {
         if (p.kind !== 'command' || p.verb !== 'RCPT' || !p.complete) continue;

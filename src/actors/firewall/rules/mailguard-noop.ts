@@ -24,6 +24,7 @@ export function mailguardNoop(o: MailguardNoopOptions): Rule {
   const isEhlo = (verb?: string) => verb === 'EHLO' && o.ehlo !== 'same';
   return {
     name: 'mailguard-noop',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       const cmds = seg.pieces.filter((p) => p.kind === 'command');
       const bad = cmds.filter((p) => !commandAllowed(seg.data, p, allowed));

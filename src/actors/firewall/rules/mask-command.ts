@@ -30,6 +30,7 @@ export function maskCommand(o: MaskCommandOptions): Rule {
   const masks = (data: Buffer, p: Piece) => (denied ? p.complete && !p.continued && denied.has(p.verb ?? '') : !commandAllowed(data, p, allowed));
   return {
     name: 'mask-command',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       const w = new Rewriter(seg.data);
       const masked: string[] = [];

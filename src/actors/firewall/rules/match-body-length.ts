@@ -1,22 +1,44 @@
 import { verdictFor } from '../engine/match-action.js';
-import { PASS, type Rule } from '../engine/types.js';
+import { PASS, type Rule, type RuleContext, type Verdict } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
 
+interface State {
+  bytes: number;
+  fired: boolean;
+}
+
 /** `match body length gt N` — the message body exceeds N octets (counted while streaming). */
-export function matchBodyLength(o: LengthMatchOptions): Rule<{ bytes: number; fired: boolean }> {
+export function matchBodyLength(o: LengthMatchOptions): Rule<State> {
+  const fire = (st: State, ctx: RuleContext): Verdict => {
+    st.fired = true;
+    return verdictFor(o.action, ctx, 'match-body-length', `body length gt ${o.gt}`, `body over ${st.bytes} octets`);
+  };
   return {
     name: 'match-body-length',
+    bodySegments: 'view',
     init: () => ({ bytes: 0, fired: false }),
     onClientSegment(seg, st, ctx) {
+      const b = seg.body;
+      if (b) {
+        if (st.fired || st.bytes + b.data.length <= o.gt) {
+          st.bytes += b.data.length;
+          return PASS;
+        }
+        // counted up to the end of the piece that crosses N, as line by line
+        st.bytes += b.pieceAt(Math.max(0, o.gt - st.bytes)).end;
+        return fire(st, ctx);
+      }
+      let verdict: Verdict = PASS;
       for (const p of seg.pieces) {
         if (p.kind === 'eod') Object.assign(st, { bytes: 0, fired: false });
         if (p.kind !== 'data' || p.header) continue;
         st.bytes += p.end - p.start;
+        // (the loop goes on after firing, so that an end of data later in the segment still resets the count)
         if (st.fired || st.bytes <= o.gt) continue;
-        st.fired = true;
-        return verdictFor(o.action, ctx, 'match-body-length', `body length gt ${o.gt}`, `body over ${st.bytes} octets`);
+        const v = fire(st, ctx);
+        if (verdict === PASS) verdict = v;
       }
-      return PASS;
+      return verdict;
     },
   };
 }

@@ -10,6 +10,7 @@ export interface LengthMatchOptions {
 export function matchCmdLineLength(o: LengthMatchOptions): Rule<{ fired: boolean }> {
   return {
     name: 'match-cmd-line-length',
+    bodySegments: 'skip',
     init: () => ({ fired: false }),
     onClientSegment(seg, st, ctx) {
       for (const p of seg.pieces) {

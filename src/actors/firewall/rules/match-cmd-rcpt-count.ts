@@ -10,6 +10,7 @@ export interface CountMatchOptions {
 export function matchCmdRcptCount(o: CountMatchOptions): Rule {
   return {
     name: 'match-cmd-rcpt-count',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       for (const p of seg.pieces) {
         if (p.kind !== 'command' || p.verb !== 'RCPT' || !p.complete || (p.rcptCount ?? 0) <= o.gt) continue;

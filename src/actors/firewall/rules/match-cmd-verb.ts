@@ -14,6 +14,7 @@ export function matchCmdVerb(o: CmdVerbMatchOptions): Rule {
   const verbs = new Set(o.verbs.map((v) => v.toUpperCase()));
   return {
     name: 'match-cmd-verb',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       const hits = seg.pieces.filter((p) => p.kind === 'command' && !p.continued && !!p.verb && verbs.has(p.verb) !== !!o.not);
       if (!hits.length) return PASS;

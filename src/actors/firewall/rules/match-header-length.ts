@@ -6,6 +6,7 @@ import type { LengthMatchOptions } from './match-cmd-line-length.js';
 export function matchHeaderLength(o: LengthMatchOptions): Rule<{ bytes: number; fired: boolean }> {
   return {
     name: 'match-header-length',
+    bodySegments: 'skip',
     init: () => ({ bytes: 0, fired: false }),
     onClientSegment(seg, st, ctx) {
       for (const p of seg.pieces) {

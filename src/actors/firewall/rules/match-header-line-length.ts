@@ -6,6 +6,7 @@ import type { LengthMatchOptions } from './match-cmd-line-length.js';
 export function matchHeaderLineLength(o: LengthMatchOptions): Rule<{ fired: boolean }> {
   return {
     name: 'match-header-line-length',
+    bodySegments: 'skip',
     init: () => ({ fired: false }),
     onClientSegment(seg, st, ctx) {
       for (const p of seg.pieces) {

@@ -6,6 +6,7 @@ import type { CountMatchOptions } from './match-cmd-rcpt-count.js';
 export function matchHeaderToFieldsCount(o: CountMatchOptions): Rule<{ count: number }> {
   return {
     name: 'match-header-to-fields-count',
+    bodySegments: 'skip',
     init: () => ({ count: 0 }),
     onClientSegment(seg, st, ctx) {
       for (const p of seg.pieces) {

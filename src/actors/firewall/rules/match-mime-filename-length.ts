@@ -1,4 +1,5 @@
 import { verdictFor } from '../engine/match-action.js';
+import type { BodyView } from '../engine/body-view.js';
 import { PASS, type Rule } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
 
@@ -8,14 +9,36 @@ export function mimeFilename(line: string): string | undefined {
   return m ? (m[1] ?? m[2] ?? '') : undefined;
 }
 
+const EQ = 0x3d;
+const STAR = 0x2a;
+
+/** `d[i]` is the `=` of `name=` or `name*=` (any case): the only places where `mimeFilename` can match. */
+function afterName(d: Buffer, i: number): boolean {
+  let j = i - 1;
+  if (d[j] === STAR) j--;
+  return j >= 3 && (d[j - 3] | 0x20) === 0x6e && (d[j - 2] | 0x20) === 0x61 && (d[j - 1] | 0x20) === 0x6d && (d[j] | 0x20) === 0x65;
+}
+
+/** Heads of the body pieces that may hold a file name: lines that start here with `name=` in them (a search for `=`). */
+function* candidates(b: BodyView): Generator<string> {
+  const d = b.data;
+  for (let i = d.indexOf(EQ); i >= 0; i = d.indexOf(EQ, i + 1)) {
+    if (!afterName(d, i)) continue;
+    const p = b.pieceAt(i);
+    if (!p.continued) yield p.head;
+    i = p.end - 1;
+  }
+}
+
 /** `match MIME filename length gt N` — checked per message line (headers and MIME part headers). */
 export function matchMimeFilenameLength(o: LengthMatchOptions): Rule {
   return {
     name: 'match-mime-filename-length',
+    bodySegments: 'view',
     onClientSegment(seg, _st, ctx) {
-      for (const p of seg.pieces) {
-        if (p.kind !== 'data' || p.continued) continue;
-        const name = mimeFilename(p.head);
+      const heads = seg.body ? candidates(seg.body) : seg.pieces.filter((p) => p.kind === 'data' && !p.continued).map((p) => p.head);
+      for (const head of heads) {
+        const name = mimeFilename(head);
         if (name === undefined || name.length <= o.gt) continue;
         return verdictFor(o.action, ctx, 'match-mime-filename-length', `MIME filename length gt ${o.gt}`, `file name of ${name.length} octets`);
       }

@@ -14,6 +14,7 @@ export function senderAddressLength(head: string, lineLen: number): number {
 export function matchSenderAddressLength(o: LengthMatchOptions): Rule {
   return {
     name: 'match-sender-address-length',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       for (const p of seg.pieces) {
         if (p.kind !== 'command' || p.verb !== 'MAIL' || !p.complete) continue;

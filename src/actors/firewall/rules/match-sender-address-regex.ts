@@ -21,6 +21,7 @@ export function matchSenderAddressRegex(o: SenderRegexMatchOptions): Rule {
   const criterion = `${o.not ? 'not ' : ''}sender-address regex ${o.name}`;
   return {
     name: 'match-sender-address-regex',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       for (const p of seg.pieces) {
         if (p.kind !== 'command' || p.verb !== 'MAIL' || !p.complete) continue;

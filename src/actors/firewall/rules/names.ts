@@ -26,4 +26,8 @@ export type RuleName =
   | 'match-invalid-recipients-count'
   | 'match-sender-address-regex'
   | 'special-character'
-  | 'mail-relay';
+  | 'mail-relay'
+  | 'delay'
+  | 'bandwidth'
+  | 'reset-after'
+  | 'blackhole';

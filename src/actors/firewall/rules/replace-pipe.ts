@@ -13,6 +13,7 @@ export interface ReplacePipeOptions {
 export function replacePipe(o: ReplacePipeOptions = {}): Rule {
   return {
     name: 'replace-pipe',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       const w = new Rewriter(seg.data);
       const lines: string[] = [];

@@ -19,6 +19,7 @@ export function specialCharacter(o: SpecialCharacterOptions): Rule {
   const chars = o.chars ?? SPECIAL_CHARACTERS;
   return {
     name: 'special-character',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       for (const p of seg.pieces) {
         if (p.kind !== 'command' || (p.verb !== 'MAIL' && p.verb !== 'RCPT') || !p.complete) continue;

@@ -9,6 +9,7 @@ import { PASS, type Rule } from '../engine/types.js';
 export function splitEodDrop(): Rule {
   return {
     name: 'split-eod-drop',
+    bodySegments: 'skip',
     onClientSegment(seg, _st, ctx) {
       const eod = seg.pieces.find((p) => p.kind === 'eod' && (p.start === 0 || p.continued));
       if (!eod) return PASS;
