@@ -9,9 +9,10 @@ interface State {
 
 /** `match body length gt N` — the message body exceeds N octets (counted while streaming). */
 export function matchBodyLength(o: LengthMatchOptions): Rule<State> {
-  const fire = (st: State, ctx: RuleContext): Verdict => {
+  /** `bytes`: counted up to the end of the line piece that crossed N */
+  const fire = (st: State, ctx: RuleContext, bytes: number): Verdict => {
     st.fired = true;
-    return verdictFor(o.action, ctx, 'match-body-length', `body length gt ${o.gt}`, `body over ${st.bytes} octets`);
+    return verdictFor(o.action, ctx, 'match-body-length', `body length gt ${o.gt}`, `body over ${bytes} octets`);
   };
   return {
     name: 'match-body-length',
@@ -20,13 +21,10 @@ export function matchBodyLength(o: LengthMatchOptions): Rule<State> {
     onClientSegment(seg, st, ctx) {
       const b = seg.body;
       if (b) {
-        if (st.fired || st.bytes + b.data.length <= o.gt) {
-          st.bytes += b.data.length;
-          return PASS;
-        }
-        // counted up to the end of the piece that crosses N, as line by line
-        st.bytes += b.pieceAt(Math.max(0, o.gt - st.bytes)).end;
-        return fire(st, ctx);
+        const before = st.bytes;
+        st.bytes += b.data.length;
+        if (st.fired || st.bytes <= o.gt) return PASS;
+        return fire(st, ctx, before + b.pieceAt(Math.max(0, o.gt - before)).end);
       }
       let verdict: Verdict = PASS;
       for (const p of seg.pieces) {
@@ -35,7 +33,7 @@ export function matchBodyLength(o: LengthMatchOptions): Rule<State> {
         st.bytes += p.end - p.start;
         // (the loop goes on after firing, so that an end of data later in the segment still resets the count)
         if (st.fired || st.bytes <= o.gt) continue;
-        const v = fire(st, ctx);
+        const v = fire(st, ctx, st.bytes);
         if (verdict === PASS) verdict = v;
       }
       return verdict;
