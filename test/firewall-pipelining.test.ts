@@ -25,3 +25,32 @@ describe('replies stay matched to their commands under a pipelined flood', () =>
     });
   }
 });
+
+describe('replies the firewall gives itself keep command order (pix 4.1 mailhost)', () => {
+  const S = (e: ConnectionEngine, s: string) => e.process('server', B(s));
+  const C = (e: ConnectionEngine, s: string) => e.process('client', B(s));
+  it('an early talker gets the banner first, then the firewall OK', () => {
+    const e = engine('pix 4.1');
+    const early = C(e, 'EHLO early.example\r\n');
+    expect(early.reply).toBeUndefined();
+    expect(early.forward).toBeUndefined();
+    expect(S(e, '220 mx.example.com ESMTP\r\n').forward?.toString('latin1')).toMatch(/^220 [^\r]*\r\n250 OK\r\n$/);
+  });
+  it('an OK owed behind a forwarded MAIL follows the server reply; with nothing outstanding it is immediate', () => {
+    const e = engine('pix 4.1');
+    S(e, '220 mx ESMTP\r\n');
+    expect(C(e, 'MAIL FROM:<a@b.example>\r\n').forward?.toString()).toBe('MAIL FROM:<a@b.example>\r\n');
+    expect(C(e, 'VRFY x\r\n').reply).toBeUndefined();
+    expect(C(e, 'EXPN y\r\n').reply).toBeUndefined();
+    expect(S(e, '250 2.1.0 Ok\r\n').forward?.toString()).toBe('250 2.1.0 Ok\r\n250 OK\r\n250 OK\r\n');
+    expect(C(e, 'VRFY z\r\n').reply?.toString()).toBe('250 OK\r\n');
+  });
+  it('a multi-line reply in pieces: the OK goes after its last line only', () => {
+    const e = engine('pix 4.1');
+    S(e, '220 mx ESMTP\r\n');
+    C(e, 'HELO a\r\n');
+    C(e, 'VRFY x\r\n');
+    expect(S(e, '250-first\r\n250-sec').forward?.toString()).toBe('250-first\r\n250-sec');
+    expect(S(e, 'ond\r\n250 last\r\n').forward?.toString()).toBe('ond\r\n250 last\r\n250 OK\r\n');
+  });
+});

@@ -2,6 +2,7 @@ import type { Clock } from '../../../model/clock.js';
 import type { FirewallEvent } from '../../../model/result.js';
 import { instantiate, type RuleSpec } from '../rules/index.js';
 import { genericLog } from './bytes.js';
+import { OwedReplies } from './owed-replies.js';
 import { analyzeClient, analyzeServer, initialSmtpState, type SmtpState } from './smtp-state.js';
 import { actionOf, type ConnInfo, type Direction, type Rule, type RuleContext, type Verdict } from './types.js';
 
@@ -33,6 +34,7 @@ interface Instance {
 export class ConnectionEngine {
   private smtp: SmtpState = initialSmtpState();
   private readonly instances: Instance[];
+  private readonly owed = new OwedReplies();
 
   constructor(
     readonly info: ConnInfo,
@@ -73,10 +75,16 @@ export class ConnectionEngine {
           if (v.data.length !== cur.length) pieces = analyze(this.smtp, v.data).pieces;
           cur = v.data;
           continue;
-        case 'reply':
-          // the origin is answered; the server never sees the command, so nothing awaits a reply
-          this.smtp = { ...pre.next, pending: this.smtp.pending, forgotten: this.smtp.forgotten };
-          return { ...out, reply: v.data };
+        case 'reply': {
+          // the origin is answered; the server never sees the command, so nothing awaits a reply.
+          // A client is answered in command order: after the server's replies still owed to it
+          const s = this.smtp;
+          this.smtp = { ...pre.next, pending: s.pending, forgotten: s.forgotten };
+          if (direction === 'server') return { ...out, reply: v.data };
+          const outstanding = (s.reply || s.phase === 'banner' ? 1 : 0) + s.pending.length + s.forgotten;
+          const now = this.owed.add(outstanding, v.data);
+          return now ? { ...out, reply: now } : out;
+        }
         case 'drop-connection':
         case 'reset':
           return { ...out, terminate: v.kind };
@@ -84,6 +92,10 @@ export class ConnectionEngine {
     }
     // the client's state follows what the server actually got (a masked EHLO is not an EHLO)
     this.smtp = direction === 'client' && cur !== data ? analyzeClient(this.smtp, cur).next : pre.next;
+    if (direction === 'server' && this.owed.pending) {
+      const finals = pieces.filter((p) => p.kind === 'reply' && p.final).map((p) => p.end);
+      cur = this.owed.splice(cur, finals);
+    }
     return { ...out, forward: cur };
   }
 
