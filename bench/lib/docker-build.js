@@ -73,6 +73,7 @@ export function describeSteps(b, extra = []) {
   const short = (w) => {
     const s = w.replace(/\s+/g, ' ');
     if (/^RUN /.test(s) && /apt-get install/.test(s)) return `RUN apt-get update+install${b.fetched ? ` (apt fetched ${b.fetched})` : ''}`;
+    if (/^LABEL mxlab-bench=/.test(s)) return 'last step + commit of the image';
     return s.length > 28 ? `${s.slice(0, 27)}…` : s;
   };
   const parts = [...extra, `context upload ${(b.uploadMs / 1000).toFixed(1)} s`];
