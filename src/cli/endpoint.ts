@@ -9,3 +9,11 @@ export function parseEndpoint(flag: string, value: string | undefined, fallback?
   if (!m || !(port >= 0 && port <= 65535)) throw new UsageError(`${flag} expects HOST:PORT (e.g. 127.0.0.1:2525), got "${v}"`);
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
+
+/** A positive whole number of milliseconds, or undefined when the flag is absent. */
+export function positiveMs(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects milliseconds (a positive whole number), got "${value}"`);
+  return n;
+}

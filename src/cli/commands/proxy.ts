@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { FirewallConfigError, startFirewall, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
-import { parseEndpoint } from '../endpoint.js';
+import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../serve.js';
 
 export const proxy: Command = {
@@ -15,6 +15,7 @@ export const proxy: Command = {
   --listen HOST:PORT    where clients connect (default 127.0.0.1:2525)
   --config FILE         device configuration in the device's own syntax
   --knob NAME=VALUE     set an INFERRED behaviour (repeatable; see mxlab devices "<device>")
+  --idle-timeout MS     close a connection whose client side is silent this long (default 300000)
   --json                JSON lines on stdout (ready, event, connection) instead of log lines on stderr
   --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)
 
@@ -28,6 +29,7 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
         listen: { type: 'string' },
         config: { type: 'string' },
         knob: { type: 'string', multiple: true },
+        'idle-timeout': { type: 'string' },
         json: { type: 'boolean', default: false },
         'epoch-origin': { type: 'string' },
       },
@@ -47,6 +49,7 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
         throw new UsageError(`Failed to read --config ${values.config}: ${e.code ?? e.message}`);
       });
     }
+    const idleTimeoutMs = positiveMs('--idle-timeout', values['idle-timeout']);
     const clock = epochClock(values['epoch-origin']);
     let fw;
     try {
@@ -59,6 +62,7 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
         upstream,
         host: listen.host,
         port: listen.port,
+        idleTimeoutMs,
         onEvent: (e) => (values.json ? jsonLine(io, { type: 'event', ...e }) : io.stderr.write(`${e.log}\n`)),
       });
     } catch (err) {

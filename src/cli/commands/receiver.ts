@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { personas, startReceiver, type PersonaName, type ReceiverConnection } from '../../actors/receiver/index.js';
 import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
 import { EXIT, UsageError, type Command } from '../command.js';
-import { parseEndpoint } from '../endpoint.js';
+import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../serve.js';
 
 const TLS = ['off', 'preferred', 'required'] as const;
@@ -20,6 +20,7 @@ export const receiver: Command = {
   --listen HOST:PORT    default 127.0.0.1:2525
   --cert-file F         PEM certificate to present (with --key-file); default: a self-signed one made at start
   --key-file F          PEM private key of --cert-file
+  --idle-timeout MS     close a silent connection after this long (default 30000)
   --json                JSON lines on stdout (ready, connection) instead of transcripts on stderr
   --epoch-origin MS     timestamps in ms since this epoch time
 
@@ -35,6 +36,7 @@ Runs until interrupted (Ctrl-C).`,
         hostname: { type: 'string', default: 'esa.example.com' },
         listen: { type: 'string' },
         'cert-file': { type: 'string' },
+        'idle-timeout': { type: 'string' },
         'key-file': { type: 'string' },
         json: { type: 'boolean', default: false },
         'epoch-origin': { type: 'string' },
@@ -56,6 +58,7 @@ Runs until interrupted (Ctrl-C).`,
       clock: epochClock(values['epoch-origin']),
       host: listen.host,
       port: listen.port,
+      idleTimeoutMs: positiveMs('--idle-timeout', values['idle-timeout']),
     });
     if (values.json) jsonLine(io, { type: 'ready', host: r.host, port: r.port, persona });
     else io.stderr.write(`mxlab receiver: ${persona} (${values.hostname}, tls ${values.tls}) listening on ${r.host}:${r.port} (Ctrl-C to stop)\n`);
