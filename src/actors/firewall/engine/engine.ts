@@ -1,10 +1,11 @@
 import type { Clock } from '../../../model/clock.js';
 import type { FirewallEvent } from '../../../model/result.js';
 import { instantiate, type RuleSpec } from '../rules/index.js';
+import type { BodyView } from './body-view.js';
 import { genericLog } from './bytes.js';
 import { OwedReplies } from './owed-replies.js';
 import { analyzeClient, analyzeServer, initialSmtpState, type SmtpState } from './smtp-state.js';
-import { actionOf, type ConnInfo, type Direction, type Rule, type RuleContext, type Verdict } from './types.js';
+import { actionOf, type ConnInfo, type Direction, type Rule, type Piece, type RuleContext, type Segment, type Verdict } from './types.js';
 
 /** What to do with one segment after the rules ran. */
 export interface SegmentOutcome {
@@ -58,11 +59,13 @@ export class ConnectionEngine {
     const pre = analyze(this.smtp, data);
     const ctx: RuleContext = { conn: this.info, smtp: this.smtp };
     let cur = data;
-    let pieces = pre.pieces;
+    let seg = segment(direction, data, pre);
     for (const inst of this.instances) {
       const hook = direction === 'client' ? inst.rule.onClientSegment : inst.rule.onServerSegment;
       if (!hook) continue;
-      const v = this.safely(inst, () => hook.call(inst.rule, { direction, data: cur, pieces }, inst.state, ctx), direction, ctx);
+      // message body only: rules about commands, headers or the end of data have nothing to do
+      if (seg.body && direction === 'client' && inst.rule.bodySegments === 'skip') continue;
+      const v = this.safely(inst, () => hook.call(inst.rule, seg, inst.state, ctx), direction, ctx);
       // a delay is an event only when it says so (the fault rules log once, not per segment)
       if ((v.kind !== 'pass' && v.kind !== 'delay') || v.log) out.events.push(this.event(inst.rule.name, v, direction, ctx));
       switch (v.kind) {
@@ -72,7 +75,8 @@ export class ConnectionEngine {
           out.delayMs += Math.max(0, v.ms);
           continue;
         case 'rewrite':
-          if (v.data.length !== cur.length) pieces = analyze(this.smtp, v.data).pieces;
+          // same length: the pieces still describe the segment (offsets valid); the body view is dropped
+          seg = v.data.length !== cur.length ? segment(direction, v.data, analyze(this.smtp, v.data)) : segment(direction, v.data, { pieces: seg.pieces });
           cur = v.data;
           continue;
         case 'reply': {
@@ -93,7 +97,7 @@ export class ConnectionEngine {
     // the client's state follows what the server actually got (a masked EHLO is not an EHLO)
     this.smtp = direction === 'client' && cur !== data ? analyzeClient(this.smtp, cur).next : pre.next;
     if (direction === 'server' && this.owed.pending) {
-      const finals = pieces.filter((p) => p.kind === 'reply' && p.final).map((p) => p.end);
+      const finals = seg.pieces.filter((p) => p.kind === 'reply' && p.final).map((p) => p.end);
       cur = this.owed.splice(cur, finals);
     }
     return { ...out, forward: cur };
@@ -120,4 +124,16 @@ export class ConnectionEngine {
       log: v.log ?? genericLog(ctx, rule, action),
     };
   }
+}
+
+/** The segment rules see; `pieces` is read from the analysis only when a rule asks (body segments build them then). */
+function segment(direction: Direction, data: Buffer, a: { readonly pieces: readonly Piece[]; readonly body?: BodyView }): Segment {
+  return {
+    direction,
+    data,
+    get pieces() {
+      return a.pieces;
+    },
+    body: a.body,
+  };
 }
