@@ -3,6 +3,7 @@ import type { SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../run/plan.js';
 import { nodeHostname } from '../../run/plan.js';
 import type { SenderNode } from '../../scenario/schema.js';
+import { messageSpecOf } from '../message-spec.js';
 import { HarnessError, type RunContext, type StartedCell } from '../types.js';
 import { collectSession, type CellNode, type SenderReport } from './collect.js';
 import { execOk } from './containers.js';
@@ -31,16 +32,7 @@ export class DockerCell implements StartedCell {
     if (!node) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: sender ${senderName} is not running`);
     const next = m.path[1];
     if (!this.topo.nodes.has(next)) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${next} is not running`);
-    const spec: MessageSpec = {
-      id: m.spec.id,
-      from: m.fromAddress,
-      to: m.toAddress,
-      subject: m.spec.subject ?? `mxlab ${m.spec.id}`,
-      headers: { 'X-Mxlab-Message': m.spec.id, ...m.spec.headers },
-      ...(m.spec.size !== undefined ? { size: m.spec.size } : {}),
-      starttls: m.spec.starttls,
-      dkim: m.spec.dkim,
-    };
+    const spec = messageSpecOf(m);
     const t0 = this.ctx.clock.now();
     const report = sender.mta === 'builtin' ? await this.deliverBuiltin(node, sender, spec, m) : await this.deliverMta(node, sender, spec);
     const settle = sender.mta === 'opensmtpd' ? SETTLE_OPENSMTPD_MS : SETTLE_MS;

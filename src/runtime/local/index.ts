@@ -5,6 +5,7 @@ import type { FirewallEvent, Hop, SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../run/plan.js';
 import { nodeHostname } from '../../run/plan.js';
 import type { FirewallNode, ReceiverNode, SenderNode } from '../../scenario/schema.js';
+import { messageSpecOf } from '../message-spec.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
 
 /** How long to wait for the far side of a session to finish recording after the sender is done. */
@@ -84,16 +85,7 @@ class LocalCell implements StartedCell {
     const receiverName = m.spec.to;
     const result = await deliver(
       { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout },
-      {
-        id: m.spec.id,
-        from: m.fromAddress,
-        to: m.toAddress,
-        subject: m.spec.subject ?? `mxlab ${m.spec.id}`,
-        headers: { 'X-Mxlab-Message': m.spec.id, ...m.spec.headers },
-        size: m.spec.size,
-        starttls: m.spec.starttls,
-        dkim: m.spec.dkim,
-      },
+      messageSpecOf(m),
       { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next },
       // one key per run; d= is the sending node's own domain, as a real signer's would be
       { dkim: { ...this.ctx.dkim, domain: m.fromAddress.split('@')[1] } },
