@@ -45,33 +45,10 @@ async function typeBytewise(w: Wire, srv: PublishedServer, text: string): Promis
   }
 }
 
-/** The published client-side EHLO replies through an ASA 9.x (OBSERVED, esmtp-inspection.md §2). */
+/** The published servers and the client-side EHLO replies through an ASA 9.x (OBSERVED, esmtp-inspection.md §2). */
 const MASKED: [string, Published, string[]][] = [
-  ['sendmail [UF13]', SENDMAIL_UF13, [...SENDMAIL_UF13.ehlo.slice(0, 8), '250-XXXXXXXXA', '250 XXXB']],
-  [
-    'Exchange 2003 [PGT]',
-    EXCHANGE_PGT,
-    [
-      EXCHANGE_PGT.ehlo[0],
-      '250-XXXA',
-      '250-SIZE',
-      '250-ETRN',
-      '250-PIPELINING',
-      '250-DSN',
-      '250-ENHANCEDSTATUSCODES',
-      '250-8bitmime',
-      '250-BINARYMIME',
-      '250-XXXXXXXB',
-      '250-XXXC',
-      '250-XXXXXXXXXXXXXXXXXXXXXXXD',
-      '250-XXXXXXXXXXXE',
-      '250-AUTH GSSAPI NTLM LOGIN',
-      '250-XXXXXXXXXF',
-      '250-XXXXXXXXXXXG',
-      '250-XXXXXXH',
-      '250 XI',
-    ],
-  ],
+  ['sendmail [UF13]', SENDMAIL_UF13, SENDMAIL_UF13.masked],
+  ['Exchange 2003 [PGT]', EXCHANGE_PGT, EXCHANGE_PGT.masked],
 ];
 
 describe('mxlab proxy --device "asa 9.12(4)" in front of published servers', () => {

@@ -3,6 +3,7 @@ import { ConnectionEngine } from '../src/actors/firewall/engine/engine.js';
 import { resolveDevice } from '../src/actors/firewall/index.js';
 import { RULES, type RuleSpec } from '../src/actors/firewall/rules/index.js';
 import { readdirSync } from 'node:fs';
+import { EXCHANGE_PGT, SENDMAIL_UF13 } from './helpers/published-server.js';
 
 const clock = { now: () => 0 };
 const info = { id: 1, node: 'fw', clientAddress: '192.0.2.1', clientPort: 40000, serverAddress: '10.0.0.25', serverPort: 25, syslogPrefix: '%ASA' };
@@ -44,62 +45,12 @@ describe('mask-ehlo-parameter (OBSERVED format)', () => {
     ]);
   });
   it('sendmail: DELIVERBY, HELP → XXXXXXXXA, XXXB', () => {
-    const got = ehlo(engineFor([rule]), [
-      '250-mail.example.org Hello client [192.0.2.1], pleased to meet you',
-      '250-ENHANCEDSTATUSCODES',
-      '250-PIPELINING',
-      '250-8BITMIME',
-      '250-SIZE',
-      '250-DSN',
-      '250-ETRN',
-      '250-AUTH DIGEST-MD5 CRAM-MD5',
-      '250-DELIVERBY',
-      '250 HELP',
-    ]);
-    expect(got.slice(1, 8)).toEqual(['250-ENHANCEDSTATUSCODES', '250-PIPELINING', '250-8BITMIME', '250-SIZE', '250-DSN', '250-ETRN', '250-AUTH DIGEST-MD5 CRAM-MD5']);
-    expect(got.slice(8)).toEqual(['250-XXXXXXXXA', '250 XXXB']);
+    expect(ehlo(engineFor([rule]), SENDMAIL_UF13.ehlo)).toEqual(SENDMAIL_UF13.masked);
+    expect(SENDMAIL_UF13.masked.slice(-2)).toEqual(['250-XXXXXXXXA', '250 XXXB']);
   });
   it('Exchange 2003: TURN → XXXA, CHUNKING → XXXXXXXB, VRFY → XXXC … 250 OK → 250 XI', () => {
-    const got = ehlo(engineFor([rule]), [
-      '250-mail.example.net Hello [192.0.2.1]',
-      '250-TURN',
-      '250-SIZE',
-      '250-ETRN',
-      '250-PIPELINING',
-      '250-DSN',
-      '250-ENHANCEDSTATUSCODES',
-      '250-8bitmime',
-      '250-BINARYMIME',
-      '250-CHUNKING',
-      '250-VRFY',
-      '250-X-EXPS GSSAPI NTLM LOGIN',
-      '250-X-EXPS=LOGIN',
-      '250-AUTH GSSAPI NTLM LOGIN',
-      '250-AUTH=LOGIN',
-      '250-X-LINK2STATE',
-      '250-XEXCH50',
-      '250 OK',
-    ]);
-    expect(got).toEqual([
-      '250-mail.example.net Hello [192.0.2.1]',
-      '250-XXXA',
-      '250-SIZE',
-      '250-ETRN',
-      '250-PIPELINING',
-      '250-DSN',
-      '250-ENHANCEDSTATUSCODES',
-      '250-8bitmime',
-      '250-BINARYMIME',
-      '250-XXXXXXXB',
-      '250-XXXC',
-      '250-XXXXXXXXXXXXXXXXXXXXXXXD',
-      '250-XXXXXXXXXXXE',
-      '250-AUTH GSSAPI NTLM LOGIN',
-      '250-XXXXXXXXXF',
-      '250-XXXXXXXXXXXG',
-      '250-XXXXXXH',
-      '250 XI',
-    ]);
+    expect(ehlo(engineFor([rule]), EXCHANGE_PGT.ehlo)).toEqual(EXCHANGE_PGT.masked);
+    expect(EXCHANGE_PGT.masked.filter((l) => /^250.X+[A-I]$/.test(l))).toHaveLength(9);
   });
   it('keeps every length, and restarts the letters for the next EHLO', () => {
     const e = engineFor([rule]);

@@ -5,6 +5,8 @@ import { EventEmitter, once } from 'node:events';
 export interface Published {
   banner: string;
   ehlo: string[];
+  /** the EHLO reply the client sees through an ASA 9.x default map (OBSERVED, esmtp-inspection.md §2) */
+  masked: string[];
   unknown: (line: string) => string;
 }
 
@@ -22,6 +24,18 @@ export const SENDMAIL_UF13: Published = {
     '250-AUTH DIGEST-MD5 CRAM-MD5',
     '250-DELIVERBY',
     '250 HELP',
+  ],
+  masked: [
+    '250-mail2.example.org Hello client [192.0.2.1], pleased to meet you',
+    '250-ENHANCEDSTATUSCODES',
+    '250-PIPELINING',
+    '250-8BITMIME',
+    '250-SIZE',
+    '250-DSN',
+    '250-ETRN',
+    '250-AUTH DIGEST-MD5 CRAM-MD5',
+    '250-XXXXXXXXA',
+    '250 XXXB',
   ],
   unknown: (line) => `500 5.5.1 Command unrecognized: "${line}"`,
 };
@@ -48,6 +62,26 @@ export const EXCHANGE_PGT: Published = {
     '250-X-LINK2STATE',
     '250-XEXCH50',
     '250 OK',
+  ],
+  masked: [
+    '250-mail.example.net Hello [192.0.2.1]',
+    '250-XXXA',
+    '250-SIZE',
+    '250-ETRN',
+    '250-PIPELINING',
+    '250-DSN',
+    '250-ENHANCEDSTATUSCODES',
+    '250-8bitmime',
+    '250-BINARYMIME',
+    '250-XXXXXXXB',
+    '250-XXXC',
+    '250-XXXXXXXXXXXXXXXXXXXXXXXD',
+    '250-XXXXXXXXXXXE',
+    '250-AUTH GSSAPI NTLM LOGIN',
+    '250-XXXXXXXXXF',
+    '250-XXXXXXXXXXXG',
+    '250-XXXXXXH',
+    '250 XI',
   ],
   unknown: () => '500 5.3.3 Unrecognized command',
 };
