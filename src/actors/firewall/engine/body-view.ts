@@ -2,6 +2,7 @@ import { splitLines, type LineCursor } from './lines.js';
 import type { Piece } from './types.js';
 
 const LF = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * A segment that holds only message body lines (DATA after the header section, no end of data),
@@ -12,14 +13,37 @@ const LF = 0x0a;
 export class BodyView {
   /** offset where the second piece starts (after the first LF), or `data.length` when there is one piece */
   readonly secondLine: number;
+  private all: Piece[] | undefined;
 
   constructor(
-    readonly data: Buffer,
+    /** the segment's bytes (empty once the engine is done with the segment) */
+    public data: Buffer,
     /** the client's line cursor before this segment */
     private readonly cursor: Readonly<LineCursor>,
   ) {
     const lf = data.indexOf(LF);
     this.secondLine = lf < 0 ? data.length : lf + 1;
+  }
+
+  /** Every piece, one per line (what `seg.pieces` holds): built on first call. */
+  pieces(): Piece[] {
+    if (this.all) return this.all;
+    const all: Piece[] = [];
+    splitLines(this.data, { ...this.cursor }, (start, end, complete, continued, linePos, head, lineLen) => {
+      all.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false });
+    });
+    return (this.all = all);
+  }
+
+  /**
+   * Drops the reference to the segment's bytes. The engine calls it when the segment is done:
+   * measured, a 64 KB socket read still referenced from such a per-segment object is often
+   * promoted by the next scavenge and freed only by a full GC, which let RSS climb by ~40 MB
+   * more during a 100 MB message and cost throughput (GC threads).
+   */
+  release(): void {
+    this.data = EMPTY;
+    this.all = undefined;
   }
 
   /** The first piece continues a line begun in an earlier segment. */
@@ -39,9 +63,9 @@ export class BodyView {
     const e = lf < 0 ? this.data.length : lf + 1;
     const cur: LineCursor = s === 0 ? { ...this.cursor } : { open: false, len: 0, head: '' };
     let piece: Piece | undefined;
-    splitLines(this.data.subarray(s, e), cur, (start, end, complete, continued, linePos, head, lineLen) => {
-      piece = { kind: 'data', start: s + start, end: s + end, complete, continued, linePos, head, lineLen, header: false };
-    });
+    splitLines(this.data, cur, (start, end, complete, continued, linePos, head, lineLen) => {
+      piece = { kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false };
+    }, s, e);
     return piece!;
   }
 
@@ -62,7 +86,9 @@ export class BodyView {
         // the rest of the segment is too short for a long line, unless it ends without LF
         return undefined;
       }
-      const lf = d.lastIndexOf(LF, lim);
+      // the last LF at or before `lim` (a byte loop: lines are short, a call to lastIndexOf costs more)
+      let lf = lim;
+      while (lf >= s && d[lf] !== LF) lf--;
       if (lf >= s) {
         // every piece that ends at or before `lf` holds at most `room` content bytes
         s = lf + 1;

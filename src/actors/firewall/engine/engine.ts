@@ -53,10 +53,20 @@ export class ConnectionEngine {
   }
 
   process(direction: Direction, data: Buffer): SegmentOutcome {
+    const views: BodyView[] = [];
+    try {
+      return this.run(direction, data, views);
+    } finally {
+      for (const v of views) v.release();
+    }
+  }
+
+  private run(direction: Direction, data: Buffer, views: BodyView[]): SegmentOutcome {
     const out: SegmentOutcome = { delayMs: 0, tls: false, events: [] };
     if (this.smtp.phase === 'tls-passthrough') return { ...out, forward: data, tls: true };
     const analyze = direction === 'client' ? analyzeClient : analyzeServer;
     const pre = analyze(this.smtp, data);
+    if (pre.body) views.push(pre.body);
     const ctx: RuleContext = { conn: this.info, smtp: this.smtp };
     let cur = data;
     let seg = segment(direction, data, pre);
@@ -76,7 +86,11 @@ export class ConnectionEngine {
           continue;
         case 'rewrite':
           // same length: the pieces still describe the segment (offsets valid); the body view is dropped
-          seg = v.data.length !== cur.length ? segment(direction, v.data, analyze(this.smtp, v.data)) : segment(direction, v.data, { pieces: seg.pieces });
+          if (v.data.length !== cur.length) {
+            const again = analyze(this.smtp, v.data);
+            if (again.body) views.push(again.body);
+            seg = segment(direction, v.data, again);
+          } else seg = segment(direction, v.data, { pieces: seg.pieces });
           cur = v.data;
           continue;
         case 'reply': {

@@ -11,13 +11,17 @@ export interface LineCursor {
 
 export type LineCallback = (start: number, end: number, complete: boolean, continued: boolean, linePos: number, head: string, lineLen: number) => void;
 
-/** Splits `buf` at LFs, continuing the cursor's partial line; calls `each` per line piece and advances the cursor. */
-export function splitLines(buf: Buffer, cur: LineCursor, each: LineCallback): void {
-  let start = 0;
-  while (start < buf.length) {
-    const lf = buf.indexOf(0x0a, start);
+/**
+ * Splits `buf` (from `from` to `to`) at LFs, continuing the cursor's partial line; calls `each`
+ * per line piece (offsets in `buf`) and advances the cursor.
+ */
+export function splitLines(buf: Buffer, cur: LineCursor, each: LineCallback, from = 0, to = buf.length): void {
+  let start = from;
+  while (start < to) {
+    const nl = buf.indexOf(0x0a, start);
+    const lf = nl >= to ? -1 : nl;
     const complete = lf >= 0;
-    const end = complete ? lf + 1 : buf.length;
+    const end = complete ? lf + 1 : to;
     const continued = cur.open;
     const linePos = cur.len;
     let bodyEnd = complete ? lf : end;
@@ -42,9 +46,11 @@ export function splitLines(buf: Buffer, cur: LineCursor, each: LineCallback): vo
  */
 export function skipLines(buf: Buffer, cur: LineCursor): void {
   const lf = buf.lastIndexOf(0x0a);
-  if (lf < 0) return splitLines(buf, cur, () => undefined);
+  if (lf < 0) return splitLines(buf, cur, ignore);
   cur.open = false;
   cur.len = 0;
   cur.head = '';
-  if (lf + 1 < buf.length) splitLines(buf.subarray(lf + 1), cur, () => undefined);
+  if (lf + 1 < buf.length) splitLines(buf, cur, ignore, lf + 1);
 }
+
+function ignore(): void {}

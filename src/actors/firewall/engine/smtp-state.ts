@@ -46,14 +46,19 @@ export function initialSmtpState(): SmtpState {
 }
 
 function clone(s: SmtpState): SmtpState {
-  return {
-    ...s,
-    client: { ...s.client },
-    server: { ...s.server },
-    pending: [...s.pending],
-    reply: s.reply && { ...s.reply },
-    data: { ...s.data },
+  // (field by field: a spread of these objects measured ~4 µs per segment)
+  const next: SmtpState = {
+    phase: s.phase,
+    client: { open: s.client.open, len: s.client.len, head: s.client.head },
+    server: { open: s.server.open, len: s.server.len, head: s.server.head },
+    pending: s.pending.slice(),
+    forgotten: s.forgotten,
+    reply: s.reply && { to: s.reply.to, lines: s.reply.lines },
+    data: { header: s.data.header, lines: s.data.lines },
+    rcptCount: s.rcptCount,
   };
+  if (s.lastClientVerb !== undefined) next.lastClientVerb = s.lastClientVerb;
+  return next;
 }
 
 function verbOf(head: string): string {
@@ -63,7 +68,6 @@ function verbOf(head: string): string {
   while (j < head.length && !isSpace(head.charCodeAt(j)) && head.charCodeAt(j) !== 0x3a) j++;
   return j > i ? head.slice(i, j).toUpperCase() : '';
 }
-
 /** what `\s` matches in the latin1 range */
 function isSpace(c: number): boolean {
   return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
@@ -92,28 +96,19 @@ function withoutEod(buf: Buffer, cur: LineCursor): boolean {
   return true;
 }
 
-function bodyPieces(buf: Buffer, cur: LineCursor): Piece[] {
-  const pieces: Piece[] = [];
-  splitLines(buf, { ...cur }, (start, end, complete, continued, linePos, head, lineLen) => {
-    pieces.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false });
-  });
-  return pieces;
-}
-
 /** Client bytes: command lines, or message lines while in DATA. Returns pieces and the next state. */
 export function analyzeClient(state: SmtpState, buf: Buffer): Analysis {
   const next = clone(state);
   if (next.phase === 'data' && !next.data.header && withoutEod(buf, next.client)) {
     // message body: no per-line work unless a rule asks for `pieces`
-    const before = { ...next.client };
+    const body = new BodyView(buf, { ...next.client });
     skipLines(buf, next.client);
-    let pieces: Piece[] | undefined;
     return {
       get pieces() {
-        return (pieces ??= bodyPieces(buf, before));
+        return body.pieces();
       },
       next,
-      body: new BodyView(buf, before),
+      body,
     };
   }
   const pieces: Piece[] = [];
