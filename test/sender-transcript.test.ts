@@ -11,7 +11,7 @@ describe('TranscriptRecorder with a pipelined envelope', () => {
     r.push('c2s', 'Subject: x\r\n\r\nline one\r\nline two\r\n.\r\n');
     r.push('s2c', '250 queued\r\n');
     const texts = r.entries.map((e) => e.text);
-    expect(texts).toContain('<message: 4 lines, 34 bytes>');
+    expect(texts).toContain('<message: 34 bytes>');
     expect(texts).not.toContain('line one');
   });
 

@@ -13,6 +13,9 @@ const MAX_TOTAL_CHARS = 4 * 1024 * 1024;
 
 type Dir = TranscriptEntry['dir'];
 
+/** A line can only be the end-of-data line where LF is followed by a dot. */
+const NL_DOT = Buffer.from('\n.');
+
 /**
  * Turns the byte stream of one hop (both directions) into transcript lines with timestamps.
  * The message body inside DATA is summarised, not stored: memory stays bounded for any size.
@@ -22,9 +25,9 @@ export class TranscriptRecorder {
   private pending: Record<Dir, string> = { c2s: '', s2c: '' };
   private cut: Record<Dir, number> = { c2s: 0, s2c: 0 };
   private dataState: 'none' | 'asked' | 'headers' | 'body' = 'none';
-  private body = { lines: 0, bytes: 0, headers: 0 };
-  /** the body line in progress (fast path): its byte count, first two characters, last byte */
-  private bodyLine = { bytes: 0, head: '', last: 0 };
+  private body = { bytes: 0, headers: 0 };
+  /** where the body scan stands at a chunk end: 0 inside a line, 1 at a line start, 2 after "\n.", 3 after "\n.\r" */
+  private tail = 1;
   /** text kept so far, and entries not kept once a limit was reached */
   private chars = 0;
   private dropped = 0;
@@ -59,48 +62,69 @@ export class TranscriptRecorder {
     this.pending[dir] = text;
   }
 
-  /** Counts body lines until the end-of-data line; returns the offset after it, or -1 when it is not in `buf`. */
+  /**
+   * Finds the end-of-data line in a body chunk without looking at every line: only `\n.` can start it.
+   * Counts the body bytes before it. Returns the offset after it, or -1 when it is not in `buf`.
+   */
   private scanBody(buf: Buffer, tls: boolean): number {
-    const carry = this.bodyLine; // a body line begun in an earlier chunk (or in the string path)
     if (this.pending.c2s) {
+      // a body line begun in the string path: carry whether it is "." or ".\r" so far
       const p = this.pending.c2s;
-      Object.assign(carry, { bytes: p.length + this.cut.c2s, head: p.slice(0, 2), last: p.charCodeAt(p.length - 1) });
+      this.tail = p === '.' ? 2 : p === '.\r' ? 3 : 0;
+      this.body.bytes += p.length + this.cut.c2s;
       this.pending.c2s = '';
       this.cut.c2s = 0;
     }
-    let pos = 0;
-    for (;;) {
-      const nl = buf.indexOf(0x0a, pos);
-      if (nl < 0) {
-        if (pos < buf.length) {
-          if (carry.bytes < 2) carry.head += buf.toString('latin1', pos, Math.min(buf.length, pos + 2 - carry.bytes));
-          carry.bytes += buf.length - pos;
-          carry.last = buf[buf.length - 1];
-        }
+    /** the dot line runs from `lineStart` (negative: it began in an earlier chunk) to `end` */
+    const eod = (lineStart: number, end: number): number => {
+      this.body.bytes += lineStart;
+      this.tail = 1;
+      this.flushBody('');
+      this.dataState = 'none';
+      this.add('c2s', '.', tls, 0);
+      return end;
+    };
+    let i = 0;
+    if (this.tail >= 2) {
+      // the previous chunk ended with "\n." or "\n.\r"
+      const carried = this.tail - 1;
+      for (; i < buf.length && this.tail >= 2; i++) {
+        if (buf[i] === 0x0a) return eod(-carried, i + 1);
+        this.tail = this.tail === 2 && buf[i] === 0x0d ? 3 : 0;
+      }
+    } else if (this.tail === 1 && buf[0] === 0x2e) {
+      // the chunk starts a line with "."
+      if (buf[1] === 0x0a) return eod(0, 2);
+      if (buf[1] === 0x0d && buf[2] === 0x0a) return eod(0, 3);
+      if (buf.length < 3) {
+        this.body.bytes += buf.length;
+        this.tail = buf.length === 1 ? 2 : buf[1] === 0x0d ? 3 : 0;
         return -1;
       }
-      let len: number;
-      let dot: boolean;
-      if (carry.bytes === 0) {
-        len = nl - pos - (nl > pos && buf[nl - 1] === 0x0d ? 1 : 0);
-        dot = len === 1 && buf[pos] === 0x2e;
-      } else {
-        if (carry.bytes < 2 && nl > pos) carry.head += buf.toString('latin1', pos, Math.min(nl, pos + 2 - carry.bytes));
-        const last = nl > pos ? buf[nl - 1] : carry.last;
-        len = carry.bytes + nl - pos - (last === 0x0d ? 1 : 0);
-        dot = len === 1 && carry.head[0] === '.';
-        Object.assign(carry, { bytes: 0, head: '', last: 0 });
-      }
-      if (dot) {
-        this.flushBody('');
-        this.dataState = 'none';
-        this.add('c2s', '.', tls, 0);
-        return nl + 1;
-      }
-      this.body.lines++;
-      this.body.bytes += len + 2;
-      pos = nl + 1;
     }
+    for (;;) {
+      const k = buf.indexOf(NL_DOT, i);
+      if (k < 0) break;
+      if (k + 2 >= buf.length) {
+        this.body.bytes += buf.length;
+        this.tail = 2;
+        return -1;
+      }
+      const a = buf[k + 2];
+      if (a === 0x0a) return eod(k + 1, k + 3);
+      if (a === 0x0d) {
+        if (k + 3 >= buf.length) {
+          this.body.bytes += buf.length;
+          this.tail = 3;
+          return -1;
+        }
+        if (buf[k + 3] === 0x0a) return eod(k + 1, k + 4);
+      }
+      i = k + 2;
+    }
+    this.body.bytes += buf.length;
+    if (buf.length) this.tail = buf[buf.length - 1] === 0x0a ? 1 : this.tail >= 2 ? this.tail : 0;
+    return -1;
   }
 
   /** Record an opaque event on the hop, e.g. `<TLS handshake>` or `<connection reset>`. */
@@ -110,11 +134,6 @@ export class TranscriptRecorder {
 
   /** Flush partial lines (at close). */
   end(): void {
-    if (this.bodyLine.bytes) {
-      this.body.lines++;
-      this.body.bytes += this.bodyLine.bytes;
-      Object.assign(this.bodyLine, { bytes: 0, head: '', last: 0 });
-    }
     for (const dir of ['c2s', 's2c'] as const) {
       if (this.pending[dir]) this.line(dir, this.pending[dir] + ' <no CRLF>', false, this.cut[dir]);
       this.pending[dir] = '';
@@ -134,7 +153,6 @@ export class TranscriptRecorder {
         this.add(dir, line, tls, 0);
         return;
       }
-      this.body.lines++;
       this.body.bytes += line.length + 2 + cutBytes;
       if (this.dataState === 'headers') {
         if (line === '') this.dataState = 'body';
@@ -154,8 +172,8 @@ export class TranscriptRecorder {
   }
 
   private flushBody(suffix: string): void {
-    this.add('c2s', `<message: ${this.body.lines} lines, ${this.body.bytes} bytes${suffix}>`, false, 0);
-    this.body = { lines: 0, bytes: 0, headers: 0 };
+    this.add('c2s', `<message: ${this.body.bytes} bytes${suffix}>`, false, 0);
+    this.body = { bytes: 0, headers: 0 };
   }
 
   private add(dir: Dir, line: string, tls: boolean, cutBytes: number): void {
