@@ -64,3 +64,29 @@ describe('TranscriptRecorder', () => {
     expect(r.entries[0].text).toMatch(/^A{1000}… <1048576 bytes>$/);
   });
 });
+
+describe('TranscriptRecorder.mirror', () => {
+  it('a second recorder that mirrors the first one’s body chunks ends with the same transcript', () => {
+    const a = new TranscriptRecorder(clock);
+    const b = new TranscriptRecorder(clock);
+    const msg = Buffer.from('DATA\r\n');
+    for (const r of [a, b]) {
+      r.push('c2s', msg);
+      r.push('s2c', Buffer.from('354 go\r\n'));
+      r.push('c2s', Buffer.from('Subject: m\r\n\r\n'));
+    }
+    const body = Buffer.from('line\r\n'.repeat(1000) + '.\r\nQUIT\r\n');
+    let mirrored = 0;
+    for (let p = 0; p < body.length; p += 997) {
+      const chunk = body.subarray(p, p + 997);
+      if (b.mirror(a.push('c2s', chunk))) mirrored++;
+      else b.push('c2s', chunk);
+    }
+    expect(mirrored).toBeGreaterThan(3);
+    expect(texts(b)).toEqual(texts(a));
+    expect(texts(a)).toContain('c2s <message: 6014 bytes>');
+    expect(texts(a).at(-1)).toBe('c2s QUIT');
+    // a recorder elsewhere in the stream refuses the chunk
+    expect(new TranscriptRecorder(clock).mirror({ tailBefore: 0, tailAfter: 0, bytes: 5 })).toBe(false);
+  });
+});

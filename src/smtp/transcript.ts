@@ -13,6 +13,13 @@ const MAX_TOTAL_CHARS = 4 * 1024 * 1024;
 
 type Dir = TranscriptEntry['dir'];
 
+/** A message-body chunk that held no end of data, as one recorder scanned it (see `mirror`). */
+export interface BodyChunk {
+  tailBefore: number;
+  tailAfter: number;
+  bytes: number;
+}
+
 /** A line can only be the end-of-data line where LF is followed by a dot. */
 const NL_DOT = Buffer.from('\n.');
 
@@ -34,12 +41,17 @@ export class TranscriptRecorder {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Record raw bytes travelling in `dir`. `tls` marks decrypted lines of a TLS session. */
-  push(dir: Dir, chunk: Buffer | string, tls = false): void {
+  /**
+   * Record raw bytes travelling in `dir`. `tls` marks decrypted lines of a TLS session.
+   * Returns a BodyChunk when the bytes were message body without its end: another recorder in the
+   * same state can `mirror()` it instead of scanning the same bytes again (a proxy's two hops).
+   */
+  push(dir: Dir, chunk: Buffer | string, tls = false): BodyChunk | undefined {
     if (dir === 'c2s' && this.dataState === 'body' && typeof chunk !== 'string') {
       // message body: scanned as bytes, never turned into strings (100 MB stay cheap)
+      const before = this.pending.c2s === '' ? this.tail : -1;
       const rest = this.scanBody(chunk, tls);
-      if (rest < 0) return;
+      if (rest < 0) return before < 0 ? undefined : { tailBefore: before, tailAfter: this.tail, bytes: chunk.length };
       chunk = chunk.subarray(rest);
     }
     if (this.full() && typeof chunk !== 'string') {
@@ -60,6 +72,14 @@ export class TranscriptRecorder {
       text = text.slice(0, MAX_ENTRY_CHARS);
     }
     this.pending[dir] = text;
+  }
+
+  /** Takes a body chunk another recorder scanned, when this one is at the same point; false if not. */
+  mirror(c: BodyChunk | undefined): boolean {
+    if (!c || this.dataState !== 'body' || this.pending.c2s !== '' || this.tail !== c.tailBefore) return false;
+    this.body.bytes += c.bytes;
+    this.tail = c.tailAfter;
+    return true;
   }
 
   /**

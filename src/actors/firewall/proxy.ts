@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Clock } from '../../model/clock.js';
 import type { FirewallEvent } from '../../model/result.js';
-import { TranscriptRecorder } from '../../smtp/transcript.js';
+import { TranscriptRecorder, type BodyChunk } from '../../smtp/transcript.js';
 import type { ConfigError } from './config/model.js';
 import { resolveDevice, type DeviceProfile } from './devices/index.js';
 import type { Faults } from './devices/faults.js';
@@ -175,8 +175,9 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
     from.on('data', (data: Buffer) => {
       if (ended) return;
       const out: SegmentOutcome = engine.process(dir, data);
+      let scanned: BodyChunk | undefined;
       if (out.tls) inHop.note(inDir, `<TLS ${data.length} bytes>`, true);
-      else inHop.push(inDir, data);
+      else scanned = inHop.push(inDir, data);
       for (const e of out.events) {
         events.push(e);
         try {
@@ -196,7 +197,8 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       const send = () => {
         if (ended || to.destroyed) return;
         if (out.tls) outHop.note(outDir, `<TLS ${fwd.length} bytes>`, true);
-        else outHop.push(outDir, fwd);
+        // unchanged message body: the other hop takes the scan just made instead of repeating it
+        else if (fwd !== data || !outHop.mirror(scanned)) outHop.push(outDir, fwd);
         if (!to.write(fwd)) hold(to);
       };
       if (out.delayMs > 0) {

@@ -17,7 +17,10 @@ export class ClientTap {
   ) {}
 
   push(buf: Buffer, tls: boolean): void {
-    if (!this.bdat) return this.rec.push('c2s', buf, tls);
+    if (!this.bdat) {
+      this.rec.push('c2s', buf, tls);
+      return;
+    }
     let i = 0;
     while (i < buf.length) {
       if (this.skip > 0) {
