@@ -9,6 +9,7 @@ const PENDING_MAX = 256;
 const LF = 0x0a;
 const CR = 0x0d;
 const DOT = 0x2e;
+const LF_DOT = Buffer.from('\n.');
 
 export type Phase = 'banner' | 'command' | 'data' | 'tls-passthrough';
 
@@ -88,11 +89,13 @@ export interface Analysis {
  */
 function withoutEod(buf: Buffer, cur: LineCursor): boolean {
   if (buf.length === 0 || (cur.open && cur.len <= 1)) return false;
-  for (let i = buf.indexOf(DOT); i >= 0; i = buf.indexOf(DOT, i + 1)) {
-    if (i === 0 ? cur.open : buf[i - 1] !== LF) continue;
+  const isEod = (i: number) => {
     const n = buf[i + 1];
-    if (n === LF || (n === CR && buf[i + 2] === LF)) return false;
-  }
+    return n === LF || (n === CR && buf[i + 2] === LF);
+  };
+  if (!cur.open && buf[0] === DOT && isEod(0)) return false;
+  // only a dot right after LF starts a line: search for the pair, not for every dot of the text
+  for (let i = buf.indexOf(LF_DOT); i >= 0; i = buf.indexOf(LF_DOT, i + 2)) if (isEod(i + 1)) return false;
   return true;
 }
 
