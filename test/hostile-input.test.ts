@@ -1,7 +1,7 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PersonaName } from '../src/actors/receiver/index.js';
 import { MAX_ENTRIES } from '../src/smtp/transcript.js';
-import { client, closes, expectValidReplies, FW_IDLE_MS, prng, randomBytes, send, stack, within, type Stack } from './helpers/hostile.js';
+import { client, closes, expectValidReplies, FW_IDLE_MS, prng, randomBytes, send, stacksStoppedAfterEach, within, type Stack } from './helpers/hostile.js';
 
 // Hostile input over real sockets: a client → startFirewall → startReceiver. After each case the
 // client got only well-formed replies (or a clean close), the stack still serves a normal session,
@@ -12,16 +12,7 @@ const PERSONAS: PersonaName[] = ['asyncos', 'postfix'];
 const MB = 1024 * 1024;
 const rss: Record<string, number> = {};
 
-const open: Stack[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.stop();
-});
-
-async function setup(device: string, persona: PersonaName, config?: string): Promise<Stack> {
-  const s = await stack(device, persona, config);
-  open.push(s);
-  return s;
-}
+const setup = stacksStoppedAfterEach();
 
 /** Peak RSS growth while `fn` runs, sampled every 10 ms. */
 async function peakRss<T>(fn: () => Promise<T>): Promise<number> {

@@ -1,27 +1,17 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFirewall } from '../src/actors/firewall/index.js';
-import type { PersonaName } from '../src/actors/receiver/index.js';
 import { monotonicClock } from '../src/model/clock.js';
-import { client, closes, expectValidReplies, FW_IDLE_MS, normalSession, Raw, send, stack, within, type Stack } from './helpers/hostile.js';
+import { client, closes, expectValidReplies, FW_IDLE_MS, normalSession, Raw, send, stacksStoppedAfterEach, within } from './helpers/hostile.js';
 import { testCerts } from './receiver-helpers.js';
 
 // Hostile input, part 2: a server that resets, TLS cut mid-handshake, a client that pipelines past QUIT.
 
 const DEVICES = ['asa 9.12(4)', 'pix 6.3(5)', 'pix 7.2(2)'];
 
-const open: Stack[] = [];
-afterEach(async () => {
-  for (const s of open.splice(0)) await s.stop();
-});
-
-async function setup(device: string, persona: PersonaName, config?: string): Promise<Stack> {
-  const s = await stack(device, persona, config);
-  open.push(s);
-  return s;
-}
+const setup = stacksStoppedAfterEach();
 
 describe('a persona after QUIT', () => {
   it('discards and only counts what the client pipelines after it', async () => {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { listenTracked } from './listen.js';
 import tls from 'node:tls';
 
 const TERMINATOR = Buffer.from('\r\n.\r\n');
@@ -18,20 +19,7 @@ export async function startMiniServer({ hostname = 'mini.example', secureContext
     stats.sessions++;
     serve(socket, hostname, secureContext, stats);
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  return {
-    host,
-    port: server.address().port,
-    stats,
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenTracked(server, host, sockets)), stats };
 }
 
 function serve(raw, hostname, secureContext, stats) {

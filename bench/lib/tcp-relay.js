@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { listenTracked } from './listen.js';
 
 /** A plain TCP relay (two `pipe()`s): the baseline a firewall emulator is compared with. */
 export async function startTcpRelay({ upstream, host = '127.0.0.1' }) {
@@ -22,17 +23,5 @@ export async function startTcpRelay({ upstream, host = '127.0.0.1' }) {
     client.once('close', () => up.end());
     up.once('close', () => client.end());
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  return {
-    host,
-    port: server.address().port,
-    stop: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenTracked(server, host, sockets);
 }

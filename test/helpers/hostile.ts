@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { startFirewall, type StartedFirewall } from '../../src/actors/firewall/index.js';
 import type { PersonaName, StartedReceiver } from '../../src/actors/receiver/index.js';
 import { monotonicClock } from '../../src/model/clock.js';
@@ -117,6 +117,19 @@ export async function stack(device: string, persona: PersonaName, config?: strin
       await within(stop(), 1000, 'stop()');
       expect(performance.now() - t0).toBeLessThan(1000);
     },
+  };
+}
+
+/** A `stack()` for a test file whose stacks are stopped after each test. */
+export function stacksStoppedAfterEach(): (device: string, persona: PersonaName, config?: string) => Promise<Stack> {
+  const open: Stack[] = [];
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.stop();
+  });
+  return async (device, persona, config) => {
+    const s = await stack(device, persona, config);
+    open.push(s);
+    return s;
   };
 }
 

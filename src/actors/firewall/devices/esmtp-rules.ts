@@ -1,5 +1,5 @@
 import type { EsmtpMap, MatchLine } from '../config/model.js';
-import type { RuleSpec } from '../rules/index.js';
+import type { RuleName, RuleSpec } from '../rules/index.js';
 import { ESMTP_VERBS } from '../rules/mask-command.js';
 import type { Knobs } from './knobs.js';
 
@@ -15,6 +15,20 @@ export function verbRules(allowTls: boolean): RuleSpec[] {
   if (allowTls) rules.push({ name: 'allow-tls', options: { log: false } });
   return rules;
 }
+
+/** `match … gt N` criteria: each is the rule `match-<criterion>` with options `{ gt, action }`. */
+const COUNT_RULES = {
+  'cmd-line-length': 'match-cmd-line-length',
+  'cmd-rcpt-count': 'match-cmd-rcpt-count',
+  'header-line-length': 'match-header-line-length',
+  'header-length': 'match-header-length',
+  'header-to-fields-count': 'match-header-to-fields-count',
+  'body-line-length': 'match-body-line-length',
+  'body-length': 'match-body-length',
+  'sender-address-length': 'match-sender-address-length',
+  'mime-filename-length': 'match-mime-filename-length',
+  'invalid-recipients-count': 'match-invalid-recipients-count',
+} as const satisfies Partial<Record<MatchLine['criterion']['kind'], RuleName>>;
 
 /** The `parameters` and `match … action` lines of a map as rules (criteria without a rule yet are skipped). */
 export function matchRules(map: EsmtpMap, k: Knobs): RuleSpec[] {
@@ -36,34 +50,16 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
   const not = m.not || undefined;
   const withLog = { ...action, log: action.log || m.actions.some((a) => a.kind === 'log') };
   const c = m.criterion;
+  const counted = COUNT_RULES[c.kind as keyof typeof COUNT_RULES];
+  if (counted && 'gt' in c) return { name: counted, options: { gt: c.gt, action: withLog } } as RuleSpec;
   switch (c.kind) {
-    case 'cmd-line-length':
-      return { name: 'match-cmd-line-length', options: { gt: c.gt, action: withLog } };
-    case 'cmd-rcpt-count':
-      return { name: 'match-cmd-rcpt-count', options: { gt: c.gt, action: withLog } };
-    case 'header-line-length':
-      return { name: 'match-header-line-length', options: { gt: c.gt, action: withLog } };
-    case 'body-line-length':
-      return { name: 'match-body-line-length', options: { gt: c.gt, action: withLog } };
-    case 'sender-address-length':
-      return { name: 'match-sender-address-length', options: { gt: c.gt, action: withLog } };
-    case 'mime-filename-length':
-      return { name: 'match-mime-filename-length', options: { gt: c.gt, action: withLog } };
     case 'cmd-verb':
       return { name: 'match-cmd-verb', options: { verbs: c.verbs, not, action: withLog } };
-    case 'header-length':
-      return { name: 'match-header-length', options: { gt: c.gt, action: withLog } };
-    case 'body-length':
-      return { name: 'match-body-length', options: { gt: c.gt, action: withLog } };
-    case 'header-to-fields-count':
-      return { name: 'match-header-to-fields-count', options: { gt: c.gt, action: withLog } };
     case 'mime-encoding':
       return { name: 'match-mime-encoding', options: { encodings: c.encodings, not, action: withLog } };
     case 'sender-address-regex':
       if (c.pattern === undefined) return undefined;
       return { name: 'match-sender-address-regex', options: { name: c.regex, pattern: c.pattern, not, action: withLog } };
-    case 'invalid-recipients-count':
-      return { name: 'match-invalid-recipients-count', options: { gt: c.gt, action: withLog } };
     case 'ehlo-reply-parameter':
       if (action.kind !== 'mask' || !c.params.includes('others')) return undefined;
       return { name: 'mask-ehlo-parameter', options: { pass: ehloPass(k, allowTls) } };
