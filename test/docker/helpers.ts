@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { runScenarios } from '../../src/run/runner.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import type { RunResult, SessionResult } from '../../src/model/result.js';
+import { sessionOf } from '../../src/vitest/index.js';
 
 /**
  * Whether a Docker engine answers. Under CI=true a missing engine is a failure, never a skip:
@@ -35,10 +36,13 @@ export async function runDocker(files: string[], opts: { signal?: AbortSignal } 
   return { result, progress };
 }
 
+/** sessionOf (mxlab/vitest), with the runs' harness errors in the message when there is no session. */
 export function session(result: RunResult, id: string): SessionResult {
-  const s = result.scenarios.flatMap((x) => x.cells).flatMap((c) => c.sessions).find((x) => x.message === id);
-  if (!s) throw new Error(`no session for message ${id}: ${JSON.stringify(result.scenarios.map((x) => x.cells.map((c) => c.error)))}`);
-  return s;
+  try {
+    return sessionOf(result, id);
+  } catch (err) {
+    throw new Error(`${(err as Error).message} Run errors: ${JSON.stringify(result.scenarios.map((x) => x.cells.map((c) => c.error)))}`);
+  }
 }
 
 /** Names of mxlab containers / networks still present (optionally of one run). */
