@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nextLfDot } from '../src/smtp/lf-dot.js';
 import { TranscriptRecorder } from '../src/smtp/transcript.js';
 
 const clock = { now: () => 0 };
@@ -88,5 +89,31 @@ describe('TranscriptRecorder.mirror', () => {
     expect(texts(a).at(-1)).toBe('c2s QUIT');
     // a recorder elsewhere in the stream refuses the chunk
     expect(new TranscriptRecorder(clock).mirror({ tailBefore: 0, tailAfter: 0, bytes: 5 })).toBe(false);
+  });
+});
+
+describe('nextLfDot', () => {
+  /** every `\n.` offset, the plain way */
+  const naive = (b: Buffer, from: number) => {
+    for (let i = from; i + 1 < b.length; i++) if (b[i] === 0x0a && b[i + 1] === 0x2e) return i;
+    return -1;
+  };
+
+  it('finds the LF of the next LF-dot pair, from any offset, and -1 without one', () => {
+    const b = Buffer.from('a.b\n.c\r\n..\r\nno dot here\n.\r\n', 'latin1');
+    for (let from = 0; from <= b.length; from++) expect(nextLfDot(b, from)).toBe(naive(b, from));
+    expect(nextLfDot(Buffer.from('AAAA\r\nBBBB\r\n'))).toBe(-1);
+    expect(nextLfDot(Buffer.from('.\r\n'))).toBe(-1); // a dot at offset 0 has no LF before it here
+    expect(nextLfDot(Buffer.from('\n.'))).toBe(0);
+  });
+
+  it('agrees with a byte-by-byte search on random text full of dots and LFs', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let n = 0; n < 200; n++) {
+      const b = Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 60) }, () => '.\n\rab'[Math.floor(rnd() * 5)]).join(''), 'latin1');
+      const from = Math.floor(rnd() * b.length);
+      expect(nextLfDot(b, from)).toBe(naive(b, from));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Clock } from '../model/clock.js';
 import type { TranscriptEntry } from '../model/result.js';
+import { nextLfDot } from './lf-dot.js';
 
 /** Longest line text kept in a transcript; longer lines are cut and marked. */
 export const MAX_ENTRY_CHARS = 1000;
@@ -20,8 +21,6 @@ export interface BodyChunk {
   bytes: number;
 }
 
-/** A line can only be the end-of-data line where LF is followed by a dot. */
-const NL_DOT = Buffer.from('\n.');
 
 /**
  * Turns the byte stream of one hop (both directions) into transcript lines with timestamps.
@@ -123,7 +122,7 @@ export class TranscriptRecorder {
       }
     }
     for (;;) {
-      const k = buf.indexOf(NL_DOT, i);
+      const k = nextLfDot(buf, i);
       if (k < 0) break;
       if (k + 2 >= buf.length) {
         this.body.bytes += buf.length;

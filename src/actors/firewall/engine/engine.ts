@@ -140,14 +140,24 @@ export class ConnectionEngine {
   }
 }
 
-/** The segment rules see; `pieces` is read from the analysis only when a rule asks (body segments build them then). */
+/**
+ * The segment rules see; `pieces` is read from the analysis only when a rule asks (body segments
+ * build them then). A class, not an object literal with a getter: see `BodyAnalysis` in smtp-state.ts.
+ */
+class LazySegment implements Segment {
+  constructor(
+    readonly direction: Direction,
+    readonly data: Buffer,
+    private readonly a: { readonly pieces: readonly Piece[]; readonly body?: BodyView },
+  ) {}
+  get pieces(): readonly Piece[] {
+    return this.a.pieces;
+  }
+  get body(): BodyView | undefined {
+    return this.a.body;
+  }
+}
+
 function segment(direction: Direction, data: Buffer, a: { readonly pieces: readonly Piece[]; readonly body?: BodyView }): Segment {
-  return {
-    direction,
-    data,
-    get pieces() {
-      return a.pieces;
-    },
-    body: a.body,
-  };
+  return new LazySegment(direction, data, a);
 }
