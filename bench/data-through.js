@@ -1,9 +1,12 @@
 /**
  * Bench 2 — DATA through a device (issue 3, item 6): one large message streamed by the bench's raw client
  * through a plain TCP relay (two pipes), the ASA 9.12(4) emulator, the PIX 7.2(2) emulator and (breakdown) the
- * emulator with device `none` (its proxy, no rules), each to the
- * same kind of read-and-discard SMTP sink (bench/lib/mini-server.js, plaintext).
- * Each sample is a fresh process (bench/data-worker.js), spawned interleaved relay, asa, pix, relay, …
+ * emulator with device `none` (its proxy, no rules), each to the same kind of read-and-discard SMTP sink
+ * (bench/lib/mini-server.js, plaintext). Two layouts, both measured:
+ *   process — the hop is its own process (`mxlab proxy --device …`, or bench/lib/relay-main.js), as users run
+ *             the emulator in front of a real server and as the docker runtime runs it; RSS is that process's;
+ *   inproc  — client, hop and sink share one process and one thread (the local runtime's layout).
+ * Each sample is a fresh worker process (bench/data-worker.js), spawned interleaved relay, asa, pix, none, relay, …
  * Throughput = message bytes / (first body byte → 250 after CRLF.CRLF); RSS growth = peak − start of transfer.
  */
 import { execFile } from 'node:child_process';
@@ -13,11 +16,15 @@ import { fmt, interleave, median, table } from './lib/stats.js';
 
 const MB = 1024 * 1024;
 const WORKER = fileURLToPath(new URL('./data-worker.js', import.meta.url));
+const LAYOUTS = [
+  { key: 'process', label: 'hop in its own process (`mxlab proxy`)' },
+  { key: 'inproc', label: 'client, hop and sink in one process (local runtime)' },
+];
 
-function sample(key, size) {
+function sample(key, size, layout) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [WORKER, key, String(size)], { timeout: 120_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`data-worker ${key}: ${stderr.trim() || err.message}`));
+    execFile(process.execPath, [WORKER, key, String(size), layout], { timeout: 120_000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`data-worker ${key} ${layout}: ${stderr.trim() || err.message}`));
       resolve(JSON.parse(stdout.trim().split('\n').pop()));
     });
   });
@@ -34,38 +41,44 @@ export async function dataThrough({ quick = false, log = console.log } = {}) {
       { key: 'pix', label: 'pix 7.2(2) emulator' },
       { key: 'none', label: 'emulator, device none (breakdown)' },
     );
-  }
-  else log(`  (emulators skipped: ${fw.reason})`);
+  } else log(`  (emulators skipped: ${fw.reason})`);
 
-  const runs = Object.fromEntries(hops.map((h) => [h.key, []]));
-  const variants = hops.map((h) => ({
-    key: h.key,
+  const cells = LAYOUTS.flatMap((l) => hops.map((h) => ({ id: `${l.key}:${h.key}`, layout: l.key, hop: h.key })));
+  const runs = Object.fromEntries(cells.map((c) => [c.id, []]));
+  const variants = cells.map((c) => ({
+    key: c.id,
     run: async () => {
-      const r = await sample(h.key, size);
-      runs[h.key].push(r);
+      const r = await sample(c.hop, size, c.layout);
+      runs[c.id].push(r);
       return r.mbps;
     },
   }));
-  log(`  ${fmt(size / MB, 0)} MB message (78-byte lines), ${rounds} rounds interleaved, one fresh process per sample (4 MB warm-up in it)`);
+  log(`  ${fmt(size / MB, 0)} MB message (78-byte lines), ${rounds} rounds interleaved over both layouts, one fresh worker process per sample (4 MB warm-up in it)`);
   const samples = await interleave(variants, { warmup: 0, rounds });
-  const m = Object.fromEntries(hops.map((h) => [h.key, median(samples[h.key])]));
-  const growth = (k) => runs[k].map((r) => r.growth / MB);
-  log(
-    table([
-      ['path', 'median MB/s', 'min MB/s', 'max MB/s', 'RSS growth median MB', 'max MB', 'peak RSS MB'],
-      ...hops.map((h) => [
-        h.label,
-        fmt(m[h.key], 1),
-        fmt(Math.min(...samples[h.key]), 1),
-        fmt(Math.max(...samples[h.key]), 1),
-        fmt(median(growth(h.key)), 1),
-        fmt(Math.max(...growth(h.key)), 1),
-        fmt(Math.max(...runs[h.key].map((r) => r.peakRss)) / MB, 0),
+  const result = {};
+  for (const l of LAYOUTS) {
+    const id = (h) => `${l.key}:${h}`;
+    const m = Object.fromEntries(hops.map((h) => [h.key, median(samples[id(h.key)])]));
+    const growth = (k) => runs[id(k)].map((r) => r.growth / MB);
+    log(`\n  layout: ${l.label}${l.key === 'process' ? ' — RSS of the hop process' : ' — RSS of the whole process'}`);
+    log(
+      table([
+        ['path', 'median MB/s', 'min MB/s', 'max MB/s', 'RSS growth median MB', 'max MB', 'peak RSS MB'],
+        ...hops.map((h) => [
+          h.label,
+          fmt(m[h.key], 1),
+          fmt(Math.min(...samples[id(h.key)]), 1),
+          fmt(Math.max(...samples[id(h.key)]), 1),
+          fmt(median(growth(h.key)), 1),
+          fmt(Math.max(...growth(h.key)), 1),
+          fmt(Math.max(...runs[id(h.key)].map((r) => r.peakRss)) / MB, 0),
+        ]),
       ]),
-    ]),
-  );
-  const ratios = hops.filter((h) => h.key !== 'relay' && h.key !== 'none').map((h) => `${h.key}/relay = ${fmt(m[h.key] / m.relay)}`);
-  if (ratios.length) log(`  throughput ratios of medians: ${ratios.join(', ')}   (goal ≥ 0.8; RSS growth goal < 64 MB)`);
-  if (m.none !== undefined) log(`  breakdown: the emulator's proxy with no rules (device none) runs at ${fmt(m.none / m.relay)} of the relay`);
-  return { medians: m, samples, runs };
+    );
+    const ratios = hops.filter((h) => h.key !== 'relay' && h.key !== 'none').map((h) => `${h.key}/relay = ${fmt(m[h.key] / m.relay)}`);
+    if (ratios.length) log(`  throughput ratios of medians: ${ratios.join(', ')}   (goal ≥ 0.8; RSS growth goal < 64 MB)`);
+    if (m.none !== undefined) log(`  breakdown: the emulator's proxy with no rules (device none) runs at ${fmt(m.none / m.relay)} of the relay`);
+    result[l.key] = { medians: m, samples: Object.fromEntries(hops.map((h) => [h.key, samples[id(h.key)]])), runs: Object.fromEntries(hops.map((h) => [h.key, runs[id(h.key)]])) };
+  }
+  return result;
 }

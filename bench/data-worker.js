@@ -1,12 +1,16 @@
 /**
  * One bench-2 sample in a fresh process, so RSS growth is not masked by memory earlier runs left behind:
- *   node bench/data-worker.js <relay|none|asa|pix> <bytes>
+ *   node bench/data-worker.js <relay|none|asa|pix> <bytes> [process|inproc]
  * Starts the sink and the one hop, warms up with a 4 MB message, then streams <bytes> once while sampling
- * RSS every 50 ms, and prints one JSON line { mbps, dataMs, startRss, peakRss, growth }.
+ * the hop's RSS every 50 ms, and prints one JSON line { mbps, dataMs, cpuMs, startRss, peakRss, growth }.
+ * Layouts: `process` (default) runs the hop as its own process — `mxlab proxy --device …` for an emulator,
+ * bench/lib/relay-main.js for the relay — and samples that process's RSS; `inproc` runs client, hop and
+ * sink in this one process (the local runtime's layout), so RSS and CPU are the three together.
  */
 import { monotonicClock } from '../dist/model/clock.js';
 import { largeMessage } from './lib/body.js';
 import { loadFirewall } from './lib/firewall.js';
+import { startHopProcess } from './lib/hop-process.js';
 import { startMiniServer } from './lib/mini-server.js';
 import { miniSession } from './lib/mini-client.js';
 import { withRss } from './lib/rss.js';
@@ -15,16 +19,19 @@ import { startTcpRelay } from './lib/tcp-relay.js';
 export const DEVICES = { none: 'none', asa: 'asa 9.12(4)', pix: 'pix 7.2(2)' };
 const MB = 1024 * 1024;
 
-async function main(key, size) {
+async function startHop(key, layout, upstream) {
+  if (layout === 'process') return startHopProcess({ device: key === 'relay' ? undefined : DEVICES[key], upstream });
+  if (key === 'relay') return startTcpRelay({ upstream });
+  const fw = await loadFirewall();
+  if (!fw.startFirewall) throw new Error(fw.reason);
+  return fw.startFirewall({ name: key, device: DEVICES[key], clock: monotonicClock(), upstream });
+}
+
+async function main(key, size, layout) {
+  if (key !== 'relay' && !DEVICES[key]) throw new Error(`unknown hop "${key}" (relay, ${Object.keys(DEVICES).join(', ')})`);
+  if (layout !== 'process' && layout !== 'inproc') throw new Error(`unknown layout "${layout}" (process, inproc)`);
   const sink = await startMiniServer({ hostname: 'sink.example' });
-  const upstream = { host: sink.host, port: sink.port };
-  let hop;
-  if (key === 'relay') hop = await startTcpRelay({ upstream });
-  else {
-    const fw = await loadFirewall();
-    if (!fw.startFirewall) throw new Error(fw.reason);
-    hop = await fw.startFirewall({ name: key, device: DEVICES[key], clock: monotonicClock(), upstream });
-  }
+  const hop = await startHop(key, layout, { host: sink.host, port: sink.port });
   try {
     const send = async (id, bytes) => {
       const before = { messages: sink.stats.messages, bytes: sink.stats.dataBytes };
@@ -36,16 +43,25 @@ async function main(key, size) {
       return r;
     };
     await send('warmup', 4 * MB);
-    const m = await withRss(() => send('big', size));
-    return { mbps: size / MB / (m.result.dataMs / 1000), dataMs: m.result.dataMs, startRss: m.startRss, peakRss: m.peakRss, growth: m.growth };
+    const cpu0 = process.cpuUsage();
+    const m = await withRss(() => send('big', size), 50, hop.rss ?? (() => process.memoryUsage.rss()));
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      mbps: size / MB / (m.result.dataMs / 1000),
+      dataMs: m.result.dataMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      startRss: m.startRss,
+      peakRss: m.peakRss,
+      growth: m.growth,
+    };
   } finally {
     await hop.stop();
     await sink.stop();
   }
 }
 
-const [key, bytes] = process.argv.slice(2);
-main(key, Number(bytes)).then(
+const [key, bytes, layout = 'process'] = process.argv.slice(2);
+main(key, Number(bytes), layout).then(
   (r) => {
     process.stdout.write(JSON.stringify(r) + '\n');
   },
