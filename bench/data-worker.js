@@ -60,6 +60,8 @@ async function main(key, size, layout) {
   }
 }
 
+// a signal (the bench's timeout) still runs the 'exit' handlers that stop a hop process
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(1));
 const [key, bytes, layout = 'process'] = process.argv.slice(2);
 main(key, Number(bytes), layout).then(
   (r) => {

@@ -16,9 +16,12 @@ export async function startHopProcess({ device, upstream }) {
   const target = `${upstream.host}:${upstream.port}`;
   const args = device === undefined ? [RELAY, target] : [MXLAB, 'proxy', '--device', device, '--listen', '127.0.0.1:0', '--upstream', target, '--json'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // the hop never outlives the bench process (a worker killed by its timeout included, see data-worker.js)
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise((resolve) => child.once('exit', resolve)).finally(() => process.off('exit', orphan));
   const ready = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (l) => {
