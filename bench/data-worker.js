@@ -16,7 +16,7 @@ import { miniSession } from './lib/mini-client.js';
 import { withRss } from './lib/rss.js';
 import { startTcpRelay } from './lib/tcp-relay.js';
 
-export const DEVICES = { none: 'none', asa: 'asa 9.12(4)', pix: 'pix 7.2(2)' };
+const DEVICES = { none: 'none', asa: 'asa 9.12(4)', pix: 'pix 7.2(2)' };
 const MB = 1024 * 1024;
 
 async function startHop(key, layout, upstream) {

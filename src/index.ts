@@ -14,6 +14,7 @@ export { evaluate, checks } from './assertions/index.js';
 export { HarnessError, type Runtime, type StartedCell, type RunContext } from './runtime/types.js';
 
 // actors, usable on their own
+export type { StartedServer } from './actors/started-server.js';
 export { startReceiver, personas, type ReceiverOptions, type StartedReceiver, type PersonaName } from './actors/receiver/index.js';
 export { startFirewall, resolveDevice, knownDevices, type StartedFirewall, type StartFirewallOptions } from './actors/firewall/index.js';
 export { deliver, createDkimKey, type SenderOptions, type MessageSpec, type DeliveryResult, type DkimKey } from './actors/sender/index.js';

@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { Clock } from '../../model/clock.js';
 import type { FirewallEvent } from '../../model/result.js';
 import { TranscriptRecorder, type BodyChunk } from '../../smtp/transcript.js';
+import type { StartedServer } from '../started-server.js';
 import type { ConfigError } from './config/model.js';
 import { resolveDevice, type DeviceProfile } from './devices/index.js';
 import type { Faults } from './devices/faults.js';
@@ -21,15 +22,10 @@ export interface FirewallConnection {
   closed: Promise<void>;
 }
 
-export interface StartedFirewall extends AsyncDisposable {
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
+export interface StartedFirewall extends StartedServer {
   readonly profile: DeviceProfile;
   readonly connections: readonly FirewallConnection[];
   byClientPort(port: number): FirewallConnection | undefined;
-  /** idempotent */
-  stop(): Promise<void>;
 }
 
 export interface StartFirewallOptions {

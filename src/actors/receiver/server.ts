@@ -6,6 +6,7 @@ import type { Clock } from '../../model/clock.js';
 import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
 import type { RunCertificates } from '../../tls/certs.js';
+import type { StartedServer } from '../started-server.js';
 import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
 import { ReceiverError } from './errors.js';
 import { sinkMessage } from './message-sink.js';
@@ -44,15 +45,10 @@ export interface ReceiverConnection {
   closed: Promise<void>;
 }
 
-export interface StartedReceiver extends AsyncDisposable {
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
+export interface StartedReceiver extends StartedServer {
   readonly connections: readonly ReceiverConnection[];
   /** the latest connection from that client port */
   byRemotePort(port: number): ReceiverConnection | undefined;
-  /** idempotent; closes all client sockets, resolves when the port is free */
-  stop(): Promise<void>;
 }
 
 function toPublic(st: ConnectionState): ReceiverConnection {

@@ -69,7 +69,7 @@ export class ConnectionEngine {
     if (pre.body) views.push(pre.body);
     const ctx: RuleContext = { conn: this.info, smtp: this.smtp };
     let cur = data;
-    let seg = segment(direction, data, pre);
+    let seg = new LazySegment(direction, data, pre);
     for (const inst of this.instances) {
       const hook = direction === 'client' ? inst.rule.onClientSegment : inst.rule.onServerSegment;
       if (!hook) continue;
@@ -89,8 +89,8 @@ export class ConnectionEngine {
           if (v.data.length !== cur.length) {
             const again = analyze(this.smtp, v.data);
             if (again.body) views.push(again.body);
-            seg = segment(direction, v.data, again);
-          } else seg = segment(direction, v.data, { pieces: seg.pieces });
+            seg = new LazySegment(direction, v.data, again);
+          } else seg = new LazySegment(direction, v.data, { pieces: seg.pieces });
           cur = v.data;
           continue;
         case 'reply': {
@@ -156,8 +156,4 @@ class LazySegment implements Segment {
   get body(): BodyView | undefined {
     return this.a.body;
   }
-}
-
-function segment(direction: Direction, data: Buffer, a: { readonly pieces: readonly Piece[]; readonly body?: BodyView }): Segment {
-  return new LazySegment(direction, data, a);
 }

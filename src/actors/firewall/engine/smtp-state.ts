@@ -106,14 +106,16 @@ class BodyAnalysis implements Analysis {
  */
 function withoutEod(buf: Buffer, cur: LineCursor): boolean {
   if (buf.length === 0 || (cur.open && cur.len <= 1)) return false;
-  const isEod = (i: number) => {
-    const n = buf[i + 1];
-    return n === LF || (n === CR && buf[i + 2] === LF);
-  };
-  if (!cur.open && buf[0] === DOT && isEod(0)) return false;
+  if (!cur.open && buf[0] === DOT && dotEndsLine(buf, 0)) return false;
   // only a dot right after LF starts a line: search for the pair, not for every dot of the text
-  for (let i = nextLfDot(buf); i >= 0; i = nextLfDot(buf, i + 2)) if (isEod(i + 1)) return false;
+  for (let i = nextLfDot(buf); i >= 0; i = nextLfDot(buf, i + 2)) if (dotEndsLine(buf, i + 1)) return false;
   return true;
+}
+
+/** The dot at `buf[i]` is followed by LF or CRLF. */
+function dotEndsLine(buf: Buffer, i: number): boolean {
+  const n = buf[i + 1];
+  return n === LF || (n === CR && buf[i + 2] === LF);
 }
 
 /** Client bytes: command lines, or message lines while in DATA. Returns pieces and the next state. */
