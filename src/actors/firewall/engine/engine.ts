@@ -27,6 +27,17 @@ interface Instance {
   state: unknown;
 }
 
+type Hook = NonNullable<Rule<unknown>['onClientSegment']>;
+
+/** A rule's hook for one kind of segment, looked up once per connection (not per segment). */
+interface Hooked {
+  inst: Instance;
+  hook: Hook;
+}
+
+/** An outcome without events shares this empty list; the engine gives an outcome its own on the first event. */
+const NO_EVENTS: FirewallEvent[] = Object.freeze([]) as unknown as FirewallEvent[];
+
 /**
  * The per-connection inspection engine: keeps the SMTP state, runs the ordered rules over each
  * segment, chains rewrites, stops at the first terminal verdict. Pure of sockets: tests drive it
@@ -34,18 +45,30 @@ interface Instance {
  */
 export class ConnectionEngine {
   private smtp: SmtpState = initialSmtpState();
-  private readonly instances: Instance[];
   private readonly owed = new OwedReplies();
+  /** hooks in rule order: client segments, message-body client segments (rules not `skip`), server segments */
+  private readonly clientHooks: Hooked[] = [];
+  private readonly bodyHooks: Hooked[] = [];
+  private readonly serverHooks: Hooked[] = [];
+  /** handed to the rules; its `smtp` is set to the state before each segment */
+  private readonly ctx: { conn: ConnInfo; smtp: SmtpState };
 
   constructor(
     readonly info: ConnInfo,
     rules: readonly RuleSpec[],
     private readonly clock: Clock,
   ) {
-    this.instances = rules.map((spec) => {
+    for (const spec of rules) {
       const rule = instantiate(spec);
-      return { rule, state: rule.init?.(info) };
-    });
+      const inst: Instance = { rule, state: rule.init?.(info) };
+      if (rule.onClientSegment) {
+        this.clientHooks.push({ inst, hook: rule.onClientSegment });
+        // message body only: rules about commands, headers or the end of data have nothing to do
+        if (rule.bodySegments !== 'skip') this.bodyHooks.push({ inst, hook: rule.onClientSegment });
+      }
+      if (rule.onServerSegment) this.serverHooks.push({ inst, hook: rule.onServerSegment });
+    }
+    this.ctx = { conn: info, smtp: this.smtp };
   }
 
   get state(): Readonly<SmtpState> {
@@ -62,22 +85,33 @@ export class ConnectionEngine {
   }
 
   private run(direction: Direction, data: Buffer, views: BodyView[]): SegmentOutcome {
-    const out: SegmentOutcome = { delayMs: 0, tls: false, events: [] };
-    if (this.smtp.phase === 'tls-passthrough') return { ...out, forward: data, tls: true };
+    const out: SegmentOutcome = { forward: undefined, reply: undefined, terminate: undefined, delayMs: 0, tls: false, events: NO_EVENTS };
+    if (this.smtp.phase === 'tls-passthrough') {
+      out.forward = data;
+      out.tls = true;
+      return out;
+    }
     const analyze = direction === 'client' ? analyzeClient : analyzeServer;
     const pre = analyze(this.smtp, data);
     if (pre.body) views.push(pre.body);
-    const ctx: RuleContext = { conn: this.info, smtp: this.smtp };
+    const ctx = this.ctx;
+    ctx.smtp = this.smtp;
+    const hooks = direction === 'server' ? this.serverHooks : pre.body ? this.bodyHooks : this.clientHooks;
     let cur = data;
-    let seg = new LazySegment(direction, data, pre);
-    for (const inst of this.instances) {
-      const hook = direction === 'client' ? inst.rule.onClientSegment : inst.rule.onServerSegment;
-      if (!hook) continue;
-      // message body only: rules about commands, headers or the end of data have nothing to do
-      if (seg.body && direction === 'client' && inst.rule.bodySegments === 'skip') continue;
-      const v = this.safely(inst, () => hook.call(inst.rule, seg, inst.state, ctx), direction, ctx);
+    let seg: Segment = new LazySegment(direction, data, pre);
+    for (const { inst, hook } of hooks) {
+      let v: Verdict;
+      try {
+        v = hook.call(inst.rule, seg, inst.state, ctx);
+      } catch (err) {
+        // a broken rule must not kill the connection or the process: pass, and say so
+        v = { kind: 'pass', log: genericLog(ctx, inst.rule.name, `rule failed on a ${direction} segment, passed unchanged: ${(err as Error).message}`) };
+      }
       // a delay is an event only when it says so (the fault rules log once, not per segment)
-      if ((v.kind !== 'pass' && v.kind !== 'delay') || v.log) out.events.push(this.event(inst.rule.name, v, direction, ctx));
+      if ((v.kind !== 'pass' && v.kind !== 'delay') || v.log) {
+        if (out.events === NO_EVENTS) out.events = [];
+        out.events.push(this.event(inst.rule.name, v, direction, ctx));
+      }
       switch (v.kind) {
         case 'pass':
           continue;
@@ -98,14 +132,18 @@ export class ConnectionEngine {
           // A client is answered in command order: after the server's replies still owed to it
           const s = this.smtp;
           this.smtp = { ...pre.next, pending: s.pending, forgotten: s.forgotten };
-          if (direction === 'server') return { ...out, reply: v.data };
+          if (direction === 'server') {
+            out.reply = v.data;
+            return out;
+          }
           const outstanding = (s.reply || s.phase === 'banner' ? 1 : 0) + s.pending.length + s.forgotten;
-          const now = this.owed.add(outstanding, v.data);
-          return now ? { ...out, reply: now } : out;
+          out.reply = this.owed.add(outstanding, v.data);
+          return out;
         }
         case 'drop-connection':
         case 'reset':
-          return { ...out, terminate: v.kind };
+          out.terminate = v.kind;
+          return out;
       }
     }
     // the client's state follows what the server actually got (a masked EHLO is not an EHLO)
@@ -114,16 +152,8 @@ export class ConnectionEngine {
       const finals = seg.pieces.filter((p) => p.kind === 'reply' && p.final).map((p) => p.end);
       cur = this.owed.splice(cur, finals);
     }
-    return { ...out, forward: cur };
-  }
-
-  private safely(inst: Instance, run: () => Verdict, direction: Direction, ctx: RuleContext): Verdict {
-    try {
-      return run();
-    } catch (err) {
-      // a broken rule must not kill the connection or the process: pass, and say so
-      return { kind: 'pass', log: genericLog(ctx, inst.rule.name, `rule failed on a ${direction} segment, passed unchanged: ${(err as Error).message}`) };
-    }
+    out.forward = cur;
+    return out;
   }
 
   private event(rule: string, v: Verdict, direction: Direction, ctx: RuleContext): FirewallEvent {

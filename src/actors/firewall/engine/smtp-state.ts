@@ -101,11 +101,11 @@ class BodyAnalysis implements Analysis {
 
 /**
  * `buf` holds no line that completes as the end of data (`.` alone), judged with a search for
- * `.` instead of a walk over the lines. A line begun in the last segment with at most one byte
- * might become `.`: that (rare) segment takes the line-by-line path.
+ * `.` instead of a walk over the lines. A line begun in the last segment that is `.` so far (or
+ * empty) might become `.`: that (rare) segment takes the line-by-line path.
  */
 function withoutEod(buf: Buffer, cur: LineCursor): boolean {
-  if (buf.length === 0 || (cur.open && cur.len <= 1)) return false;
+  if (buf.length === 0 || (cur.open && (cur.len === 0 || (cur.len === 1 && cur.head === '.')))) return false;
   if (!cur.open && buf[0] === DOT && dotEndsLine(buf, 0)) return false;
   // only a dot right after LF starts a line: search for the pair, not for every dot of the text
   for (let i = nextLfDot(buf); i >= 0; i = nextLfDot(buf, i + 2)) if (dotEndsLine(buf, i + 1)) return false;
@@ -120,13 +120,14 @@ function dotEndsLine(buf: Buffer, i: number): boolean {
 
 /** Client bytes: command lines, or message lines while in DATA. Returns pieces and the next state. */
 export function analyzeClient(state: SmtpState, buf: Buffer): Analysis {
-  const next = clone(state);
-  if (next.phase === 'data' && !next.data.header && withoutEod(buf, next.client)) {
-    // message body: no per-line work unless a rule asks for `pieces`
-    const body = new BodyView(buf, { ...next.client });
-    skipLines(buf, next.client);
-    return new BodyAnalysis(next, body);
+  if (state.phase === 'data' && !state.data.header && withoutEod(buf, state.client)) {
+    // message body: no per-line work unless a rule asks for `pieces`. Only the client's line
+    // cursor moves; the rest of the state is shared (a state is never changed once made)
+    const client = { open: state.client.open, len: state.client.len, head: state.client.head };
+    skipLines(buf, client);
+    return new BodyAnalysis({ ...state, client }, new BodyView(buf, state.client));
   }
+  const next = clone(state);
   const pieces: Piece[] = [];
   if (next.phase === 'tls-passthrough') {
     if (buf.length) pieces.push({ kind: 'opaque', start: 0, end: buf.length, complete: false, continued: false, linePos: 0, head: '', lineLen: 0 });
