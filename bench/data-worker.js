@@ -42,7 +42,7 @@ async function main(key, size, layout) {
       }
       return r;
     };
-    await send('warmup', 4 * MB);
+    await send('warmup', Number(process.env.BENCH_WARMUP_MB ?? 4) * MB);
     const cpu0 = process.cpuUsage();
     const m = await withRss(() => send('big', size), 50, hop.rss ?? (() => process.memoryUsage.rss()));
     const cpu = process.cpuUsage(cpu0);

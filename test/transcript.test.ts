@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextLfDot } from '../src/smtp/lf-dot.js';
 import { TranscriptRecorder } from '../src/smtp/transcript.js';
+import { ConnectionEngine } from '../src/actors/firewall/engine/engine.js';
 
 const clock = { now: () => 0 };
 const texts = (r: TranscriptRecorder) => r.entries.map((e) => `${e.dir} ${e.text}`);
@@ -115,5 +116,43 @@ describe('nextLfDot', () => {
       const from = Math.floor(rnd() * b.length);
       expect(nextLfDot(b, from)).toBe(naive(b, from));
     }
+  });
+});
+
+describe('TranscriptRecorder.pushBody', () => {
+  it('records what push records when the firewall engine marks a chunk as body without its end (as the proxy does)', () => {
+    let seed = 5;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const info = { id: 1, node: 'fw', clientAddress: '127.0.0.1', clientPort: 1, serverAddress: '127.0.0.1', serverPort: 2, syslogPrefix: 'x' };
+    let hinted = 0;
+    for (let n = 0; n < 60; n++) {
+      const lines = Array.from({ length: 5 + Math.floor(rnd() * 60) }, () => ['..stuffed', '.x', 'a.', 'text.', '', 'A'.repeat(1 + Math.floor(rnd() * 90))][Math.floor(rnd() * 6)]);
+      const s = session(lines.map((l) => `${l}\r\n`).join(''));
+      const plain = new TranscriptRecorder(clock);
+      const hintedRec = new TranscriptRecorder(clock);
+      const engine = new ConnectionEngine(info, [], clock);
+      const both = (dir: 'c2s' | 's2c', buf: Buffer) => {
+        const out = engine.process(dir === 'c2s' ? 'client' : 'server', buf);
+        plain.push(dir, buf);
+        if (dir === 'c2s' && out.body) {
+          hintedRec.pushBody(buf);
+          hinted++;
+        } else hintedRec.push(dir, buf);
+      };
+      both('s2c', Buffer.from('220 hi\r\n'));
+      s.c2s.forEach((c, i) => {
+        const buf = Buffer.from(c, 'latin1');
+        for (let p = 0; p < buf.length; ) {
+          const size = 1 + Math.floor(rnd() * 40);
+          both('c2s', buf.subarray(p, p + size));
+          p += size;
+        }
+        both('s2c', Buffer.from(s.s2c[i]!));
+      });
+      plain.end();
+      hintedRec.end();
+      expect(texts(hintedRec)).toEqual(texts(plain));
+    }
+    expect(hinted).toBeGreaterThan(100);
   });
 });

@@ -73,6 +73,24 @@ export class TranscriptRecorder {
     this.pending[dir] = text;
   }
 
+  /**
+   * Records client bytes the caller knows to be message body holding no end-of-data line (the
+   * firewall engine searched them already): counts them without a search. Falls back to `push`
+   * when this recorder is not inside a message body at a plain point (a line `.` so far, text
+   * held from the line path) or the chunk is too short to read the state at its end from.
+   */
+  pushBody(chunk: Buffer): BodyChunk | undefined {
+    const n = chunk.length;
+    if (this.dataState !== 'body' || this.pending.c2s !== '' || this.tail >= 2 || n < 3) return this.push('c2s', chunk);
+    const before = this.tail;
+    this.body.bytes += n;
+    const a = chunk[n - 3];
+    const b = chunk[n - 2];
+    const c = chunk[n - 1];
+    this.tail = c === 0x0a ? 1 : c === 0x2e && b === 0x0a ? 2 : c === 0x0d && b === 0x2e && a === 0x0a ? 3 : 0;
+    return { tailBefore: before, tailAfter: this.tail, bytes: n };
+  }
+
   /** Takes a body chunk another recorder scanned, when this one is at the same point; false if not. */
   mirror(c: BodyChunk | undefined): boolean {
     if (!c || this.dataState !== 'body' || this.pending.c2s !== '' || this.tail !== c.tailBefore) return false;

@@ -173,7 +173,8 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       const out: SegmentOutcome = engine.process(dir, data);
       let scanned: BodyChunk | undefined;
       if (out.tls) inHop.note(inDir, `<TLS ${data.length} bytes>`, true);
-      else scanned = inHop.push(inDir, data);
+      // message body without its end: the engine looked for one already
+      else scanned = out.body ? inHop.pushBody(data) : inHop.push(inDir, data);
       for (const e of out.events) {
         events.push(e);
         try {

@@ -19,6 +19,8 @@ export interface SegmentOutcome {
   delayMs: number;
   /** the segment travelled inside TLS (not inspected) */
   tls: boolean;
+  /** the segment is message body without the end of data (a recorder of it need not search for one) */
+  body: boolean;
   events: FirewallEvent[];
 }
 
@@ -85,7 +87,7 @@ export class ConnectionEngine {
   }
 
   private run(direction: Direction, data: Buffer, views: BodyView[]): SegmentOutcome {
-    const out: SegmentOutcome = { forward: undefined, reply: undefined, terminate: undefined, delayMs: 0, tls: false, events: NO_EVENTS };
+    const out: SegmentOutcome = { forward: undefined, reply: undefined, terminate: undefined, delayMs: 0, tls: false, body: false, events: NO_EVENTS };
     if (this.smtp.phase === 'tls-passthrough') {
       out.forward = data;
       out.tls = true;
@@ -94,6 +96,7 @@ export class ConnectionEngine {
     const analyze = direction === 'client' ? analyzeClient : analyzeServer;
     const pre = analyze(this.smtp, data);
     if (pre.body) views.push(pre.body);
+    out.body = pre.body !== undefined;
     const ctx = this.ctx;
     ctx.smtp = this.smtp;
     const hooks = direction === 'server' ? this.serverHooks : pre.body ? this.bodyHooks : this.clientHooks;

@@ -1,6 +1,6 @@
 import { verdictFor } from '../engine/match-action.js';
 import type { BodyView } from '../engine/body-view.js';
-import { PASS, type Rule } from '../engine/types.js';
+import { PASS, type Piece, type Rule } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
 
 /** A MIME file name on a message line: `filename="…"`, `filename=…`, `name="…"`. */
@@ -19,15 +19,27 @@ function afterName(d: Buffer, i: number): boolean {
   return j >= 3 && (d[j - 3] | 0x20) === 0x6e && (d[j - 2] | 0x20) === 0x61 && (d[j - 1] | 0x20) === 0x6d && (d[j] | 0x20) === 0x65;
 }
 
-/** Heads of the body pieces that may hold a file name: lines that start here with `name=` in them (a search for `=`). */
-function* candidates(b: BodyView): Generator<string> {
+/** The first file name longer than `gt` octets on a body line starting here (a search for `=`, no piece per line). */
+function longNameInBody(b: BodyView, gt: number): string | undefined {
   const d = b.data;
   for (let i = d.indexOf(EQ); i >= 0; i = d.indexOf(EQ, i + 1)) {
     if (!afterName(d, i)) continue;
     const p = b.pieceAt(i);
-    if (!p.continued) yield p.head;
+    const name = p.continued ? undefined : mimeFilename(p.head);
+    if (name !== undefined && name.length > gt) return name;
     i = p.end - 1;
   }
+  return undefined;
+}
+
+/** The first file name longer than `gt` octets on a message line starting in this segment. */
+function longNameInPieces(pieces: readonly Piece[], gt: number): string | undefined {
+  for (const p of pieces) {
+    if (p.kind !== 'data' || p.continued) continue;
+    const name = mimeFilename(p.head);
+    if (name !== undefined && name.length > gt) return name;
+  }
+  return undefined;
 }
 
 /** `match MIME filename length gt N` — checked per message line (headers and MIME part headers). */
@@ -36,13 +48,9 @@ export function matchMimeFilenameLength(o: LengthMatchOptions): Rule {
     name: 'match-mime-filename-length',
     bodySegments: 'view',
     onClientSegment(seg, _st, ctx) {
-      const heads = seg.body ? candidates(seg.body) : seg.pieces.filter((p) => p.kind === 'data' && !p.continued).map((p) => p.head);
-      for (const head of heads) {
-        const name = mimeFilename(head);
-        if (name === undefined || name.length <= o.gt) continue;
-        return verdictFor(o.action, ctx, 'match-mime-filename-length', `MIME filename length gt ${o.gt}`, `file name of ${name.length} octets`);
-      }
-      return PASS;
+      const name = seg.body ? longNameInBody(seg.body, o.gt) : longNameInPieces(seg.pieces, o.gt);
+      if (name === undefined) return PASS;
+      return verdictFor(o.action, ctx, 'match-mime-filename-length', `MIME filename length gt ${o.gt}`, `file name of ${name.length} octets`);
     },
   };
 }
