@@ -9,10 +9,9 @@ export interface Io {
   signal: AbortSignal;
 }
 
-/** One CLI verb: one file in src/cli/commands, one line in its index table. */
+/** One CLI verb: one file in src/cli/commands, one line (with its summary) in its index table. */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   /** resolves to the exit code: 0 ok, 1 expectation failed, 2 invalid input/usage, 3 environment/harness */
   run(args: string[], io: Io): Promise<number>;

@@ -10,8 +10,8 @@ function help(): string {
 
 usage: mxlab <command> [options]
 
-${Object.values(commands)
-  .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
   .join('\n')}
 
 mxlab <command> --help shows a command's options.
@@ -41,8 +41,9 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
       io.stdout.write(`${VERSION}\n`);
       return EXIT.ok;
     }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+    if (!entry) throw new UsageError(`unknown command "${name}"`);
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(command.usage + '\n');
       return EXIT.ok;

@@ -41,7 +41,6 @@ function json<T>(text: string, what: string): T {
 /** Internal verb: one delivery by the builtin sender, the result as a JSON line. */
 export const deliverCommand: Command = {
   name: 'deliver',
-  summary: 'deliver one message with the builtin sender, print the result as JSON (internal)',
   usage: USAGE,
   async run(args, io) {
     const o = parse(args);

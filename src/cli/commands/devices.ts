@@ -3,7 +3,6 @@ import { EXIT, type Command } from '../command.js';
 
 export const devices: Command = {
   name: 'devices',
-  summary: 'list the emulated firewalls, or show what one device version does',
   usage: `mxlab devices                 the catalogue: device families and example versions
 mxlab devices "<device>"      the rules that version applies, with its knobs and their defaults`,
   async run(args, io) {

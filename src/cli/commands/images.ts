@@ -15,7 +15,6 @@ const USAGE = `mxlab images <build|bootstrap-base|list> [names…]
 /** `mxlab images`: builds and lists the docker runtime's images. */
 export const imagesCommand: Command = {
   name: 'images',
-  summary: 'build the docker runtime images (content-hash tags) or bootstrap the base image offline',
   usage: USAGE,
   async run(args, io) {
     const [verb, ...rest] = args;

@@ -1,21 +1,19 @@
 import type { Command } from '../command.js';
-import { deliverCommand } from './deliver.js';
-import { devices } from './devices.js';
-import { imagesCommand } from './images.js';
-import { proxy } from './proxy.js';
-import { receiver } from './receiver.js';
-import { run } from './run.js';
-import { schema } from './schema.js';
-import { validate } from './validate.js';
 
-/** The CLI verbs; the key is what the user types. */
-export const commands: Record<string, Command> = {
-  run,
-  validate,
-  devices,
-  proxy,
-  receiver,
-  images: imagesCommand,
-  schema,
-  deliver: deliverCommand,
+/** A CLI verb as the help lists it; its module (and what it imports) is loaded only when it runs. */
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+/** The CLI verbs; the key is what the user types. `mxlab proxy` does not load the runner, the docker runtime or the scenario loader. */
+export const commands: Record<string, CommandEntry> = {
+  run: { summary: 'run scenarios and check their expectations', load: async () => (await import('./run.js')).run },
+  validate: { summary: 'check scenario files without running them', load: async () => (await import('./validate.js')).validate },
+  devices: { summary: 'list the emulated firewalls, or show what one device version does', load: async () => (await import('./devices.js')).devices },
+  proxy: { summary: 'run the firewall emulator alone, in front of any SMTP server', load: async () => (await import('./proxy.js')).proxy },
+  receiver: { summary: 'run a receiver persona alone (asyncos, postfix, sendmail, exchange, generic)', load: async () => (await import('./receiver.js')).receiver },
+  images: { summary: 'build the docker runtime images (content-hash tags) or bootstrap the base image offline', load: async () => (await import('./images.js')).imagesCommand },
+  schema: { summary: 'print the JSON Schema of scenario files (for editors)', load: async () => (await import('./schema.js')).schema },
+  deliver: { summary: 'deliver one message with the builtin sender, print the result as JSON (internal)', load: async () => (await import('./deliver.js')).deliverCommand },
 };

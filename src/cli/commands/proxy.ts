@@ -7,7 +7,6 @@ import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../ser
 
 export const proxy: Command = {
   name: 'proxy',
-  summary: 'run the firewall emulator alone, in front of any SMTP server',
   usage: `mxlab proxy --device "<device>" --upstream HOST:PORT [options]
 
   --device D            e.g. "asa 9.12(4)", "pix 6.3(5)", "none" (see mxlab devices)

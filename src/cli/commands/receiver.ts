@@ -10,7 +10,6 @@ const TLS = ['off', 'preferred', 'required'] as const;
 
 export const receiver: Command = {
   name: 'receiver',
-  summary: 'run a receiver persona alone (asyncos, postfix, sendmail, exchange, generic)',
   usage: `mxlab receiver --persona P [options]
 
   --persona P           ${Object.keys(personas).join(' | ')}

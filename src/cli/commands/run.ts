@@ -8,7 +8,6 @@ import { applyMatrixOverrides } from '../matrix-override.js';
 
 export const run: Command = {
   name: 'run',
-  summary: 'run scenarios and check their expectations',
   usage: `mxlab run [paths…] [options]
 
   paths                 scenario files, or folders of them (default: scenarios/)

@@ -3,7 +3,6 @@ import { EXIT, type Command } from '../command.js';
 
 export const schema: Command = {
   name: 'schema',
-  summary: 'print the JSON Schema of scenario files (for editors)',
   usage: `mxlab schema > schema.json
 
   Then start a scenario with: # yaml-language-server: $schema=./schema.json`,

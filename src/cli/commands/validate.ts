@@ -5,7 +5,6 @@ import { planCells } from '../../run/plan.js';
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'check scenario files without running them',
   usage: `mxlab validate [paths…]
 
   Reports every problem of every file as file:line:col path: expected …, got … — hint.
