@@ -3,7 +3,6 @@
  * into random segments; every piece, cursor, end of data and rule verdict must be the same.
  */
 import { describe, expect, it } from 'vitest';
-import { lastLf, wordsOf } from '../src/actors/firewall/engine/body-view.js';
 import { ConnectionEngine } from '../src/actors/firewall/engine/engine.js';
 import { splitLines, type LineCursor } from '../src/actors/firewall/engine/lines.js';
 import { analyzeClient, analyzeServer, initialSmtpState, type SmtpState } from '../src/actors/firewall/engine/smtp-state.js';
@@ -163,30 +162,5 @@ describe('bulk body path = line-by-line reference', () => {
     const out = e.process('client', B('B'.repeat(99) + '\r\n' + line));
     expect(out.terminate).toBe('drop-connection');
     expect(out.events[0].log).toContain('line of 999+ octets');
-  });
-});
-
-describe('lastLf', () => {
-  it('finds the last LF in a range like a byte loop, four bytes at a time on aligned buffers and byte by byte otherwise', () => {
-    const r = rng(11);
-    const rnd = r.next;
-    const naive = (d: Buffer, from: number, to: number) => {
-      for (let i = to; i >= from; i--) if (d[i] === 0x0a) return i;
-      return -1;
-    };
-    let aligned = 0;
-    for (let n = 0; n < 400; n++) {
-      const backing = Buffer.alloc(96);
-      for (let i = 0; i < backing.length; i++) backing[i] = rnd() < 0.08 ? 0x0a : rnd() < 0.1 ? 0x8a : 0x41 + Math.floor(rnd() * 20);
-      const off = Math.floor(rnd() * 8);
-      const d = backing.subarray(off, off + 1 + Math.floor(rnd() * 80));
-      const words = wordsOf(d);
-      if (words) aligned++;
-      const from = Math.floor(rnd() * d.length);
-      const to = from + Math.floor(rnd() * (d.length - from));
-      expect(lastLf(d, words, from, to), `off ${off} [${from}, ${to}]`).toBe(naive(d, from, to));
-      expect(lastLf(d, undefined, from, to)).toBe(naive(d, from, to));
-    }
-    expect(aligned).toBeGreaterThan(20);
   });
 });

@@ -3,35 +3,6 @@ import type { Piece } from './types.js';
 
 const LF = 0x0a;
 const EMPTY = Buffer.alloc(0);
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** 0x80 in each byte of `w` that is LF, 0 elsewhere (exact per byte, no borrow between bytes). */
-function lfFlags(w: number): number {
-  const v = w ^ 0x0a0a0a0a;
-  return ~(((v & 0x7f7f7f7f) + 0x7f7f7f7f) | v | 0x7f7f7f7f);
-}
-
-/** `d` as 32-bit words when its bytes start on a word boundary (socket reads do), for `lastLf`. */
-export function wordsOf(d: Buffer): Uint32Array | undefined {
-  return LITTLE_ENDIAN && d.byteOffset % 4 === 0 ? new Uint32Array(d.buffer, d.byteOffset, d.length >> 2) : undefined;
-}
-
-/**
- * The last LF in `d[from..to]` (both inclusive), or -1. With `words` (from `wordsOf(d)`) it tests
- * four bytes per step: body lines are short, so the search back from a point stops within a line.
- */
-export function lastLf(d: Buffer, words: Uint32Array | undefined, from: number, to: number): number {
-  let i = to;
-  if (words) {
-    for (; i >= from && (i & 3) !== 3; i--) if (d[i] === LF) return i;
-    for (; i - 3 >= from; i -= 4) {
-      const m = lfFlags(words[(i - 3) >> 2]!);
-      if (m !== 0) return i - 3 + ((31 - Math.clz32(m)) >> 3);
-    }
-  }
-  for (; i >= from; i--) if (d[i] === LF) return i;
-  return -1;
-}
 
 /**
  * A segment that holds only message body lines (DATA after the header section, no end of data),
@@ -43,8 +14,6 @@ export class BodyView {
   /** offset where the second piece starts (after the first LF), or `data.length` when there is one piece */
   readonly secondLine: number;
   private all: Piece[] | undefined;
-  /** `data` as words for `lastLf`, made on first use */
-  private words: Uint32Array | undefined | null = null;
 
   constructor(
     /** the segment's bytes (empty once the engine is done with the segment) */
@@ -75,7 +44,6 @@ export class BodyView {
   release(): void {
     this.data = EMPTY;
     this.all = undefined;
-    this.words = undefined;
   }
 
   /** The first piece continues a line begun in an earlier segment. */
@@ -118,9 +86,8 @@ export class BodyView {
         // the rest of the segment is too short for a long line, unless it ends without LF
         return undefined;
       }
-      // the last LF at or before `lim` (searched back in words: lines are short, a call to lastIndexOf costs more)
-      if (this.words === null) this.words = wordsOf(d);
-      const lf = lastLf(d, this.words, s, lim);
+      // the last LF at or before `lim` (memrchr: measured faster than a byte or word loop in JS)
+      const lf = d.lastIndexOf(LF, lim);
       if (lf >= s) {
         // every piece that ends at or before `lf` holds at most `room` content bytes
         s = lf + 1;
