@@ -4,7 +4,7 @@ import { instantiate, type RuleSpec } from '../rules/index.js';
 import type { BodyView } from './body-view.js';
 import { genericLog } from './bytes.js';
 import { OwedReplies } from './owed-replies.js';
-import { analyzeClient, analyzeServer, initialSmtpState, type SmtpState } from './smtp-state.js';
+import { analyzeClient, analyzeServer, initialSmtpState, type Analysis, type SmtpState } from './smtp-state.js';
 import { actionOf, type ConnInfo, type Direction, type Rule, type Piece, type RuleContext, type Segment, type Verdict } from './types.js';
 
 /** What to do with one segment after the rules ran. */
@@ -93,13 +93,24 @@ export class ConnectionEngine {
       out.tls = true;
       return out;
     }
-    const analyze = direction === 'client' ? analyzeClient : analyzeServer;
-    const pre = analyze(this.smtp, data);
+    const pre = direction === 'client' ? analyzeClient(this.smtp, data) : analyzeServer(this.smtp, data);
     if (pre.body) views.push(pre.body);
     out.body = pre.body !== undefined;
+    const hooks = direction === 'server' ? this.serverHooks : pre.body ? this.bodyHooks : this.clientHooks;
+    if (hooks.length === 0 && !(direction === 'server' && this.owed.pending)) {
+      // no rule looks at this segment (a device without body rules, inside a message): pass it
+      this.smtp = pre.next;
+      out.forward = data;
+      return out;
+    }
+    return this.applyRules(direction, data, pre, hooks, views, out);
+  }
+
+  /** Runs `hooks` over the segment in order: chains rewrites, stops at the first terminal verdict. */
+  private applyRules(direction: Direction, data: Buffer, pre: Analysis, hooks: readonly Hooked[], views: BodyView[], out: SegmentOutcome): SegmentOutcome {
+    const analyze = direction === 'client' ? analyzeClient : analyzeServer;
     const ctx = this.ctx;
     ctx.smtp = this.smtp;
-    const hooks = direction === 'server' ? this.serverHooks : pre.body ? this.bodyHooks : this.clientHooks;
     let cur = data;
     let seg: Segment = new LazySegment(direction, data, pre);
     for (const { inst, hook } of hooks) {

@@ -127,6 +127,14 @@ export function analyzeClient(state: SmtpState, buf: Buffer): Analysis {
     skipLines(buf, client);
     return new BodyAnalysis({ ...state, client }, new BodyView(buf, state.client));
   }
+  return analyzeClientLines(state, buf);
+}
+
+/**
+ * Client bytes line by line (commands, the header section, the end of data). Kept apart from
+ * `analyzeClient` so the body path stays a small function V8 optimises early in a message.
+ */
+function analyzeClientLines(state: SmtpState, buf: Buffer): Analysis {
   const next = clone(state);
   const pieces: Piece[] = [];
   if (next.phase === 'tls-passthrough') {
