@@ -21,8 +21,8 @@ const MB = 1024 * 1024;
 
 async function startHop(key, layout, upstream) {
   if (layout === 'process') return startHopProcess({ device: key === 'relay' ? undefined : DEVICES[key], upstream });
-  if (key === 'relay') return startTcpRelay({ upstream });
   const fw = await loadFirewall();
+  if (key === 'relay') return startTcpRelay({ upstream });
   if (!fw.startFirewall) throw new Error(fw.reason);
   return fw.startFirewall({ name: key, device: DEVICES[key], clock: monotonicClock(), upstream });
 }
