@@ -42,6 +42,7 @@ function message(r: ReturnType<typeof rng>): string {
     () => '.x' + word(5),
     () => 'Content-Transfer-Encoding: ' + r.pick(['base64', 'quoted-printable', 'x-uue', '8bit']),
     () => 'content-TRANSFER-encoding :x-foo',
+    () => 'Content-Type: ' + r.pick(['text/plain', 'application/x-msdownload; name=a', 'image/png', 'TEXT/HTML']),
     () => `Content-Disposition: attachment; filename="${word(r.int(400))}"`,
     () => `\tname*=${word(r.int(300))}`,
     () => `see name=${word(r.int(300))} here`,
@@ -101,6 +102,8 @@ const specs: RuleSpec[] = [
   { name: 'match-mime-filename-length', options: { gt: 10, action: { kind: 'log', log: true } } },
   { name: 'match-mime-encoding', options: { encodings: ['others'], action: { kind: 'log', log: true } } },
   { name: 'match-mime-encoding', options: { encodings: ['base64'], not: true, action: { kind: 'log', log: true } } },
+  { name: 'match-mime-filetype-regex', options: { name: 'r', patterns: ['^application/', 'png'], action: { kind: 'log', log: true } } },
+  { name: 'match-mime-filetype-regex', options: { name: 'r', patterns: ['^text/'], not: true, action: { kind: 'log', log: true } } },
 ];
 
 describe('bulk body path = line-by-line reference', () => {

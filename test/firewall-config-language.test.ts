@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDevice } from '../src/actors/firewall/index.js';
-import { ConnectionEngine } from '../src/actors/firewall/engine/engine.js';
 import { startFirewall } from '../src/actors/firewall/index.js';
 import { monotonicClock } from '../src/model/clock.js';
 import { receiver, Wire } from './receiver-helpers.js';
-
-const clock = { now: () => 0 };
-const info = { id: 1, node: 'fw', clientAddress: '192.0.2.1', clientPort: 40000, serverAddress: '10.0.0.25', serverPort: 25 };
-function engine(config: string, device = 'asa 9.12(4)'): ConnectionEngine {
-  const r = resolveDevice(device, config);
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  const e = new ConnectionEngine({ ...info, syslogPrefix: r.profile.syslogPrefix }, r.profile.rules, clock);
-  e.process('server', Buffer.from('220 mx.example.com ESMTP\r\n'));
-  return e;
-}
-function errors(config: string, device = 'asa 9.12(4)') {
-  const r = resolveDevice(device, config);
-  if (r.ok) throw new Error('expected errors');
-  return r.errors;
-}
-/** a map `m` with `lines`, applied by `inspect esmtp m` */
-const map = (lines: string[], before: string[] = []) =>
-  [...before, 'policy-map type inspect esmtp m', ...lines, 'policy-map global_policy', ' class inspection_default', '  inspect esmtp m'].join('\n');
-const send = (e: ConnectionEngine, s: string) => e.process('client', Buffer.from(s, 'latin1'));
+import { engine, errors, map, send } from './helpers/engine.js';
 
 describe('match [not] sender-address regex', () => {
   it('a named regex (`regex NAME "pattern"`) drops the connection on a matching sender', () => {

@@ -207,7 +207,7 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     }
     const c = r.criterion;
     if (c.kind === 'sender-address-regex' || c.kind === 'mime-filetype-regex') {
-      const err = resolveRegex(c, crit.slice(2), raw);
+      const err = resolveRegex(c, crit.slice(c.kind === 'mime-filetype-regex' ? 3 : 2), raw);
       if (err) {
         st.match = { criterion: c, not, actions: [], line, text: '' };
         st.mode = 'esmtp-match';

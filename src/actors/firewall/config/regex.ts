@@ -39,3 +39,12 @@ export function regexCommand(raw: string, w: Token[], endCol: number): { ok: tru
   if (!r.ok) return r;
   return { ok: true, name: w[1].text, regex: r };
 }
+
+/**
+ * The test of a `regex` or a regex class (`class-map type regex`): any pattern matches
+ * (`match-any`, and a single regex), or with `all` (`match-all`) every one does.
+ */
+export function regexTest(patterns: readonly string[], all = false): (s: string) => boolean {
+  const res = patterns.map((p) => new RegExp(p));
+  return all ? (s) => res.every((r) => r.test(s)) : (s) => res.some((r) => r.test(s));
+}

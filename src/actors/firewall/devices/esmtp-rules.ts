@@ -46,7 +46,7 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
   const action = m.actions.find((a) => a.kind !== 'log') ?? m.actions[0];
   if (!action) return undefined;
   // `match not …` is enforced where the negation means something: regex, verb and encoding lists
-  if (m.not && !['sender-address-regex', 'cmd-verb', 'mime-encoding'].includes(m.criterion.kind)) return undefined;
+  if (m.not && !['sender-address-regex', 'mime-filetype-regex', 'cmd-verb', 'mime-encoding'].includes(m.criterion.kind)) return undefined;
   const not = m.not || undefined;
   const withLog = { ...action, log: action.log || m.actions.some((a) => a.kind === 'log') };
   const c = m.criterion;
@@ -59,7 +59,10 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
       return { name: 'match-mime-encoding', options: { encodings: c.encodings, not, action: withLog } };
     case 'sender-address-regex':
       if (c.pattern === undefined) return undefined;
-      return { name: 'match-sender-address-regex', options: { name: c.regex, pattern: c.pattern, not, action: withLog } };
+      return { name: 'match-sender-address-regex', options: { name: c.regex, patterns: [c.pattern], not, action: withLog } };
+    case 'mime-filetype-regex':
+      if (c.pattern === undefined) return undefined;
+      return { name: 'match-mime-filetype-regex', options: { name: c.regex, patterns: [c.pattern], not, action: withLog } };
     case 'ehlo-reply-parameter':
       if (action.kind !== 'mask' || !c.params.includes('others')) return undefined;
       return { name: 'mask-ehlo-parameter', options: { pass: ehloPass(k, allowTls) } };

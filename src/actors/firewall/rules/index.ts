@@ -18,6 +18,7 @@ import { matchHeaderToFieldsCount } from './match-header-to-fields-count.js';
 import { matchMimeEncoding } from './match-mime-encoding.js';
 import { matchInvalidRecipientsCount } from './match-invalid-recipients-count.js';
 import { matchSenderAddressRegex } from './match-sender-address-regex.js';
+import { matchMimeFiletypeRegex } from './match-mime-filetype-regex.js';
 import { specialCharacter } from './special-character.js';
 import { mailRelay } from './mail-relay.js';
 import { delay } from './delay.js';
@@ -58,6 +59,7 @@ export const RULES = {
   'match-mime-encoding': matchMimeEncoding,
   'match-invalid-recipients-count': matchInvalidRecipientsCount,
   'match-sender-address-regex': matchSenderAddressRegex,
+  'match-mime-filetype-regex': matchMimeFiletypeRegex,
   'special-character': specialCharacter,
   'mail-relay': mailRelay,
   delay,

@@ -25,6 +25,7 @@ export type RuleName =
   | 'match-mime-encoding'
   | 'match-invalid-recipients-count'
   | 'match-sender-address-regex'
+  | 'match-mime-filetype-regex'
   | 'special-character'
   | 'mail-relay'
   | 'delay'
