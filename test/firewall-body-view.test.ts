@@ -102,6 +102,10 @@ const specs: RuleSpec[] = [
   { name: 'match-mime-filename-length', options: { gt: 10, action: { kind: 'log', log: true } } },
   { name: 'match-mime-encoding', options: { encodings: ['others'], action: { kind: 'log', log: true } } },
   { name: 'match-mime-encoding', options: { encodings: ['base64'], not: true, action: { kind: 'log', log: true } } },
+  { name: 'match-body-line-length', options: { gt: 40, not: true, action: { kind: 'log', log: true } } },
+  { name: 'match-body-line-length', options: { gt: 0, not: true, action: { kind: 'log', log: true } } },
+  { name: 'match-body-length', options: { gt: 5000, not: true, action: { kind: 'log', log: true } } },
+  { name: 'match-mime-filename-length', options: { gt: 10, not: true, action: { kind: 'log', log: true } } },
   { name: 'match-mime-filetype-regex', options: { name: 'r', patterns: ['^application/', 'png'], action: { kind: 'log', log: true } } },
   { name: 'match-mime-filetype-regex', options: { name: 'r', patterns: ['^text/'], not: true, action: { kind: 'log', log: true } } },
 ];

@@ -45,13 +45,13 @@ export function matchRules(map: EsmtpMap, k: Knobs): RuleSpec[] {
 function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefined {
   const action = m.actions.find((a) => a.kind !== 'log') ?? m.actions[0];
   if (!action) return undefined;
-  // `match not …` is enforced where the negation means something: regex, verb and encoding lists
-  if (m.not && !['sender-address-regex', 'mime-filetype-regex', 'cmd-verb', 'mime-encoding'].includes(m.criterion.kind)) return undefined;
+  // `match not ehlo-reply-parameter` has no rule (what the device masks then is unknown)
+  if (m.not && m.criterion.kind === 'ehlo-reply-parameter') return undefined;
   const not = m.not || undefined;
   const withLog = { ...action, log: action.log || m.actions.some((a) => a.kind === 'log') };
   const c = m.criterion;
   const counted = COUNT_RULES[c.kind as keyof typeof COUNT_RULES];
-  if (counted && 'gt' in c) return { name: counted, options: { gt: c.gt, action: withLog } } as RuleSpec;
+  if (counted && 'gt' in c) return { name: counted, options: { gt: c.gt, not, action: withLog } } as RuleSpec;
   switch (c.kind) {
     case 'cmd-verb':
       return { name: 'match-cmd-verb', options: { verbs: c.verbs, not, action: withLog } };

@@ -1,20 +1,42 @@
+import type { BodyView } from '../engine/body-view.js';
 import { verdictFor } from '../engine/match-action.js';
+import { lineHit, thresholdText } from '../engine/threshold.js';
 import { PASS, type Piece, type Rule, type RuleContext, type Verdict } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The first complete piece of at most `max` octets (CR/LF excluded): lines are short, so this stops early. */
+function firstShortLine(b: BodyView, max: number): Piece | undefined {
+  const d = b.data;
+  const first = b.pieceAt(0);
+  if (first.complete && first.lineLen <= max) return first;
+  for (let s = b.secondLine, lf = d.indexOf(LF, s); lf >= 0; s = lf + 1, lf = d.indexOf(LF, s)) {
+    const len = lf - s - (lf > s && d[lf - 1] === CR ? 1 : 0);
+    if (len <= max) return b.pieceAt(s);
+  }
+  return undefined;
+}
 
 /**
  * `match body line length gt N` — a message body line longer than N octets (CRLF excluded). Streams: per line, bounded.
  * Body-only segments are searched in jumps of N bytes (`BodyView.firstLongLine`), not line by line.
+ * `match not …`: a complete body line of at most N octets.
  */
 export function matchBodyLineLength(o: LengthMatchOptions): Rule<{ fired: boolean }> {
-  const hit = (ctx: RuleContext, p: Piece): Verdict =>
-    verdictFor(o.action, ctx, 'match-body-line-length', `body line length gt ${o.gt}`, `line of ${p.lineLen}+ octets`);
+  const criterion = thresholdText(o, 'body line length');
+  const hit = (ctx: RuleContext, p: Piece): Verdict => verdictFor(o.action, ctx, 'match-body-line-length', criterion, `line of ${p.lineLen}${o.not ? '' : '+'} octets`);
   return {
     name: 'match-body-line-length',
     bodySegments: 'view',
     init: () => ({ fired: false }),
     onClientSegment(seg, st, ctx) {
       const b = seg.body;
+      if (b && o.not) {
+        const p = firstShortLine(b, o.gt);
+        return p ? hit(ctx, p) : PASS;
+      }
       if (b) {
         // the first piece may continue a line already reported; every later piece starts a line
         const p = b.firstLongLine(o.gt, b.continued && st.fired ? b.secondLine : 0);
@@ -27,9 +49,7 @@ export function matchBodyLineLength(o: LengthMatchOptions): Rule<{ fired: boolea
       }
       for (const p of seg.pieces) {
         if (p.kind !== 'data' || p.header) continue;
-        if (!p.continued) st.fired = false;
-        if (st.fired || p.lineLen <= o.gt) continue;
-        st.fired = true;
+        if (!lineHit(o, st, p)) continue;
         return hit(ctx, p);
       }
       return PASS;

@@ -1,13 +1,15 @@
-import { verdictFor, type MatchAction } from '../engine/match-action.js';
+import { verdictFor } from '../engine/match-action.js';
+import { lineHit, thresholdText, type ThresholdMatchOptions } from '../engine/threshold.js';
 import { PASS, type Rule } from '../engine/types.js';
 
-export interface LengthMatchOptions {
-  gt: number;
-  action: MatchAction;
-}
+export type LengthMatchOptions = ThresholdMatchOptions;
 
-/** `match cmd line length gt N` — a command line longer than N octets (CRLF excluded). */
+/**
+ * `match cmd line length gt N` — a command line longer than N octets (CRLF excluded), caught as
+ * soon as it is over. `match not …`: a complete command line of at most N octets.
+ */
 export function matchCmdLineLength(o: LengthMatchOptions): Rule<{ fired: boolean }> {
+  const criterion = thresholdText(o, 'cmd line length');
   return {
     name: 'match-cmd-line-length',
     bodySegments: 'skip',
@@ -15,10 +17,8 @@ export function matchCmdLineLength(o: LengthMatchOptions): Rule<{ fired: boolean
     onClientSegment(seg, st, ctx) {
       for (const p of seg.pieces) {
         if (p.kind !== 'command') continue;
-        if (!p.continued) st.fired = false;
-        if (st.fired || p.lineLen <= o.gt) continue;
-        st.fired = true;
-        return verdictFor(o.action, ctx, 'match-cmd-line-length', `cmd line length gt ${o.gt}`, `line of ${p.lineLen}+ octets: ${JSON.stringify(p.head.slice(0, 40))}`);
+        if (!lineHit(o, st, p)) continue;
+        return verdictFor(o.action, ctx, 'match-cmd-line-length', criterion, `line of ${p.lineLen}${o.not ? '' : '+'} octets: ${JSON.stringify(p.head.slice(0, 40))}`);
       }
       return PASS;
     },

@@ -1,20 +1,24 @@
 import { verdictFor } from '../engine/match-action.js';
+import { lineHit, thresholdText } from '../engine/threshold.js';
 import { PASS, type Rule } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
 
-/** `match header line length gt N` — a message header line longer than N octets (CRLF excluded). Streams: per line, bounded. */
+/**
+ * `match header line length gt N` — a message header line longer than N octets (CRLF excluded).
+ * Streams: per line, bounded. `match not …`: a complete header line of at most N octets (the empty
+ * line that ends the header section is not a header line).
+ */
 export function matchHeaderLineLength(o: LengthMatchOptions): Rule<{ fired: boolean }> {
+  const criterion = thresholdText(o, 'header line length');
   return {
     name: 'match-header-line-length',
     bodySegments: 'skip',
     init: () => ({ fired: false }),
     onClientSegment(seg, st, ctx) {
       for (const p of seg.pieces) {
-        if (p.kind !== 'data' || !(p.header)) continue;
-        if (!p.continued) st.fired = false;
-        if (st.fired || p.lineLen <= o.gt) continue;
-        st.fired = true;
-        return verdictFor(o.action, ctx, 'match-header-line-length', `header line length gt ${o.gt}`, `line of ${p.lineLen}+ octets`);
+        if (p.kind !== 'data' || !p.header) continue;
+        if (!lineHit(o, st, p) || (o.not && p.lineLen === 0)) continue;
+        return verdictFor(o.action, ctx, 'match-header-line-length', criterion, `line of ${p.lineLen}${o.not ? '' : '+'} octets`);
       }
       return PASS;
     },

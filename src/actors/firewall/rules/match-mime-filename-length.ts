@@ -1,4 +1,5 @@
 import { verdictFor } from '../engine/match-action.js';
+import { hits, thresholdText } from '../engine/threshold.js';
 import type { BodyView } from '../engine/body-view.js';
 import { PASS, type Piece, type Rule } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
@@ -19,38 +20,40 @@ function afterName(d: Buffer, i: number): boolean {
   return j >= 3 && (d[j - 3] | 0x20) === 0x6e && (d[j - 2] | 0x20) === 0x61 && (d[j - 1] | 0x20) === 0x6d && (d[j] | 0x20) === 0x65;
 }
 
-/** The first file name longer than `gt` octets on a body line starting here (a search for `=`, no piece per line). */
-function longNameInBody(b: BodyView, gt: number): string | undefined {
+/** The first file name on a body line starting here whose length is a hit (a search for `=`, no piece per line). */
+function nameInBody(b: BodyView, hit: (len: number) => boolean): string | undefined {
   const d = b.data;
   for (let i = d.indexOf(EQ); i >= 0; i = d.indexOf(EQ, i + 1)) {
     if (!afterName(d, i)) continue;
     const p = b.pieceAt(i);
     const name = p.continued ? undefined : mimeFilename(p.head);
-    if (name !== undefined && name.length > gt) return name;
+    if (name !== undefined && hit(name.length)) return name;
     i = p.end - 1;
   }
   return undefined;
 }
 
-/** The first file name longer than `gt` octets on a message line starting in this segment. */
-function longNameInPieces(pieces: readonly Piece[], gt: number): string | undefined {
+/** The first file name whose length is a hit on a message line starting in this segment. */
+function nameInPieces(pieces: readonly Piece[], hit: (len: number) => boolean): string | undefined {
   for (const p of pieces) {
     if (p.kind !== 'data' || p.continued) continue;
     const name = mimeFilename(p.head);
-    if (name !== undefined && name.length > gt) return name;
+    if (name !== undefined && hit(name.length)) return name;
   }
   return undefined;
 }
 
-/** `match MIME filename length gt N` — checked per message line (headers and MIME part headers). */
+/** `match [not] MIME filename length gt N` — checked per message line (headers and MIME part headers). */
 export function matchMimeFilenameLength(o: LengthMatchOptions): Rule {
+  const hit = (len: number) => hits(o, len);
+  const criterion = thresholdText(o, 'MIME filename length');
   return {
     name: 'match-mime-filename-length',
     bodySegments: 'view',
     onClientSegment(seg, _st, ctx) {
-      const name = seg.body ? longNameInBody(seg.body, o.gt) : longNameInPieces(seg.pieces, o.gt);
+      const name = seg.body ? nameInBody(seg.body, hit) : nameInPieces(seg.pieces, hit);
       if (name === undefined) return PASS;
-      return verdictFor(o.action, ctx, 'match-mime-filename-length', `MIME filename length gt ${o.gt}`, `file name of ${name.length} octets`);
+      return verdictFor(o.action, ctx, 'match-mime-filename-length', criterion, `file name of ${name.length} octets`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { verdictFor } from '../engine/match-action.js';
+import { hits, thresholdText } from '../engine/threshold.js';
 import { PASS, type Rule } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
 
@@ -10,8 +11,9 @@ export function senderAddressLength(head: string, lineLen: number): number {
   return gt >= 0 ? gt - lt - 1 : lineLen - lt - 1;
 }
 
-/** `match sender-address length gt N` — checked on the complete MAIL command. */
+/** `match [not] sender-address length gt N` — checked on the complete MAIL command. */
 export function matchSenderAddressLength(o: LengthMatchOptions): Rule {
+  const criterion = thresholdText(o, 'sender-address length');
   return {
     name: 'match-sender-address-length',
     bodySegments: 'skip',
@@ -19,8 +21,8 @@ export function matchSenderAddressLength(o: LengthMatchOptions): Rule {
       for (const p of seg.pieces) {
         if (p.kind !== 'command' || p.verb !== 'MAIL' || !p.complete) continue;
         const len = senderAddressLength(p.head, p.lineLen);
-        if (len <= o.gt) continue;
-        return verdictFor(o.action, ctx, 'match-sender-address-length', `sender-address length gt ${o.gt}`, `sender address of ${len} octets`);
+        if (!hits(o, len)) continue;
+        return verdictFor(o.action, ctx, 'match-sender-address-length', criterion, `sender address of ${len} octets`);
       }
       return PASS;
     },
