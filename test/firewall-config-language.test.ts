@@ -39,7 +39,7 @@ describe('match [not] sender-address regex', () => {
     expect(errors('regex r "a(b"')[0]).toMatchObject({ line: 1, col: 9, message: expect.stringMatching(/^ERROR: invalid regular expression: .*a\(b/) });
     expect(errors(`regex r "${'a'.repeat(101)}"`)[0]).toMatchObject({ line: 1, message: 'ERROR: regular expression longer than 100 characters' });
     expect(errors('regex r')[0]).toMatchObject({ line: 1, col: 8, hint: 'expected a pattern: regex r "pattern"' });
-    expect(errors(map([' match sender-address regex class c', '  log']))[0]).toMatchObject({ line: 2, col: 29 });
+    expect(errors(map([' match sender-address regex class c', '  log']))[0]).toMatchObject({ line: 2, col: 35, message: 'ERROR: class-map c not found' });
     expect(errors(map([' match sender-address regex a b', '  log']), 'asa 9.x')[0]).toMatchObject({ line: 2, col: 31 });
     expect(errors('regex r "x"', 'pix 6.3(5)')[0]).toMatchObject({ line: 1, col: 1, message: "% Invalid input detected at '^' marker." });
   });

@@ -22,13 +22,33 @@ export type Criterion =
   | { kind: 'header-length'; gt: number }
   | { kind: 'header-to-fields-count'; gt: number }
   | { kind: 'invalid-recipients-count'; gt: number }
-  | { kind: 'mime-filetype-regex'; regex: string; pattern?: string }
+  | ({ kind: 'mime-filetype-regex' } & RegexOperand)
   | { kind: 'mime-filename-length'; gt: number }
   | { kind: 'mime-encoding'; encodings: string[] }
-  /** `regex`: the name (or quoted inline pattern) as written; `pattern`: the regular expression it stands for */
-  | { kind: 'sender-address-regex'; regex: string; pattern?: string }
+  | ({ kind: 'sender-address-regex' } & RegexOperand)
   | { kind: 'sender-address-length'; gt: number }
   | { kind: 'ehlo-reply-parameter'; params: string[] };
+
+/** The regex of a `match … regex` criterion. */
+export interface RegexOperand {
+  /** the name, `class NAME` or quoted inline pattern as written */
+  regex: string;
+  /** `class NAME`: the `class-map type regex` it names */
+  class?: string;
+  /** the regular expressions it stands for (a class's, once the config is read) */
+  patterns?: string[];
+  /** a `match-all` class: every pattern must match */
+  all?: boolean;
+}
+
+/** `class-map type regex match-any|match-all NAME` and its `match regex NAME` lines. */
+export interface RegexClass {
+  name: string;
+  all: boolean;
+  /** regex names, in order */
+  regexes: string[];
+  line: number;
+}
 
 export interface MatchLine {
   criterion: Criterion;
@@ -59,6 +79,8 @@ export interface CiscoConfig {
   maps: Map<string, EsmtpMap>;
   /** `regex NAME PATTERN` definitions (global mode) */
   regexes: Map<string, string>;
+  /** `class-map type regex …` definitions (global mode) */
+  regexClasses: Map<string, RegexClass>;
   knobs: Partial<Knobs>;
   /** `! mxlab fault NAME VALUE`: L4 faults after the device's rules */
   faults: Faults;

@@ -1,18 +1,20 @@
 import type { MatchAction } from '../engine/match-action.js';
 import { parseCriterion } from './criteria.js';
 import type { Dialect } from './dialect.js';
-import { defaultEsmtpMap, emptyEsmtpMap, type CiscoConfig, type ConfigError, type EsmtpMap, type MatchLine } from './model.js';
+import { defaultEsmtpMap, emptyEsmtpMap, type CiscoConfig, type ConfigError, type EsmtpMap, type MatchLine, type RegexClass } from './model.js';
 import { mxlabLine } from './mxlab-lines.js';
 import { INVALID, paramLine } from './params.js';
-import { compileAsaRegex, regexCommand, restOfLine } from './regex.js';
+import { regexCommand } from './regex.js';
+import { regexClassCommand, regexClassLine, regexOperand, resolveRegexClasses } from './regex-class.js';
 import { closest, tokenize, type Token } from './tokens.js';
 
-type Mode = 'global' | 'pmap' | 'pmap-class' | 'class-map' | 'esmtp-map' | 'esmtp-params' | 'esmtp-match';
+type Mode = 'global' | 'pmap' | 'pmap-class' | 'class-map' | 'regex-class' | 'esmtp-map' | 'esmtp-params' | 'esmtp-match';
 const PARENT: Record<Mode, Mode | undefined> = {
   global: undefined,
   pmap: 'global',
   'pmap-class': 'pmap',
   'class-map': 'global',
+  'regex-class': 'global',
   'esmtp-map': 'global',
   'esmtp-params': 'esmtp-map',
   'esmtp-match': 'esmtp-map',
@@ -22,6 +24,7 @@ const COMMANDS: Record<Mode, string[]> = {
   pmap: ['class', 'description', 'exit'],
   'pmap-class': ['inspect', 'exit'],
   'class-map': ['match', 'description', 'exit'],
+  'regex-class': ['match', 'description', 'exit'],
   'esmtp-map': ['parameters', 'match', 'description', 'exit'],
   'esmtp-params': ['mask-banner', 'allow-tls', 'mail-relay', 'special-character', 'exit'],
   'esmtp-match': ['drop-connection', 'reset', 'mask', 'log', 'rate-limit', 'exit'],
@@ -38,9 +41,9 @@ class Fail {
  * leaves the mode (like IOS/ASA do), so indentation is optional. All errors are collected.
  */
 export function parseConfig(text: string, dialect: Dialect): { config: CiscoConfig; errors: ConfigError[] } {
-  const config: CiscoConfig = { maps: new Map(), regexes: new Map(), knobs: {}, faults: {} };
+  const config: CiscoConfig = { maps: new Map(), regexes: new Map(), regexClasses: new Map(), knobs: {}, faults: {} };
   const errors: ConfigError[] = [];
-  const st = { mode: 'global' as Mode, pmap: '', cls: '', map: undefined as EsmtpMap | undefined, match: undefined as MatchLine | undefined };
+  const st = { mode: 'global' as Mode, pmap: '', cls: '', map: undefined as EsmtpMap | undefined, match: undefined as MatchLine | undefined, regexClass: undefined as RegexClass | undefined };
   const refs: { name: string; line: number; col: number }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
@@ -81,6 +84,7 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
       errors.push({ line: r.line, col: r.col, message: `ERROR: Inspect policy-map ${r.name} not found`, hint: `define it first: policy-map type inspect esmtp ${r.name}` });
     }
   }
+  resolveRegexClasses(config);
   return { config, errors };
 
   /** undefined: not a command of this mode (try the parent); Fail: a command of this mode, badly formed. */
@@ -141,6 +145,14 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
         }
         if (kw(0) === 'class-map') {
           if (!dialect.mpf) return new Fail(w[0].col, INVALID, `${dialect.label} has no class-map (7.0+)`);
+          if (kw(1) === 'type' && kw(2) === 'regex') {
+            if (!dialect.inspectMaps) return new Fail(w[1].col, INVALID, `regular expression classes came with 7.2(1); ${dialect.label} does not have them`);
+            const r = regexClassCommand(config, neg, w, endCol, line);
+            if ('message' in r) return new Fail(r.col, r.message, r.hint);
+            st.regexClass = r.cls;
+            st.mode = r.cls ? 'regex-class' : 'global';
+            return true;
+          }
           st.mode = 'class-map';
           return true;
         }
@@ -171,6 +183,11 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
         return exitTo('pmap', kw(0));
       case 'class-map':
         return kw(0) === 'match' || kw(0) === 'description' ? true : exitTo('global', kw(0));
+      case 'regex-class': {
+        const r = regexClassLine(config, st.regexClass!, neg, w, endCol);
+        if (r && r !== true) return new Fail(r.col, r.message, r.hint);
+        return r ?? exitTo('global', kw(0));
+      }
       case 'esmtp-map':
         if (kw(0) === 'parameters') {
           st.mode = 'esmtp-params';
@@ -207,16 +224,18 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     }
     const c = r.criterion;
     if (c.kind === 'sender-address-regex' || c.kind === 'mime-filetype-regex') {
-      const err = resolveRegex(c, crit.slice(c.kind === 'mime-filetype-regex' ? 3 : 2), raw);
+      const err = regexOperand(config, c, crit.slice(c.kind === 'mime-filetype-regex' ? 3 : 2), raw, endCol);
       if (err) {
         st.match = { criterion: c, not, actions: [], line, text: '' };
         st.mode = 'esmtp-match';
-        return err;
+        return new Fail(err.col, err.message, err.hint);
       }
     }
     const text = crit.map((t) => t.text).join(' ');
     const map = st.map!;
-    const same = (m: MatchLine) => m.not === not && JSON.stringify(m.criterion) === JSON.stringify(r.criterion);
+    // (a class's patterns are filled in at the end: compare what was written)
+    const key = (x: MatchLine['criterion']) => JSON.stringify({ ...x, patterns: undefined, all: undefined });
+    const same = (m: MatchLine) => m.not === not && key(m.criterion) === key(r.criterion);
     if (neg) {
       map.matches = map.matches.filter((m) => !same(m));
       st.mode = 'esmtp-map';
@@ -226,26 +245,6 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     if (!st.match) map.matches.push((st.match = { criterion: r.criterion, not, actions: [], line, text }));
     st.mode = 'esmtp-match';
     return true;
-  }
-
-  /** `regex NAME` (defined earlier with `regex NAME PATTERN`) or, an mxlab extension, a quoted inline pattern. */
-  function resolveRegex(c: { regex: string; pattern?: string }, toks: Token[], raw: string): Fail | undefined {
-    const tok = toks[0];
-    if (tok.text.toLowerCase() === 'class') return new Fail(tok.col, INVALID, 'regex classes (class-map type regex) are not emulated; name one regex, or quote a pattern');
-    if (tok.text.startsWith('"')) {
-      const q = restOfLine(raw, tok);
-      if (!q.quoted) return new Fail(tok.col, INVALID, 'an inline pattern is one quoted string: "pattern"');
-      const r = compileAsaRegex(q.text, tok.col + 1);
-      if (!r.ok) return new Fail(r.col, r.message);
-      c.regex = `"${q.text}"`;
-      c.pattern = q.text;
-      return undefined;
-    }
-    if (toks[1]) return new Fail(toks[1].col, INVALID, 'expected one regex name (or a quoted pattern)');
-    const pattern = config.regexes.get(tok.text);
-    if (pattern === undefined) return new Fail(tok.col, `ERROR: regex ${tok.text} not present`, `define it first: regex ${tok.text} "pattern" (or quote an inline pattern)`);
-    c.pattern = pattern;
-    return undefined;
   }
 
   function actionLine(neg: boolean, w: Token[], endCol: number): Fail | true | undefined {

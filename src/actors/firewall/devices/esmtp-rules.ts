@@ -58,11 +58,9 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
     case 'mime-encoding':
       return { name: 'match-mime-encoding', options: { encodings: c.encodings, not, action: withLog } };
     case 'sender-address-regex':
-      if (c.pattern === undefined) return undefined;
-      return { name: 'match-sender-address-regex', options: { name: c.regex, patterns: [c.pattern], not, action: withLog } };
     case 'mime-filetype-regex':
-      if (c.pattern === undefined) return undefined;
-      return { name: 'match-mime-filetype-regex', options: { name: c.regex, patterns: [c.pattern], not, action: withLog } };
+      if (c.patterns === undefined) return undefined;
+      return { name: `match-${c.kind}`, options: { name: c.regex, patterns: c.patterns, all: c.all, not, action: withLog } };
     case 'ehlo-reply-parameter':
       if (action.kind !== 'mask' || !c.params.includes('others')) return undefined;
       return { name: 'mask-ehlo-parameter', options: { pass: ehloPass(k, allowTls) } };

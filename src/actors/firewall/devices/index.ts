@@ -54,7 +54,7 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
   if (!family) {
     return { ok: false, errors: [{ line: 0, col: 1, message: `no emulation for "${d.label}"`, hint: `emulated: ${knownDevices().join(', ')}` }] };
   }
-  let cfg: CiscoConfig = { maps: new Map(), regexes: new Map(), knobs: {}, faults: {} };
+  let cfg: CiscoConfig = { maps: new Map(), regexes: new Map(), regexClasses: new Map(), knobs: {}, faults: {} };
   const errors: ConfigError[] = [];
   if (config && config.trim()) {
     const dialect = dialectOf(d);
