@@ -261,7 +261,8 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     }
     let action: MatchAction;
     if (kind === 'rate-limit') {
-      if (!w[1] || !/^\d+$/.test(w[1].text)) return new Fail(at(w, 1, endCol), INVALID, 'expected `rate-limit <messages per second>`');
+      if (!w[1] || !/^\d{1,9}$/.test(w[1].text) || Number(w[1].text) < 1) return new Fail(at(w, 1, endCol), INVALID, 'expected `rate-limit <messages per second, 1 or more>`');
+      if (w[2]) return new Fail(w[2].col, INVALID, 'nothing may follow here');
       action = { kind, log: false, rate: Number(w[1].text) };
     } else {
       const log = w[1]?.text.toLowerCase() === 'log';
