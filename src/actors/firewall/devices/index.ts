@@ -6,6 +6,7 @@ import { asaInspectClassic } from './asa-inspect-classic.js';
 import { DEFAULT_KNOBS, setKnob, type Knobs } from './knobs.js';
 import { faultRules, isFault, setFault, type Faults } from './faults.js';
 import { mxlabLine } from '../config/mxlab-lines.js';
+import { dlinkDfl } from './dlink-dfl.js';
 import { fSecureIgk } from './f-secure-igk.js';
 import { ispStripper } from './isp-stripper.js';
 import { none } from './none.js';
@@ -25,7 +26,8 @@ export type FamilyName =
   | 'asa-default-map'
   | 'isp-stripper'
   | 'zorp'
-  | 'f-secure-igk';
+  | 'f-secure-igk'
+  | 'dlink-dfl';
 
 /** The device table, in matching order: key = family name = file name. */
 export const FAMILIES: { [K in FamilyName]: DeviceFamily } = {
@@ -37,6 +39,7 @@ export const FAMILIES: { [K in FamilyName]: DeviceFamily } = {
   'isp-stripper': ispStripper,
   zorp,
   'f-secure-igk': fSecureIgk,
+  'dlink-dfl': dlinkDfl,
 };
 
 export function knownDevices(): string[] {

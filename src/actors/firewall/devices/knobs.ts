@@ -15,6 +15,8 @@ export interface Knobs {
   'duplicate-header-action': 'reset' | 'close';
   /** isp-stripper: banner rewritten like Cricket's (`200 ****`) or left alone (Vodafone). Default cricket. */
   'isp-banner': 'cricket' | 'keep';
+  /** dlink-dfl: the ALG's own setting, default No [DLINK]: STARTTLS removed (`no`) or passed (`yes`). */
+  SMTP_AllowSTARTTLS: 'yes' | 'no';
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -24,6 +26,7 @@ export const DEFAULT_KNOBS: Knobs = {
   vrfy: 'mask',
   'duplicate-header-action': 'reset',
   'isp-banner': 'cricket',
+  SMTP_AllowSTARTTLS: 'no',
 };
 
 const CHOICES: { [K in keyof Knobs]: readonly string[] } = {
@@ -33,6 +36,7 @@ const CHOICES: { [K in keyof Knobs]: readonly string[] } = {
   vrfy: ['pass', 'mask'],
   'duplicate-header-action': ['reset', 'close'],
   'isp-banner': ['cricket', 'keep'],
+  SMTP_AllowSTARTTLS: ['yes', 'no'],
 };
 
 export const KNOB_NAMES = Object.keys(CHOICES) as (keyof Knobs)[];

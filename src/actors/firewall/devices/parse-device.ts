@@ -2,7 +2,7 @@ import type { ConfigError } from '../config/model.js';
 import { closest } from '../config/tokens.js';
 import { parseVersion, type ParsedDevice } from './version.js';
 
-const SIMPLE = ['none', 'isp-stripper', 'zorp', 'f-secure-igk'] as const;
+const SIMPLE = ['none', 'isp-stripper', 'zorp', 'f-secure-igk', 'dlink-dfl'] as const;
 
 /** Parses `none`, `pix 6.3(5)`, `asa 9.x`, `pix 7.2(2.19)`, … Errors carry `line: 0` and a column in the string. */
 export function parseDevice(device: string, examples: readonly string[]): { ok: true; device: ParsedDevice } | { ok: false; error: ConfigError } {

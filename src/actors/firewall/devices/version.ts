@@ -19,7 +19,7 @@ export type Product = 'pix' | 'asa';
 export interface ParsedDevice {
   /** normalised, e.g. `asa 9.12(4)`, `none`, `zorp` */
   label: string;
-  product: Product | 'none' | 'isp-stripper' | 'zorp' | 'f-secure-igk';
+  product: Product | 'none' | 'isp-stripper' | 'zorp' | 'f-secure-igk' | 'dlink-dfl';
   version?: Version;
 }
 
