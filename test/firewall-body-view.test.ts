@@ -123,7 +123,7 @@ describe('bulk body path = line-by-line reference', () => {
       const slow = specs.map((s) => instantiate(s));
       const fastSt = fast.map((x) => x.init?.(info));
       const slowSt = slow.map((x) => x.init?.(info));
-      const ctx: RuleContext = { conn: info, smtp: state };
+      const ctx: RuleContext = { conn: info, smtp: state, clock: { now: () => 0 } };
       for (const buf of cuts(r, text)) {
         if (state.phase !== 'data') break;
         const ref = reference(cur, header, buf);

@@ -1,9 +1,10 @@
 import { resolveDevice } from '../../src/actors/firewall/index.js';
 import { ConnectionEngine } from '../../src/actors/firewall/engine/engine.js';
 
-const clock = { now: () => 0 };
-/** A connection engine of `device` with `config`, past the banner (a new connection, with its own `ConnInfo`, each call). */
-export function engine(config: string, device = 'asa 9.12(4)'): ConnectionEngine {
+import type { Clock } from '../../src/model/clock.js';
+
+/** A connection engine of `device` with `config` on `clock`, past the banner (a new connection, with its own `ConnInfo`, each call). */
+export function engine(config: string, device = 'asa 9.12(4)', clock: Clock = { now: () => 0 }): ConnectionEngine {
   const r = resolveDevice(device, config);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   const info = { id: 1, node: 'fw', clientAddress: '192.0.2.1', clientPort: 40000, serverAddress: '10.0.0.25', serverPort: 25, syslogPrefix: r.profile.syslogPrefix };

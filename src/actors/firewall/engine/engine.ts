@@ -53,7 +53,7 @@ export class ConnectionEngine {
   private readonly bodyHooks: Hooked[] = [];
   private readonly serverHooks: Hooked[] = [];
   /** handed to the rules; its `smtp` is set to the state before each segment */
-  private readonly ctx: { conn: ConnInfo; smtp: SmtpState };
+  private readonly ctx: { conn: ConnInfo; smtp: SmtpState; clock: Clock };
 
   constructor(
     readonly info: ConnInfo,
@@ -70,7 +70,7 @@ export class ConnectionEngine {
       }
       if (rule.onServerSegment) this.serverHooks.push({ inst, hook: rule.onServerSegment });
     }
-    this.ctx = { conn: info, smtp: this.smtp };
+    this.ctx = { conn: info, smtp: this.smtp, clock };
   }
 
   get state(): Readonly<SmtpState> {

@@ -25,7 +25,7 @@ export function describeAction(a: MatchAction): string {
 export function verdictFor(a: MatchAction, ctx: RuleContext, rule: string, criterion: string, detail: string): Verdict {
   const text = (more = '') => genericLog(ctx, rule, `match ${criterion}: ${describeAction(a)}; ${detail}${more}`);
   if (a.kind === 'rate-limit') {
-    const ms = rateLimitDelay(ctx.conn, a, a.rate ?? 1);
+    const ms = rateLimitDelay(ctx.conn, a, a.rate ?? 1, ctx.clock.now());
     if (ms > 0) return { kind: 'delay', ms, log: text(`; over the rate, held ${ms} ms`) };
     return a.log ? { kind: 'pass', log: text() } : PASS;
   }

@@ -26,7 +26,7 @@ const buckets = new WeakMap<ConnInfo, WeakMap<object, Bucket>>();
  * (bursts of N); the return value is how long (ms) the segment holding this one is held. Per
  * connection and the hold (not a drop) are INFERRED, see the README.
  */
-export function rateLimitDelay(conn: ConnInfo, line: object, rate: number, now = performance.now()): number {
+export function rateLimitDelay(conn: ConnInfo, line: object, rate: number, now: number): number {
   let perConn = buckets.get(conn);
   if (!perConn) buckets.set(conn, (perConn = new WeakMap()));
   let b = perConn.get(line);

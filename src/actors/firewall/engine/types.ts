@@ -1,3 +1,4 @@
+import type { Clock } from '../../../model/clock.js';
 import type { FirewallAction } from '../../../model/result.js';
 import type { BodyView } from './body-view.js';
 import type { SmtpState } from './smtp-state.js';
@@ -69,6 +70,8 @@ export interface RuleContext {
   readonly conn: ConnInfo;
   /** SMTP state of the connection before this segment */
   readonly smtp: Readonly<SmtpState>;
+  /** the run's clock (ms): rules that count time (`rate-limit`) read it, never the wall clock */
+  readonly clock: Clock;
 }
 
 /** A verdict from the closed set; `log` is the device's syslog line for the event it causes. */
