@@ -32,6 +32,23 @@ describe('match [not] mime filetype regex', () => {
     expect(out.events[0].log).toContain('MIME type application/x-msdos-program');
   });
 
+  it('the body of a message without MIME structure holds no MIME header: a Content-Type line there is text', () => {
+    for (const type of ['text/plain', 'application/octet-stream']) {
+      const e = engine(map([' match mime filetype regex exe', '  drop-connection'], EXE));
+      toData(e);
+      expect(send(e, `Content-Type: ${type}\r\n\r\n`).terminate).toBeUndefined();
+      expect(send(e, 'Content-Type: application/x-msdownload\r\n'.repeat(3)).terminate).toBeUndefined();
+      expect(send(e, `${'A'.repeat(76)}\r\n`.repeat(900)).terminate).toBeUndefined(); // the bulk body path too
+      expect(send(e, 'Content-Type: application/x-msdownload\r\n.\r\n').terminate).toBeUndefined();
+    }
+    // a folded Content-Type (value not on its first line) may be multipart: the body is read
+    const f = engine(map([' match mime filetype regex exe', '  drop-connection'], EXE));
+    toData(f);
+    expect(send(f, 'Content-Type:\r\n multipart/mixed; boundary=b\r\n\r\n').terminate).toBeUndefined();
+    expect(send(f, `${'A'.repeat(76)}\r\n`.repeat(900)).terminate).toBeUndefined();
+    expect(send(f, '--b\r\nContent-Type: application/x-msdownload\r\n').terminate).toBe('drop-connection');
+  });
+
   it('is case-sensitive like the ASA, and unanchored', () => {
     const e = engine(map([' match mime filetype regex "x-ms"', '  drop-connection']));
     toData(e);
@@ -50,7 +67,7 @@ describe('match [not] mime filetype regex', () => {
   });
 
   it('a Content-Type line split across segments is judged whole, on the segment with its LF', () => {
-    for (const [header, body] of [['Content-Type: application/x-msdownload\r\n', ''], ['Content-Type: text/plain\r\n\r\n', 'Content-Type: application/x-msdownload\r\n']]) {
+    for (const [header, body] of [['Content-Type: application/x-msdownload\r\n', ''], ['Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n', 'Content-Type: application/x-msdownload\r\n']]) {
       const e = engine(map([' match mime filetype regex exe', '  drop-connection'], EXE));
       toData(e);
       const line = body || header;
@@ -82,7 +99,7 @@ describe('mime filetype regex over sockets', () => {
       c.send(`${cmd}\r\n`);
       await c.reply();
     }
-    c.send('Subject: x\r\n\r\n--b\r\n');
+    c.send('Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n');
     while (!srv.text().endsWith('--b\r\n')) await once(srv.ev, 'data');
     const closed = once(sock, 'close');
     const line = 'Content-Type: application/x-msdownload\r\n';

@@ -267,6 +267,21 @@ describe('default-map limits (asa 9.x)', () => {
     fwd(e2, 'server', '354 go\r\n');
     expect(e2.process('client', B(`Content-Disposition: attachment; filename="${'f'.repeat(256)}"\r\n`)).terminate).toBe('drop-connection');
   });
+  it('MIME filename length reads body lines only under a multipart or message header (part headers live there)', () => {
+    const long = `Content-Disposition: attachment; filename="${'f'.repeat(256)}"\r\n`;
+    const body = `${'QUJD'.repeat(19)}\r\n`.repeat(900); // a 70 KB segment: the bulk body path
+    for (const [type, drops] of [['text/plain', false], ['application/octet-stream', false], ['multipart/mixed; boundary=b', true], ['message/rfc822', true]] as const) {
+      for (const bulk of [false, true]) {
+        const e = device('asa 9.x');
+        fwd(e, 'server', '220 x\r\n');
+        fwd(e, 'client', 'DATA\r\n');
+        fwd(e, 'server', '354 go\r\n');
+        expect(e.process('client', B(`Subject: s\r\nContent-Type: ${type}\r\n\r\n`)).terminate).toBeUndefined();
+        const out = e.process('client', B(bulk ? `${body}--b\r\n${long}${body}` : `--b\r\n${long}`));
+        expect(out.terminate, `${type} ${bulk}`).toBe(drops ? 'drop-connection' : undefined);
+      }
+    }
+  });
 });
 
 describe('allow-tls', () => {

@@ -20,6 +20,8 @@ export class BodyView {
     public data: Buffer,
     /** the client's line cursor before this segment */
     private readonly cursor: Readonly<LineCursor>,
+    /** the message may hold MIME part headers in its body (`Piece.mime`) */
+    readonly mime = false,
   ) {
     const lf = data.indexOf(LF);
     this.secondLine = lf < 0 ? data.length : lf + 1;
@@ -30,7 +32,7 @@ export class BodyView {
     if (this.all) return this.all;
     const all: Piece[] = [];
     splitLines(this.data, { ...this.cursor }, (start, end, complete, continued, linePos, head, lineLen) => {
-      all.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false });
+      all.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false, mime: this.mime });
     });
     return (this.all = all);
   }
@@ -64,7 +66,7 @@ export class BodyView {
     const cur: LineCursor = s === 0 ? { ...this.cursor } : { open: false, len: 0, head: '' };
     let piece: Piece | undefined;
     splitLines(this.data, cur, (start, end, complete, continued, linePos, head, lineLen) => {
-      piece = { kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false };
+      piece = { kind: 'data', start, end, complete, continued, linePos, head, lineLen, header: false, mime: this.mime };
     }, s, e);
     return piece!;
   }

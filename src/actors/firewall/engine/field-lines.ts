@@ -17,6 +17,8 @@ function startsWithName(d: Buffer, s: number, name: Buffer): boolean {
  * that start with the name and hold a `:` here. No piece per line.
  */
 function* inBody(b: BodyView, name: Buffer): Generator<string> {
+  // a body without MIME structure (`Piece.mime`) holds no MIME header
+  if (!b.mime) return;
   const d = b.data;
   if (b.continued) {
     const p = b.pieceAt(0);
@@ -35,11 +37,11 @@ function* inBody(b: BodyView, name: Buffer): Generator<string> {
 }
 
 /**
- * Heads of the message lines (headers, MIME part headers in the body) that complete in this
- * segment and may be the field `name` (lower case): a line split across segments is seen once,
+ * Heads of the message lines (headers; body lines of a message whose header declared a MIME
+ * structure, where part headers are) that complete in this segment and may be the field `name` (lower case): a line split across segments is seen once,
  * whole (up to `HEAD_MAX`), in the segment holding its LF. Callers test the head with a regex.
  */
 export function fieldLineHeads(seg: Segment, name: Buffer): Iterable<string> {
   if (seg.body) return inBody(seg.body, name);
-  return seg.pieces.filter((p) => p.kind === 'data' && p.complete).map((p) => p.head);
+  return seg.pieces.filter((p) => p.kind === 'data' && p.complete && (p.header || p.mime)).map((p) => p.head);
 }

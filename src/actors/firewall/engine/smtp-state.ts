@@ -11,6 +11,12 @@ const LF = 0x0a;
 const CR = 0x0d;
 const DOT = 0x2e;
 
+/**
+ * A header line that gives the body a MIME structure (part headers inside it): a multipart or
+ * message type, or a Content-Type whose value is not on its first line (folded: read as possibly so).
+ */
+const MIME_STRUCTURE = /^content-type\s*:\s*(?:(?:multipart|message)\/|$)/i;
+
 export type Phase = 'banner' | 'command' | 'data' | 'tls-passthrough';
 
 /**
@@ -28,8 +34,11 @@ export interface SmtpState {
   lastClientVerb?: string;
   /** the server reply in progress: the command it answers and the lines seen so far */
   reply?: { to: string; lines: number };
-  /** inside DATA: still in the header section; header lines so far (body lines are read in bulk, not counted) */
-  data: { header: boolean; lines: number };
+  /**
+   * inside DATA: still in the header section; header lines so far (body lines are read in bulk, not
+   * counted); the header declared a MIME structure (see `Piece.mime`)
+   */
+  data: { header: boolean; lines: number; mime: boolean };
   /** RCPT commands in the current transaction */
   rcptCount: number;
 }
@@ -41,7 +50,7 @@ export function initialSmtpState(): SmtpState {
     server: { open: false, len: 0, head: '' },
     pending: [],
     forgotten: 0,
-    data: { header: true, lines: 0 },
+    data: { header: true, lines: 0, mime: false },
     rcptCount: 0,
   };
 }
@@ -55,7 +64,7 @@ function clone(s: SmtpState): SmtpState {
     pending: s.pending.slice(),
     forgotten: s.forgotten,
     reply: s.reply && { to: s.reply.to, lines: s.reply.lines },
-    data: { header: s.data.header, lines: s.data.lines },
+    data: { header: s.data.header, lines: s.data.lines, mime: s.data.mime },
     rcptCount: s.rcptCount,
   };
   if (s.lastClientVerb !== undefined) next.lastClientVerb = s.lastClientVerb;
@@ -125,7 +134,7 @@ export function analyzeClient(state: SmtpState, buf: Buffer): Analysis {
     // cursor moves; the rest of the state is shared (a state is never changed once made)
     const client = { open: state.client.open, len: state.client.len, head: state.client.head };
     skipLines(buf, client);
-    return new BodyAnalysis({ ...state, client }, new BodyView(buf, state.client));
+    return new BodyAnalysis({ ...state, client }, new BodyView(buf, state.client, state.data.mime));
   }
   return analyzeClientLines(state, buf);
 }
@@ -147,13 +156,14 @@ function analyzeClientLines(state: SmtpState, buf: Buffer): Analysis {
       if (complete && isEod) {
         pieces.push({ kind: 'eod', start, end, complete, continued, linePos, head, lineLen });
         next.phase = 'command';
-        next.data = { header: true, lines: 0 };
+        next.data = { header: true, lines: 0, mime: false };
         next.rcptCount = 0;
         pushPending(next, 'EOD');
         return;
       }
       const header = next.data.header;
-      pieces.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header });
+      if (complete && header && MIME_STRUCTURE.test(head)) next.data.mime = true;
+      pieces.push({ kind: 'data', start, end, complete, continued, linePos, head, lineLen, header, mime: next.data.mime });
       if (complete && header) {
         next.data.lines++;
         if (lineLen === 0) next.data.header = false;
@@ -207,7 +217,7 @@ export function analyzeServer(state: SmtpState, buf: Buffer): Analysis {
     if (to === 'BANNER') next.phase = 'command';
     else if (to === 'DATA' && code === '354') {
       next.phase = 'data';
-      next.data = { header: true, lines: 0 };
+      next.data = { header: true, lines: 0, mime: false };
     } else if (to === 'STARTTLS' && code === '220') next.phase = 'tls-passthrough';
   });
   return { pieces, next };

@@ -29,6 +29,12 @@ export interface Piece {
   verb?: string;
   /** data: the line belongs to the header section */
   header?: boolean;
+  /**
+   * data: the message's header section declared a multipart or message type (or a Content-Type
+   * whose value it could not read on that line), so MIME part headers may follow in the body.
+   * Without it the body holds no MIME header, and rules about MIME headers pass body lines by.
+   */
+  mime?: boolean;
   /** data: RCPTs accepted into this transaction so far (command pieces: including this line) */
   rcptCount?: number;
   /** reply: the command it answers (`BANNER`, `EHLO`, `DATA`, `EOD`, …) */

@@ -22,6 +22,8 @@ function afterName(d: Buffer, i: number): boolean {
 
 /** The first file name on a body line starting here whose length is a hit (a search for `=`, no piece per line). */
 function nameInBody(b: BodyView, hit: (len: number) => boolean): string | undefined {
+  // a body without MIME structure holds no MIME header: nothing to search
+  if (!b.mime) return undefined;
   const d = b.data;
   for (let i = d.indexOf(EQ); i >= 0; i = d.indexOf(EQ, i + 1)) {
     if (!afterName(d, i)) continue;
@@ -36,14 +38,18 @@ function nameInBody(b: BodyView, hit: (len: number) => boolean): string | undefi
 /** The first file name whose length is a hit on a message line starting in this segment. */
 function nameInPieces(pieces: readonly Piece[], hit: (len: number) => boolean): string | undefined {
   for (const p of pieces) {
-    if (p.kind !== 'data' || p.continued) continue;
+    if (p.kind !== 'data' || p.continued || !(p.header || p.mime)) continue;
     const name = mimeFilename(p.head);
     if (name !== undefined && hit(name.length)) return name;
   }
   return undefined;
 }
 
-/** `match [not] MIME filename length gt N` — checked per message line (headers and MIME part headers). */
+/**
+ * `match [not] MIME filename length gt N` — checked per header line, and per body line when the header
+ * declared a multipart or message type (`Piece.mime`: where MIME part headers are). A `filename=` in the
+ * text of a message without MIME structure is not a MIME file name.
+ */
 export function matchMimeFilenameLength(o: LengthMatchOptions): Rule {
   const hit = (len: number) => hits(o, len);
   const criterion = thresholdText(o, 'MIME filename length');
