@@ -2,10 +2,12 @@
  * Bench 2 — DATA through a device (issue 3, item 6): one large message streamed by the bench's raw client
  * through a plain TCP relay (two pipes), the ASA 9.12(4) emulator, the PIX 7.2(2) emulator and (breakdown) the
  * emulator with device `none` (its proxy, no rules), each to the same kind of read-and-discard SMTP sink
- * (bench/lib/mini-server.js, plaintext). Two layouts, both measured:
+ * (bench/lib/mini-server.js, plaintext). Three layouts, all measured:
  *   process — the hop is its own process (`mxlab proxy --device …`, or bench/lib/relay-main.js), as users run
  *             the emulator in front of a real server and as the docker runtime runs it; RSS is that process's;
- *   inproc  — client, hop and sink share one process and one thread (the local runtime's layout).
+ *   inproc  — client, hop and sink share one process and one thread (the local runtime's layout);
+ *   actors  — as inproc, with mxlab's own sender (`deliver`) and a receiver persona as the endpoints: what
+ *             a local-runtime scenario with one large message gets.
  * Each sample is a fresh worker process (bench/data-worker.js), spawned interleaved relay, asa, pix, none, relay, …
  * Throughput = message bytes / (first body byte → 250 after CRLF.CRLF); RSS growth = peak − start of transfer.
  */
@@ -19,6 +21,7 @@ const WORKER = fileURLToPath(new URL('./data-worker.js', import.meta.url));
 const LAYOUTS = [
   { key: 'process', label: 'hop in its own process (`mxlab proxy`)' },
   { key: 'inproc', label: 'client, hop and sink in one process (local runtime)' },
+  { key: 'actors', label: "mxlab's sender and receiver persona with the hop, one process (a local-runtime scenario)" },
 ];
 
 function sample(key, size, layout) {
