@@ -56,7 +56,7 @@ export async function dataThrough({ quick = false, log = console.log } = {}) {
       return r.mbps;
     },
   }));
-  log(`  ${fmt(size / MB, 0)} MB message (78-byte lines), ${rounds} rounds interleaved over both layouts, one fresh worker process per sample (4 MB warm-up in it)`);
+  log(`  ${fmt(size / MB, 0)} MB message (78-byte lines), ${rounds} rounds interleaved over the three layouts, one fresh worker process per sample (4 MB warm-up in it)`);
   const samples = await interleave(variants, { warmup: 0, rounds });
   const result = {};
   for (const l of LAYOUTS) {

@@ -175,7 +175,8 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       if (out.tls) inHop.note(inDir, `<TLS ${data.length} bytes>`, true);
       // message body without its end: the engine looked for one already
       else scanned = out.body ? inHop.pushBody(data) : inHop.push(inDir, data);
-      for (const e of out.events) {
+      for (let i = 0; i < out.events.length; i++) {
+        const e = out.events[i];
         events.push(e);
         try {
           o.onEvent?.(e);

@@ -82,7 +82,8 @@ export class ConnectionEngine {
     try {
       return this.run(direction, data, views);
     } finally {
-      for (const v of views) v.release();
+      // (indexed loops on the per-segment path: an array iterator costs calls while V8 has not optimised the code yet)
+      for (let i = 0; i < views.length; i++) views[i].release();
     }
   }
 
@@ -113,7 +114,8 @@ export class ConnectionEngine {
     ctx.smtp = this.smtp;
     let cur = data;
     let seg: Segment = new LazySegment(direction, data, pre);
-    for (const { inst, hook } of hooks) {
+    for (let i = 0; i < hooks.length; i++) {
+      const { inst, hook } = hooks[i];
       let v: Verdict;
       try {
         v = hook.call(inst.rule, seg, inst.state, ctx);
