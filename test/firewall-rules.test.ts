@@ -30,7 +30,7 @@ describe('rule table', () => {
   it('has one file per rule, named like the key', () => {
     const files = readdirSync(new URL('../src/actors/firewall/rules/', import.meta.url)).filter((f) => !['index.ts', 'names.ts'].includes(f));
     expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(Object.keys(RULES).sort());
-    for (const [name, factory] of Object.entries(RULES)) expect((factory as (o: unknown) => { name: string })({ allowed: [], pass: [], keywords: [], verbs: [], encodings: [], patterns: [], mode: 'keep', style: 'asa', action: { kind: 'log', log: true }, gt: 1 }).name).toBe(name);
+    for (const [name, factory] of Object.entries(RULES)) expect((factory as (o: unknown) => { name: string })({ allowed: [], pass: [], keywords: [], verbs: [], encodings: [], patterns: [], mode: 'keep', style: 'asa', action: { kind: 'log', log: true }, gt: 1, params: [] }).name).toBe(name);
   });
 });
 

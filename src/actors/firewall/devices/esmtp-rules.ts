@@ -1,6 +1,7 @@
 import type { EsmtpMap, MatchLine } from '../config/model.js';
 import type { RuleName, RuleSpec } from '../rules/index.js';
 import { ESMTP_VERBS } from '../rules/mask-command.js';
+import type { EhloParameterMatch } from '../rules/mask-ehlo-parameter.js';
 import type { Knobs } from './knobs.js';
 
 /** EHLO keywords that survive `ehlo-reply-parameter others → mask` (INFERRED from transcripts). */
@@ -35,18 +36,28 @@ export function matchRules(map: EsmtpMap, k: Knobs): RuleSpec[] {
   const out: RuleSpec[] = [];
   if (map.specialCharacter) out.push({ name: 'special-character', options: { action: map.specialCharacter } });
   if (map.mailRelay) out.push({ name: 'mail-relay', options: { domain: map.mailRelay.domain, action: map.mailRelay.action } });
+  // every `ehlo-reply-parameter … → mask` line is one rule, where the first stands: the counting letter
+  // (A, B, …) runs over all the masked lines of a reply
+  const ehloMasks: EhloParameterMatch[] = [];
   for (const m of map.matches) {
+    if (m.criterion.kind === 'ehlo-reply-parameter' && primary(m)?.kind === 'mask') {
+      const { params } = m.criterion;
+      if (ehloMasks.length === 0) out.push({ name: 'mask-ehlo-parameter', options: { pass: ehloPass(k, map.allowTls.on), lines: ehloMasks } });
+      ehloMasks.push({ params: params.filter((p) => p !== 'others'), others: params.includes('others'), not: m.not || undefined });
+      continue;
+    }
     const spec = matchRule(m, k, map.allowTls.on);
     if (spec) out.push(spec);
   }
   return out;
 }
 
+/** The line's action: the first that is not a bare `log` (`mask log` → mask), else `log`. */
+const primary = (m: MatchLine) => m.actions.find((a) => a.kind !== 'log') ?? m.actions[0];
+
 function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefined {
-  const action = m.actions.find((a) => a.kind !== 'log') ?? m.actions[0];
+  const action = primary(m);
   if (!action) return undefined;
-  // `match not ehlo-reply-parameter` has no rule (what the device masks then is unknown)
-  if (m.not && m.criterion.kind === 'ehlo-reply-parameter') return undefined;
   const not = m.not || undefined;
   const withLog = { ...action, log: action.log || m.actions.some((a) => a.kind === 'log') };
   const c = m.criterion;
@@ -62,8 +73,11 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
       if (c.patterns === undefined) return undefined;
       return { name: `match-${c.kind}`, options: { name: c.regex, patterns: c.patterns, all: c.all, not, action: withLog } };
     case 'ehlo-reply-parameter':
-      if (action.kind !== 'mask' || !c.params.includes('others')) return undefined;
-      return { name: 'mask-ehlo-parameter', options: { pass: ehloPass(k, allowTls) } };
+      // mask lines are gathered in matchRules; log, drop-connection, reset, rate-limit here
+      return {
+        name: 'match-ehlo-reply-parameter',
+        options: { params: c.params.filter((p) => p !== 'others'), others: c.params.includes('others'), not, pass: ehloPass(k, allowTls), action: withLog },
+      };
     default:
       return undefined;
   }

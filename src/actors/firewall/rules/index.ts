@@ -19,6 +19,7 @@ import { matchMimeEncoding } from './match-mime-encoding.js';
 import { matchInvalidRecipientsCount } from './match-invalid-recipients-count.js';
 import { matchSenderAddressRegex } from './match-sender-address-regex.js';
 import { matchMimeFiletypeRegex } from './match-mime-filetype-regex.js';
+import { matchEhloReplyParameter } from './match-ehlo-reply-parameter.js';
 import { specialCharacter } from './special-character.js';
 import { mailRelay } from './mail-relay.js';
 import { delay } from './delay.js';
@@ -60,6 +61,7 @@ export const RULES = {
   'match-invalid-recipients-count': matchInvalidRecipientsCount,
   'match-sender-address-regex': matchSenderAddressRegex,
   'match-mime-filetype-regex': matchMimeFiletypeRegex,
+  'match-ehlo-reply-parameter': matchEhloReplyParameter,
   'special-character': specialCharacter,
   'mail-relay': mailRelay,
   delay,

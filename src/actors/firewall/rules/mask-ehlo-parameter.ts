@@ -1,11 +1,26 @@
 import { Rewriter, contentEnd, genericLog, printable } from '../engine/bytes.js';
 import { PASS, type Piece, type Rule } from '../engine/types.js';
 
+/** One `match [not] ehlo-reply-parameter P…` line: the keywords it names and whether `others` is among them. */
+export interface EhloParameterMatch {
+  /** keywords named on the line (any case) */
+  params: string[];
+  /** `others`: every keyword outside the pass set */
+  others: boolean;
+  not?: boolean;
+}
+
 export interface MaskEhloParameterOptions {
   /** keywords that pass (case-insensitive); `AUTH` passes only in the `AUTH mech…` form */
   pass: string[];
   /** when set, only these keywords are masked and everything else passes (ISP strippers) */
   mask?: string[];
+  /**
+   * a map's `match … ehlo-reply-parameter … → mask` lines, one rule for all (the counting letter runs over
+   * every masked line of a reply): a line is masked when any of them matches its keyword; `pass` is then
+   * what `others` leaves out
+   */
+  lines?: EhloParameterMatch[];
 }
 
 interface State {
@@ -20,23 +35,35 @@ export function countingLetter(n: number): string {
   return String.fromCharCode(64 + Math.min(Math.max(n, 1), 26));
 }
 
-export function ehloKeywordPasses(text: string, pass: ReadonlySet<string>): boolean {
-  const word = (text.split(' ', 1)[0] ?? '').toUpperCase();
-  return pass.has(word);
+/** The EHLO keyword of a reply line's text after `250-` (upper case): `AUTH=LOGIN` stays whole. */
+export function ehloKeyword(text: string): string {
+  return (text.split(' ', 1)[0] ?? '').toUpperCase();
+}
+
+/** A `match [not] ehlo-reply-parameter` line, compiled: does it match this keyword (upper case)? */
+export function ehloParameterMatcher(m: EhloParameterMatch, pass: ReadonlySet<string>): (keyword: string) => boolean {
+  const named = new Set(m.params.map((k) => k.toUpperCase()));
+  return (k) => (named.has(k) || (m.others && !pass.has(k))) !== !!m.not;
 }
 
 /**
  * `match ehlo-reply-parameter others → mask` (OBSERVED format): the first line is never masked;
  * every later line whose keyword is not in the pass set keeps its `250-`/`250 ` prefix and its
  * length, the text after the prefix becomes `X` except the last character, which is a capital
- * letter counting the masked lines of that reply (A, B, C…).
+ * letter counting the masked lines of that reply (A, B, C…). With `lines` (a map's mask lines) the
+ * keywords they match are masked the same way, whether named (`ehlo-reply-parameter size`), `others`
+ * or `not …` (INFERRED: the format observed for `others` applied to any masked keyword).
  */
 export function maskEhloParameter(o: MaskEhloParameterOptions): Rule<State> {
   const pass = new Set(o.pass.map((k) => k.toUpperCase()));
   const only = o.mask && new Set(o.mask.map((k) => k.toUpperCase()));
+  const lines = o.lines?.map((m) => ehloParameterMatcher(m, pass));
+  const what = o.lines ? o.lines.map((m) => `${m.not ? 'not ' : ''}${[...m.params, ...(m.others ? ['others'] : [])].join(' ')}`).join(', ') : o.mask ? o.mask.join(' ') : 'others';
+  const masks = lines ? (k: string) => lines.some((l) => l(k)) : only ? (k: string) => only.has(k) : (k: string) => !pass.has(k);
   return {
     name: 'mask-ehlo-parameter',
     init: () => ({ masked: 0 }),
+    // (the log line names what was configured: `others`, or the lines' keywords)
     onServerSegment(seg, st, ctx) {
       const w = new Rewriter(seg.data);
       const shown: string[] = [];
@@ -47,21 +74,20 @@ export function maskEhloParameter(o: MaskEhloParameterOptions): Rule<State> {
           st.open = undefined;
           continue;
         }
-        const decision = p.continued && st.open ? st.open : decide(p, pass, st, only);
+        const decision = p.continued && st.open ? st.open : decide(p, masks, st);
         st.open = p.complete ? undefined : decision;
         if (!decision.mask) continue;
         maskPiece(w, p, decision.letter);
         if (!p.continued) shown.push(`${printable(p.head.slice(4), 40)} → ${decision.letter}`);
       }
       if (!w.changed) return PASS;
-      return { kind: 'rewrite', data: w.data, log: genericLog(ctx, 'mask-ehlo-parameter', `ehlo-reply-parameter others masked: ${shown.join(', ')}`) };
+      return { kind: 'rewrite', data: w.data, log: genericLog(ctx, 'mask-ehlo-parameter', `ehlo-reply-parameter ${what} masked: ${shown.join(', ')}`) };
     },
   };
 }
 
-function decide(p: Piece, pass: ReadonlySet<string>, st: State, only?: ReadonlySet<string>): { mask: boolean; letter: string } {
-  const text = p.head.slice(4);
-  if (only ? !ehloKeywordPasses(text, only) : ehloKeywordPasses(text, pass)) return { mask: false, letter: '' };
+function decide(p: Piece, masks: (keyword: string) => boolean, st: State): { mask: boolean; letter: string } {
+  if (!masks(ehloKeyword(p.head.slice(4)))) return { mask: false, letter: '' };
   st.masked++;
   return { mask: true, letter: countingLetter(st.masked) };
 }

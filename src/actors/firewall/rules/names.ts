@@ -26,6 +26,7 @@ export type RuleName =
   | 'match-invalid-recipients-count'
   | 'match-sender-address-regex'
   | 'match-mime-filetype-regex'
+  | 'match-ehlo-reply-parameter'
   | 'special-character'
   | 'mail-relay'
   | 'delay'
