@@ -86,6 +86,15 @@ describe('mxlab receiver and mxlab proxy as standalone servers', () => {
     const one = await mxlab(['devices', 'pix 7.2(2)']);
     expect(one.code).toBe(0);
     expect(one.stdout).toContain('duplicate-header-bug');
+    // only the knobs that change this device's rules, found by trying their values
+    expect(one.stdout).toContain('duplicate-header-action = reset (default)   (reset | close)');
+    expect(one.stdout).toContain('vrfy = mask (default)');
+    expect(one.stdout).not.toContain('isp-banner');
+    expect(one.stdout).not.toContain('split-eod-drop');
+    const mailguard = await mxlab(['devices', 'pix 6.3(5)']);
+    expect(mailguard.stdout).toContain('split-eod-drop = off (default)   (on | off)');
+    expect(mailguard.stdout).not.toContain('banner-space');
+    expect((await mxlab(['devices', 'zorp'])).stdout).toContain('No knob changes what this device does.');
     const bad = await mxlab(['devices', 'asa 99']);
     expect(bad.code).toBe(2);
   });

@@ -45,6 +45,11 @@ export function knobChoices(name: keyof Knobs): readonly string[] {
   return CHOICES[name];
 }
 
+/** The text a knob's value is set with (`split-eod-drop` is a boolean: on / off). */
+export function knobText(name: keyof Knobs, value: Knobs[keyof Knobs]): string {
+  return name === 'split-eod-drop' ? (value ? 'on' : 'off') : String(value);
+}
+
 /** Sets one knob from text; returns an error message or undefined. */
 export function setKnob(k: Partial<Knobs>, name: string, value: string): string | undefined {
   if (!(name in CHOICES)) return `unknown knob "${name}"`;
