@@ -6,3 +6,41 @@ export interface StartedServer extends AsyncDisposable {
   /** idempotent; closes every client socket and resolves when the port is free */
   stop(): Promise<void>;
 }
+
+/** How a listening actor hands out and keeps its connections (a long-running server keeps few). */
+export interface ConnectionRetention<C> {
+  /** called once per accepted connection, as it starts (a throwing listener is ignored) */
+  onConnection?(c: C): void;
+  /**
+   * closed connections kept in `connections` (and found by port), the oldest forgotten first; default
+   * all, for a scenario run's lifetime. A server that runs until interrupted (`mxlab proxy`, `mxlab
+   * receiver`) reports each connection as it closes and keeps none, so its memory stays flat.
+   */
+  keepClosed?: number;
+}
+
+/** A server's connection list under a `ConnectionRetention`: live connections always, closed ones up to `keepClosed`. */
+export class ConnectionList<C> {
+  readonly items: C[] = [];
+  private readonly closedOrder: C[] = [];
+
+  constructor(private readonly o: ConnectionRetention<C>) {}
+
+  add(c: C, closed: Promise<unknown>): void {
+    this.items.push(c);
+    try {
+      this.o.onConnection?.(c);
+    } catch {
+      /* a listener must not break the server */
+    }
+    const keep = this.o.keepClosed;
+    if (keep === undefined) return;
+    void closed.then(() => {
+      this.closedOrder.push(c);
+      while (this.closedOrder.length > keep) {
+        const i = this.items.indexOf(this.closedOrder.shift()!);
+        if (i >= 0) this.items.splice(i, 1);
+      }
+    });
+  }
+}

@@ -10,19 +10,6 @@ export function epochClock(origin: string | undefined): Clock {
   return { now: () => offset + Number(process.hrtime.bigint() - hr0) / 1e6 };
 }
 
-/** Calls `onNew` for every connection that appears in a live list (checked every 50 ms). */
-export function watchConnections<T>(list: readonly T[], onNew: (c: T) => void, signal: AbortSignal): void {
-  let seen = 0;
-  const tick = () => {
-    while (seen < list.length) onNew(list[seen++]);
-  };
-  const timer = setInterval(tick, 50);
-  signal.addEventListener('abort', () => {
-    tick();
-    clearInterval(timer);
-  });
-}
-
 /** Resolves when the user interrupts (SIGINT/SIGTERM via io.signal). */
 export function untilInterrupted(io: Io): Promise<void> {
   return new Promise((resolve) => (io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true })));

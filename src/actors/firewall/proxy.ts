@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { Clock } from '../../model/clock.js';
 import type { FirewallEvent } from '../../model/result.js';
 import { TranscriptRecorder, type BodyChunk } from '../../smtp/transcript.js';
-import type { StartedServer } from '../started-server.js';
+import { ConnectionList, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import type { ConfigError } from './config/model.js';
 import { resolveDevice, type DeviceProfile } from './devices/index.js';
 import type { Faults } from './devices/faults.js';
@@ -18,9 +18,15 @@ export interface FirewallConnection {
   clientHop: TranscriptRecorder;
   /** firewall ↔ upstream (what the server got / sent) */
   serverHop: TranscriptRecorder;
+  /** the connection's rule events, the first `maxEventsPerConnection` of them (a flood of logged segments stays bounded) */
   events: FirewallEvent[];
+  /** events past that: counted, passed to `onEvent`, not kept */
+  eventsDropped: number;
   closed: Promise<void>;
 }
+
+/** Rule events kept per connection (each segment can log one per rule; a client can send millions). */
+export const MAX_EVENTS = 10_000;
 
 export interface StartedFirewall extends StartedServer {
   readonly profile: DeviceProfile;
@@ -28,7 +34,7 @@ export interface StartedFirewall extends StartedServer {
   byClientPort(port: number): FirewallConnection | undefined;
 }
 
-export interface StartFirewallOptions {
+export interface StartFirewallOptions extends ConnectionRetention<FirewallConnection> {
   name: string;
   device: string;
   config?: string;
@@ -45,6 +51,8 @@ export interface StartFirewallOptions {
   knobs?: Partial<Knobs>;
   /** L4 faults (delay, bandwidth, reset-after, blackhole), in addition to `! mxlab fault` lines in config */
   faults?: Faults;
+  /** rule events kept per connection; default `MAX_EVENTS` (10 000) */
+  maxEventsPerConnection?: number;
 }
 
 /** The device string or config was rejected. */
@@ -69,12 +77,13 @@ export async function startFirewall(o: StartFirewallOptions): Promise<StartedFir
   if (!r.ok) throw new FirewallConfigError(o.name, r.errors);
   const profile = r.profile;
   const host = o.host ?? '127.0.0.1';
-  const connections: FirewallConnection[] = [];
+  const list = new ConnectionList<FirewallConnection>(o);
+  const connections = list.items;
   const sockets = new Set<net.Socket>();
   let next = 0;
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     const conn = relay(++next, client, o, profile, sockets);
-    connections.push(conn);
+    list.add(conn, conn.closed);
   });
   server.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
@@ -127,7 +136,8 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
     profile.rules,
     o.clock,
   );
-  const conn: FirewallConnection = { id, clientPort: client.remotePort ?? 0, clientHop, serverHop, events, closed: Promise.resolve() };
+  const maxEvents = o.maxEventsPerConnection ?? MAX_EVENTS;
+  const conn: FirewallConnection = { id, clientPort: client.remotePort ?? 0, clientHop, serverHop, events, eventsDropped: 0, closed: Promise.resolve() };
   let ended = false;
   const gone = (s: net.Socket) => new Promise<void>((res) => (s.destroyed && !s.connecting && s.closed ? res() : s.once('close', () => res())));
   conn.closed = Promise.all([gone(client), gone(upstream)]).then(() => {
@@ -177,7 +187,8 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       else scanned = out.body ? inHop.pushBody(data) : inHop.push(inDir, data);
       for (let i = 0; i < out.events.length; i++) {
         const e = out.events[i];
-        events.push(e);
+        if (events.length < maxEvents) events.push(e);
+        else if (conn.eventsDropped++ === 0) clientHop.note(inDir, `<firewall events past ${maxEvents} on this connection are counted, not kept>`);
         try {
           o.onEvent?.(e);
         } catch {

@@ -6,14 +6,14 @@ import type { Clock } from '../../model/clock.js';
 import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
 import type { RunCertificates } from '../../tls/certs.js';
-import type { StartedServer } from '../started-server.js';
+import { ConnectionList, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
 import { ReceiverError } from './errors.js';
 import { sinkMessage } from './message-sink.js';
 import type { PersonaName, TlsMode } from './persona.js';
 import { personas } from './personas/index.js';
 
-export interface ReceiverOptions {
+export interface ReceiverOptions extends ConnectionRetention<ReceiverConnection> {
   /** scenario node name */
   name: string;
   persona: PersonaName;
@@ -72,8 +72,11 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
   };
   const host = o.host ?? '127.0.0.1';
   const states = new Map<string, ConnectionState>();
-  const all: ConnectionState[] = [];
-  const publics: ReceiverConnection[] = [];
+  /** connections not closed yet (what `stop` ends) */
+  const live = new Set<ConnectionState>();
+  const list = new ConnectionList<ReceiverConnection>(o);
+  const publics = list.items;
+  let next = 0;
   const sockets = new Set<net.Socket>();
   let stopping: Promise<void> | undefined;
 
@@ -115,12 +118,15 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
       raw.destroy();
       return;
     }
-    const st = new ConnectionState(all.length + 1, raw.remotePort ?? 0, raw, o.clock, persona.knownVerbs.includes('BDAT'));
+    const st = new ConnectionState(++next, raw.remotePort ?? 0, raw, o.clock, persona.knownVerbs.includes('BDAT'));
     const conn = new SMTPConnection(smtp, raw, socketOptions);
-    all.push(st);
-    publics.push(toPublic(st));
+    live.add(st);
     states.set(conn.id, st);
-    void st.closed.then(() => states.delete(conn.id));
+    void st.closed.then(() => {
+      states.delete(conn.id);
+      live.delete(st);
+    });
+    list.add(toPublic(st), st.closed);
     smtp.connections.add(conn);
     conn.on('error', (err: Error) => st.recorder.note('c2s', `<error: ${err.message}>`, st.secure));
     raw.on('data', (d: Buffer) => st.take(d, false));
@@ -147,10 +153,10 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
   const stop = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
       smtp.server.close(() => resolve());
-      for (const st of all) st.destroy();
+      for (const st of live) st.destroy();
       for (const s of sockets) s.destroy();
     }).then(async () => {
-      await Promise.all(all.map((st) => st.closed));
+      await Promise.all([...live].map((st) => st.closed));
     });
     return stopping;
   };

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { FirewallConfigError, startFirewall, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../serve.js';
+import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
 
 export const proxy: Command = {
   name: 'proxy',
@@ -50,6 +50,12 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
     }
     const idleTimeoutMs = positiveMs('--idle-timeout', values['idle-timeout']);
     const clock = epochClock(values['epoch-origin']);
+    // each connection is reported as it closes, then forgotten: a proxy that runs for days keeps no history
+    const report = (c: FirewallConnection) =>
+      void c.closed.then(() => {
+        if (values.json) jsonLine(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}) });
+        else io.stderr.write(`mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${c.events.length + c.eventsDropped} rule event${c.events.length + c.eventsDropped === 1 ? '' : 's'})\n`);
+      });
     let fw;
     try {
       const knobLines = Object.entries(knobs).map(([k, v]) => `! mxlab knob ${k} ${v}`).join('\n');
@@ -63,6 +69,8 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
         port: listen.port,
         idleTimeoutMs,
         onEvent: (e) => (values.json ? jsonLine(io, { type: 'event', ...e }) : io.stderr.write(`${e.log}\n`)),
+        onConnection: report,
+        keepClosed: 0,
       });
     } catch (err) {
       if (err instanceof FirewallConfigError) {
@@ -76,12 +84,6 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
     }
     if (values.json) jsonLine(io, { type: 'ready', host: fw.host, port: fw.port, device: fw.profile.device });
     else io.stderr.write(`mxlab proxy: ${fw.profile.device} listening on ${fw.host}:${fw.port}, forwarding to ${upstream.host}:${upstream.port} (Ctrl-C to stop)\n`);
-    const report = (c: FirewallConnection) =>
-      void c.closed.then(() => {
-        if (values.json) jsonLine(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events });
-        else io.stderr.write(`mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${c.events.length} rule event${c.events.length === 1 ? '' : 's'})\n`);
-      });
-    watchConnections(fw.connections, report, io.signal);
     await untilInterrupted(io);
     await fw.stop();
     return EXIT.ok;

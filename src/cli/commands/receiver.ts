@@ -4,7 +4,7 @@ import { personas, startReceiver, type PersonaName, type ReceiverConnection } fr
 import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, untilInterrupted, watchConnections } from '../serve.js';
+import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
 
 const TLS = ['off', 'preferred', 'required'] as const;
 
@@ -47,6 +47,12 @@ Runs until interrupted (Ctrl-C).`,
     const size = values.size === undefined ? undefined : Number(values.size);
     if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new UsageError(`--size must be a positive whole number, got "${values.size}"`);
     const listen = parseEndpoint('--listen', values.listen, '127.0.0.1:2525');
+    // each connection is reported as it closes, then forgotten: a receiver that runs for days keeps no history
+    const report = (c: ReceiverConnection) =>
+      void c.closed.then(() => {
+        if (values.json) jsonLine(io, { type: 'connection', id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view() });
+        else io.stderr.write(`connection ${c.id} from port ${c.remotePort}:\n${c.recorder.entries.map((e) => `  ${e.dir === 'c2s' ? 'C:' : 'S:'} ${e.tls ? '[tls] ' : ''}${e.text}`).join('\n')}\n`);
+      });
     const r = await startReceiver({
       name: 'receiver',
       persona: persona as PersonaName,
@@ -58,15 +64,11 @@ Runs until interrupted (Ctrl-C).`,
       host: listen.host,
       port: listen.port,
       idleTimeoutMs: positiveMs('--idle-timeout', values['idle-timeout']),
+      onConnection: report,
+      keepClosed: 0,
     });
     if (values.json) jsonLine(io, { type: 'ready', host: r.host, port: r.port, persona });
     else io.stderr.write(`mxlab receiver: ${persona} (${values.hostname}, tls ${values.tls}) listening on ${r.host}:${r.port} (Ctrl-C to stop)\n`);
-    const report = (c: ReceiverConnection) =>
-      void c.closed.then(() => {
-        if (values.json) jsonLine(io, { type: 'connection', id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view() });
-        else io.stderr.write(`connection ${c.id} from port ${c.remotePort}:\n${c.recorder.entries.map((e) => `  ${e.dir === 'c2s' ? 'C:' : 'S:'} ${e.tls ? '[tls] ' : ''}${e.text}`).join('\n')}\n`);
-      });
-    watchConnections(r.connections, report, io.signal);
     await untilInterrupted(io);
     await r.stop();
     return EXIT.ok;
