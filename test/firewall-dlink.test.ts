@@ -23,6 +23,16 @@ describe('dlink-dfl SMTP ALG', () => {
     expect(fwd(e, 'client', 'MAIL FROM:<a@x>\r\n')).toBe('MAIL FROM:<a@x>\r\n');
   });
 
+  it("logs each removal as the ALG does: ID 00200185 unsupported_extension, 'SMTPALG: Removed capability <capa> from EHLO response'", () => {
+    const e = engine('', 'dlink-dfl');
+    fwd(e, 'client', 'EHLO c\r\n');
+    const out = e.process('server', Buffer.from(EXCHANGE.map((l) => `${l}\r\n`).join(''), 'latin1'));
+    expect(out.events.map((x) => [x.rule, x.action])).toEqual([['remove-ehlo-parameter', 'rewrite']]);
+    expect(out.events[0].log.split('\n')).toEqual(
+      ['PIPELINING', 'CHUNKING', 'STARTTLS'].map((c) => `NetDefendOS id=00200185 event=unsupported_extension action=capability_removed capa=${c}: SMTPALG: Removed capability ${c} from EHLO response`),
+    );
+  });
+
   it('knob SMTP_AllowSTARTTLS yes: STARTTLS advertised and passed', () => {
     const { e, reply } = ehlo('! mxlab knob SMTP_AllowSTARTTLS yes');
     expect(reply).toBe('250-mx Hello\r\n250-SIZE 52428800\r\n250-8BITMIME\r\n250 STARTTLS\r\n');
@@ -43,7 +53,7 @@ describe('dlink-dfl SMTP ALG', () => {
     expect(all.stdout).toContain('dlink-dfl');
     const one = await mxlab(['devices', 'dlink-dfl']);
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain('remove-ehlo-parameter {"mode":"remove","keywords":["PIPELINING","CHUNKING","STARTTLS"]}');
+    expect(one.stdout).toContain('remove-ehlo-parameter {"mode":"remove","keywords":["PIPELINING","CHUNKING","STARTTLS"],"log":"netdefendos"}');
     expect(one.stdout).toContain('SMTP_AllowSTARTTLS = no (default)');
   });
 });

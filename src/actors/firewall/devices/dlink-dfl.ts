@@ -7,7 +7,8 @@ import type { DeviceFamily } from './types.js';
  * STARTTLS sent anyway reaches the server as `XXXXXXXX` (INFERRED: the manuals do not say what the
  * ALG does with it). The ALG also removes the extensions it does not support, PIPELINING and CHUNKING
  * named [NetDefendOS manual §6.2.5]; the full list is not published. Knob `SMTP_AllowSTARTTLS yes`:
- * STARTTLS advertised and passed, and after the server's 220 the stream is not inspected.
+ * STARTTLS advertised and passed, and after the server's 220 the stream is not inspected. Each removal
+ * is logged in the ALG's own words, one line per keyword (ID 00200185, DFL-860 Log Reference Guide).
  */
 export const dlinkDfl: DeviceFamily = {
   name: 'dlink-dfl',
@@ -17,7 +18,8 @@ export const dlinkDfl: DeviceFamily = {
   matches: (d) => d.product === 'dlink-dfl',
   build(_d, _cfg, k) {
     const allow = k.SMTP_AllowSTARTTLS === 'yes';
-    const rules: RuleSpec[] = [{ name: 'remove-ehlo-parameter', options: { mode: 'remove', keywords: ['PIPELINING', 'CHUNKING', ...(allow ? [] : ['STARTTLS'])] } }];
+    const keywords = ['PIPELINING', 'CHUNKING', ...(allow ? [] : ['STARTTLS'])];
+    const rules: RuleSpec[] = [{ name: 'remove-ehlo-parameter', options: { mode: 'remove', keywords, log: 'netdefendos' } }];
     if (!allow) rules.push({ name: 'mask-command', options: { allowed: [], denied: ['STARTTLS'] } });
     return { inspecting: true, rules };
   },

@@ -7,6 +7,17 @@ export interface RemoveEhloParameterOptions {
   keywords: string[];
   /** lower a larger `SIZE n` to this (F-Secure caps SIZE; the value is INFERRED) */
   sizeCap?: number;
+  /**
+   * `netdefendos`: the D-Link ALG's own log message, one line per removed keyword — event
+   * unsupported_extension, ID 00200185, `SMTPALG: Removed capability <capa> from EHLO response`
+   * [DFL-860 Log Reference Guide §2.1.65]; default the generic mxlab line
+   */
+  log?: 'generic' | 'netdefendos';
+}
+
+/** The D-Link NetDefendOS log line for one removed EHLO keyword (ID, event and action as the log reference gives them). */
+export function netDefendRemoved(capa: string): string {
+  return `NetDefendOS id=00200185 event=unsupported_extension action=capability_removed capa=${capa}: SMTPALG: Removed capability ${capa} from EHLO response`;
 }
 
 /** An application proxy may hold one EHLO reply; beyond this it passes bytes unfiltered. */
@@ -56,7 +67,9 @@ export function removeEhloParameter(o: RemoveEhloParameterOptions): Rule<State> 
       if (seg.pieces.some((p) => p.replyTo === 'EHLO' && p.final)) st.overflow = false;
       const data = Buffer.concat(out);
       if (data.equals(seg.data)) return PASS;
-      return { kind: 'rewrite', data, ...(removed.length ? { log: genericLog(ctx, 'remove-ehlo-parameter', `EHLO keywords removed: ${removed.join(', ')}`) } : {}) };
+      if (!removed.length) return { kind: 'rewrite', data };
+      const log = o.log === 'netdefendos' ? removed.map(netDefendRemoved).join('\n') : genericLog(ctx, 'remove-ehlo-parameter', `EHLO keywords removed: ${removed.join(', ')}`);
+      return { kind: 'rewrite', data, log };
     },
   };
 
