@@ -21,7 +21,6 @@ export interface BodyChunk {
   bytes: number;
 }
 
-
 /**
  * Turns the byte stream of one hop (both directions) into transcript lines with timestamps.
  * The message body inside DATA is summarised, not stored: memory stays bounded for any size.

@@ -54,7 +54,10 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
     const report = (c: FirewallConnection) =>
       void c.closed.then(() => {
         if (values.json) jsonLine(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}) });
-        else io.stderr.write(`mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${c.events.length + c.eventsDropped} rule event${c.events.length + c.eventsDropped === 1 ? '' : 's'})\n`);
+        else {
+          const n = c.events.length + c.eventsDropped;
+          io.stderr.write(`mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${n} rule event${n === 1 ? '' : 's'})\n`);
+        }
       });
     let fw;
     try {

@@ -112,6 +112,11 @@ export function defaultEsmtpMap(): EsmtpMap {
 }
 
 /** A fresh user-defined map: no parameters, no match lines (INFERRED). */
+/** A config with nothing in it: what a device without `config:` reads. */
+export function emptyCiscoConfig(): CiscoConfig {
+  return { maps: new Map(), regexes: new Map(), regexClasses: new Map(), knobs: {}, faults: {} };
+}
+
 export function emptyEsmtpMap(name: string): EsmtpMap {
   return { name, maskBanner: false, allowTls: { on: false, log: false }, matches: [] };
 }

@@ -1,7 +1,7 @@
 import type { MatchAction } from '../engine/match-action.js';
 import { parseCriterion } from './criteria.js';
 import type { Dialect } from './dialect.js';
-import { defaultEsmtpMap, emptyEsmtpMap, type CiscoConfig, type ConfigError, type EsmtpMap, type MatchLine, type RegexClass } from './model.js';
+import { defaultEsmtpMap, emptyCiscoConfig, emptyEsmtpMap, type CiscoConfig, type ConfigError, type EsmtpMap, type MatchLine, type RegexClass } from './model.js';
 import { mxlabLine } from './mxlab-lines.js';
 import { INVALID, paramLine } from './params.js';
 import { regexCommand } from './regex.js';
@@ -41,7 +41,7 @@ class Fail {
  * leaves the mode (like IOS/ASA do), so indentation is optional. All errors are collected.
  */
 export function parseConfig(text: string, dialect: Dialect): { config: CiscoConfig; errors: ConfigError[] } {
-  const config: CiscoConfig = { maps: new Map(), regexes: new Map(), regexClasses: new Map(), knobs: {}, faults: {} };
+  const config: CiscoConfig = emptyCiscoConfig();
   const errors: ConfigError[] = [];
   const st = { mode: 'global' as Mode, pmap: '', cls: '', map: undefined as EsmtpMap | undefined, match: undefined as MatchLine | undefined, regexClass: undefined as RegexClass | undefined };
   const refs: { name: string; line: number; col: number }[] = [];

@@ -41,9 +41,8 @@ export function matchRules(map: EsmtpMap, k: Knobs): RuleSpec[] {
   const ehloMasks: EhloParameterMatch[] = [];
   for (const m of map.matches) {
     if (m.criterion.kind === 'ehlo-reply-parameter' && primary(m)?.kind === 'mask') {
-      const { params } = m.criterion;
       if (ehloMasks.length === 0) out.push({ name: 'mask-ehlo-parameter', options: { pass: ehloPass(k, map.allowTls.on), lines: ehloMasks } });
-      ehloMasks.push({ params: params.filter((p) => p !== 'others'), others: params.includes('others'), not: m.not || undefined });
+      ehloMasks.push(ehloMatch(m.criterion.params, m.not));
       continue;
     }
     const spec = matchRule(m, k, map.allowTls.on);
@@ -51,6 +50,9 @@ export function matchRules(map: EsmtpMap, k: Knobs): RuleSpec[] {
   }
   return out;
 }
+
+/** An `ehlo-reply-parameter` criterion's words: the keywords, and `others` apart. */
+const ehloMatch = (params: string[], not: boolean): EhloParameterMatch => ({ params: params.filter((p) => p !== 'others'), others: params.includes('others'), not: not || undefined });
 
 /** The line's action: the first that is not a bare `log` (`mask log` → mask), else `log`. */
 const primary = (m: MatchLine) => m.actions.find((a) => a.kind !== 'log') ?? m.actions[0];
@@ -76,7 +78,7 @@ function matchRule(m: MatchLine, k: Knobs, allowTls: boolean): RuleSpec | undefi
       // mask lines are gathered in matchRules; log, drop-connection, reset, rate-limit here
       return {
         name: 'match-ehlo-reply-parameter',
-        options: { params: c.params.filter((p) => p !== 'others'), others: c.params.includes('others'), not, pass: ehloPass(k, allowTls), action: withLog },
+        options: { ...ehloMatch(c.params, m.not), pass: ehloPass(k, allowTls), action: withLog },
       };
     default:
       return undefined;

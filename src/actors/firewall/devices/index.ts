@@ -1,6 +1,6 @@
 import { parseConfig } from '../config/parse.js';
 import { dialectOf } from '../config/dialect.js';
-import type { CiscoConfig, ConfigError } from '../config/model.js';
+import { emptyCiscoConfig, type CiscoConfig, type ConfigError } from '../config/model.js';
 import { asaDefaultMap } from './asa-default-map.js';
 import { asaInspectClassic } from './asa-inspect-classic.js';
 import { DEFAULT_KNOBS, setKnob, type Knobs } from './knobs.js';
@@ -57,7 +57,7 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
   if (!family) {
     return { ok: false, errors: [{ line: 0, col: 1, message: `no emulation for "${d.label}"`, hint: `emulated: ${knownDevices().join(', ')}` }] };
   }
-  let cfg: CiscoConfig = { maps: new Map(), regexes: new Map(), regexClasses: new Map(), knobs: {}, faults: {} };
+  let cfg: CiscoConfig = emptyCiscoConfig();
   const errors: ConfigError[] = [];
   if (config && config.trim()) {
     const dialect = dialectOf(d);

@@ -16,7 +16,7 @@ export const ispStripper: DeviceFamily = {
   build(_d, _cfg, k) {
     const rules: RuleSpec[] = [];
     if (k['isp-banner'] === 'cricket') rules.push({ name: 'mask-banner', options: { style: 'asa', code: '200' } });
-    rules.push({ name: 'mask-ehlo-parameter', options: { pass: [], mask: ['STARTTLS'] } });
+    rules.push({ name: 'mask-ehlo-parameter', options: { pass: [], lines: [{ params: ['STARTTLS'], others: false }] } });
     rules.push({ name: 'mask-command', options: { allowed: [], denied: ['STARTTLS'] } });
     return { inspecting: true, rules };
   },

@@ -43,6 +43,11 @@ export interface SmtpState {
   rcptCount: number;
 }
 
+/** The DATA state at the start of a message: in its header section, nothing seen. */
+function newMessage(): SmtpState['data'] {
+  return { header: true, lines: 0, mime: false };
+}
+
 export function initialSmtpState(): SmtpState {
   return {
     phase: 'banner',
@@ -50,7 +55,7 @@ export function initialSmtpState(): SmtpState {
     server: { open: false, len: 0, head: '' },
     pending: [],
     forgotten: 0,
-    data: { header: true, lines: 0, mime: false },
+    data: newMessage(),
     rcptCount: 0,
   };
 }
@@ -156,7 +161,7 @@ function analyzeClientLines(state: SmtpState, buf: Buffer): Analysis {
       if (complete && isEod) {
         pieces.push({ kind: 'eod', start, end, complete, continued, linePos, head, lineLen });
         next.phase = 'command';
-        next.data = { header: true, lines: 0, mime: false };
+        next.data = newMessage();
         next.rcptCount = 0;
         pushPending(next, 'EOD');
         return;
@@ -217,7 +222,7 @@ export function analyzeServer(state: SmtpState, buf: Buffer): Analysis {
     if (to === 'BANNER') next.phase = 'command';
     else if (to === 'DATA' && code === '354') {
       next.phase = 'data';
-      next.data = { header: true, lines: 0, mime: false };
+      next.data = newMessage();
     } else if (to === 'STARTTLS' && code === '220') next.phase = 'tls-passthrough';
   });
   return { pieces, next };

@@ -22,6 +22,11 @@ export function thresholdText(o: ThresholdMatchOptions, words: string): string {
   return `${o.not ? 'not ' : ''}${words} gt ${o.gt}`;
 }
 
+/** A line's length in a log line: `line of 1000+ octets` (caught while still growing), with `not` `line of 40 octets` (complete). */
+export function lineText(o: ThresholdMatchOptions, p: Piece): string {
+  return `line of ${p.lineLen}${o.not ? '' : '+'} octets`;
+}
+
 /** The empty line that ends a message's header section. */
 export function endsHeader(p: Piece): boolean {
   return p.kind === 'data' && !!p.header && p.complete && p.lineLen === 0;

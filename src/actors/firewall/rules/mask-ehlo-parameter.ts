@@ -11,16 +11,21 @@ export interface EhloParameterMatch {
 }
 
 export interface MaskEhloParameterOptions {
-  /** keywords that pass (case-insensitive); `AUTH` passes only in the `AUTH mech…` form */
+  /** keywords `others` leaves out (case-insensitive); `AUTH` passes only in the `AUTH mech…` form */
   pass: string[];
-  /** when set, only these keywords are masked and everything else passes (ISP strippers) */
-  mask?: string[];
   /**
-   * a map's `match … ehlo-reply-parameter … → mask` lines, one rule for all (the counting letter runs over
-   * every masked line of a reply): a line is masked when any of them matches its keyword; `pass` is then
-   * what `others` leaves out
+   * the `match … ehlo-reply-parameter … → mask` lines, one rule for all (the counting letter runs over
+   * every masked line of a reply): a line is masked when any of them matches its keyword. Default
+   * `others` alone; an ISP stripper names STARTTLS alone
    */
   lines?: EhloParameterMatch[];
+}
+
+const OTHERS: EhloParameterMatch[] = [{ params: [], others: true }];
+
+/** A line's criterion as configured, for log lines: `size`, `others`, `not 8bitmime`. */
+export function ehloParameterText(m: EhloParameterMatch): string {
+  return `${m.not ? 'not ' : ''}${[...m.params, ...(m.others ? ['others'] : [])].join(' ')}`;
 }
 
 interface State {
@@ -56,14 +61,14 @@ export function ehloParameterMatcher(m: EhloParameterMatch, pass: ReadonlySet<st
  */
 export function maskEhloParameter(o: MaskEhloParameterOptions): Rule<State> {
   const pass = new Set(o.pass.map((k) => k.toUpperCase()));
-  const only = o.mask && new Set(o.mask.map((k) => k.toUpperCase()));
-  const lines = o.lines?.map((m) => ehloParameterMatcher(m, pass));
-  const what = o.lines ? o.lines.map((m) => `${m.not ? 'not ' : ''}${[...m.params, ...(m.others ? ['others'] : [])].join(' ')}`).join(', ') : o.mask ? o.mask.join(' ') : 'others';
-  const masks = lines ? (k: string) => lines.some((l) => l(k)) : only ? (k: string) => only.has(k) : (k: string) => !pass.has(k);
+  const lines = o.lines ?? OTHERS;
+  const matchers = lines.map((m) => ehloParameterMatcher(m, pass));
+  const masks = (k: string) => matchers.some((l) => l(k));
+  // the log line names what was configured
+  const what = lines.map(ehloParameterText).join(', ');
   return {
     name: 'mask-ehlo-parameter',
     init: () => ({ masked: 0 }),
-    // (the log line names what was configured: `others`, or the lines' keywords)
     onServerSegment(seg, st, ctx) {
       const w = new Rewriter(seg.data);
       const shown: string[] = [];

@@ -1,6 +1,6 @@
 import type { BodyView } from '../engine/body-view.js';
 import { verdictFor } from '../engine/match-action.js';
-import { lineHit, thresholdText } from '../engine/threshold.js';
+import { lineHit, lineText, thresholdText } from '../engine/threshold.js';
 import { PASS, type Piece, type Rule, type RuleContext, type Verdict } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
 
@@ -26,7 +26,7 @@ function firstShortLine(b: BodyView, max: number): Piece | undefined {
  */
 export function matchBodyLineLength(o: LengthMatchOptions): Rule<{ fired: boolean }> {
   const criterion = thresholdText(o, 'body line length');
-  const hit = (ctx: RuleContext, p: Piece): Verdict => verdictFor(o.action, ctx, 'match-body-line-length', criterion, `line of ${p.lineLen}${o.not ? '' : '+'} octets`);
+  const hit = (ctx: RuleContext, p: Piece): Verdict => verdictFor(o.action, ctx, 'match-body-line-length', criterion, lineText(o, p));
   return {
     name: 'match-body-line-length',
     bodySegments: 'view',

@@ -1,5 +1,5 @@
 import { verdictFor } from '../engine/match-action.js';
-import { lineHit, thresholdText, type ThresholdMatchOptions } from '../engine/threshold.js';
+import { lineHit, lineText, thresholdText, type ThresholdMatchOptions } from '../engine/threshold.js';
 import { PASS, type Rule } from '../engine/types.js';
 
 export type LengthMatchOptions = ThresholdMatchOptions;
@@ -18,7 +18,7 @@ export function matchCmdLineLength(o: LengthMatchOptions): Rule<{ fired: boolean
       for (const p of seg.pieces) {
         if (p.kind !== 'command') continue;
         if (!lineHit(o, st, p)) continue;
-        return verdictFor(o.action, ctx, 'match-cmd-line-length', criterion, `line of ${p.lineLen}${o.not ? '' : '+'} octets: ${JSON.stringify(p.head.slice(0, 40))}`);
+        return verdictFor(o.action, ctx, 'match-cmd-line-length', criterion, `${lineText(o, p)}: ${JSON.stringify(p.head.slice(0, 40))}`);
       }
       return PASS;
     },

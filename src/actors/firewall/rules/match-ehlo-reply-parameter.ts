@@ -1,6 +1,6 @@
 import { verdictFor, type MatchAction } from '../engine/match-action.js';
 import { PASS, type Rule } from '../engine/types.js';
-import { ehloKeyword, ehloParameterMatcher, type EhloParameterMatch } from './mask-ehlo-parameter.js';
+import { ehloKeyword, ehloParameterMatcher, ehloParameterText, type EhloParameterMatch } from './mask-ehlo-parameter.js';
 
 export interface EhloReplyParameterMatchOptions extends EhloParameterMatch {
   /** the keywords `others` leaves out (the pass set of `mask-ehlo-parameter`) */
@@ -16,7 +16,7 @@ export interface EhloReplyParameterMatchOptions extends EhloParameterMatch {
  */
 export function matchEhloReplyParameter(o: EhloReplyParameterMatchOptions): Rule {
   const matches = ehloParameterMatcher(o, new Set(o.pass.map((k) => k.toUpperCase())));
-  const criterion = `${o.not ? 'not ' : ''}ehlo-reply-parameter ${[...o.params, ...(o.others ? ['others'] : [])].join(' ')}`;
+  const criterion = `ehlo-reply-parameter ${ehloParameterText(o)}`;
   return {
     name: 'match-ehlo-reply-parameter',
     onServerSegment(seg, _st, ctx) {

@@ -1,5 +1,5 @@
 import { verdictFor } from '../engine/match-action.js';
-import { lineHit, thresholdText } from '../engine/threshold.js';
+import { lineHit, lineText, thresholdText } from '../engine/threshold.js';
 import { PASS, type Rule } from '../engine/types.js';
 import type { LengthMatchOptions } from './match-cmd-line-length.js';
 
@@ -18,7 +18,7 @@ export function matchHeaderLineLength(o: LengthMatchOptions): Rule<{ fired: bool
       for (const p of seg.pieces) {
         if (p.kind !== 'data' || !p.header) continue;
         if (!lineHit(o, st, p) || (o.not && p.lineLen === 0)) continue;
-        return verdictFor(o.action, ctx, 'match-header-line-length', criterion, `line of ${p.lineLen}${o.not ? '' : '+'} octets`);
+        return verdictFor(o.action, ctx, 'match-header-line-length', criterion, lineText(o, p));
       }
       return PASS;
     },
