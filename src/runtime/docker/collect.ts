@@ -5,7 +5,7 @@ import { clientViewFromHop } from './client-view.js';
 import type { NodeContainer } from './containers.js';
 import type { MtaVerdict } from './mta/index.js';
 import { records, waitRecord, type FirewallRecord, type ReceiverRecord } from './node-records.js';
-import { postfixReceiverView } from './postfix-receiver.js';
+import { postfixReceiverView, waitPostfixReceived } from './postfix-receiver.js';
 
 /** A running node of a cell, with how it reports. */
 export interface CellNode {
@@ -67,6 +67,8 @@ export async function collectSession(
       if (hops.length) hops[hops.length - 1].entries = chosen.transcript;
       break;
     } else if (node.kind === 'postfix-receiver') {
+      const delivered = (report.kind === 'builtin' ? report.result.outcome : report.verdict.outcome) === 'delivered';
+      if (delivered) await waitPostfixReceived(node.c.logs, m.spec.id, settleMs);
       const found = postfixReceiverView(node.c.logs, m.spec.id);
       if (found) {
         serverView = { ...found.view, commands: commandsOf(lastEntries.length ? lastEntries : firstHop ?? []) };

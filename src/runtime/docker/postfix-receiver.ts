@@ -2,7 +2,6 @@ import type { ServerView } from '../../model/result.js';
 import type { ReceiverNode } from '../../scenario/schema.js';
 import type { LineLog } from './line-log.js';
 
-
 /** Environment for the Postfix image as a receiver (see containers/postfix/entrypoint.sh). */
 export function postfixReceiverEnv(node: ReceiverNode, hostname: string): Record<string, string> {
   return {
@@ -15,6 +14,20 @@ export function postfixReceiverEnv(node: ReceiverNode, hostname: string): Record
 
 const HEADER_RE = /postfix\/cleanup\[\d+\]: ([0-9A-Za-z]+): warning: header (.*?) from \S+; from=<[^>]*>(?: to=<[^>]*>)?(?: proto=\S+)?(?: helo=<[^>]*>)?$/;
 
+/** `line` is the receiver's log of the `X-Mxlab-Message: id` header (its queue id in group 1). */
+function headerOf(line: string, id: string): RegExpExecArray | undefined {
+  const m = HEADER_RE.exec(line);
+  return m && m[2] === `X-Mxlab-Message: ${id}` ? m : undefined;
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the receiver logged message `id`: the sender's log can report it sent
+ * before the receiver's log lines have come through the container's log stream.
+ */
+export async function waitPostfixReceived(logs: LineLog, id: string, timeoutMs: number): Promise<void> {
+  await logs.waitFor((line) => headerOf(line, id) !== undefined, 0, timeoutMs);
+}
+
 /**
  * What a real Postfix receiver got, read from its log: the header lines of the message whose
  * `X-Mxlab-Message` is `id` (header_checks WARN logs every header), and TLS from its Received
@@ -22,10 +35,7 @@ const HEADER_RE = /postfix\/cleanup\[\d+\]: ([0-9A-Za-z]+): warning: header (.*?
  */
 export function postfixReceiverView(logs: LineLog, id: string): { view: ServerView; log: string[] } | undefined {
   let qid: string | undefined;
-  for (const line of logs.lines) {
-    const m = HEADER_RE.exec(line);
-    if (m && m[2] === `X-Mxlab-Message: ${id}`) qid = m[1];
-  }
+  for (const line of logs.lines) qid = headerOf(line, id)?.[1] ?? qid;
   if (!qid) return undefined;
   const headers: string[] = [];
   const log: string[] = [];
