@@ -11,7 +11,8 @@ export { planCells, type CellPlan, type MessagePlan } from './run/plan.js';
 export { runScenarios, type RunOptions } from './run/runner.js';
 export { runScenario } from './run/run-scenario.js';
 export { evaluate, checks } from './assertions/index.js';
-export { HarnessError, type Runtime, type StartedCell, type RunContext } from './runtime/types.js';
+export type { Runtime, StartedCell, RunContext } from './runtime/types.js';
+export { MxlabError, HarnessError, UsageError, ERRORS, EXIT, exitOf, type ErrorCode, type ExitCode } from './errors.js';
 
 // actors, usable on their own
 export type { StartedServer } from './actors/started-server.js';

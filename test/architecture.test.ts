@@ -27,16 +27,25 @@ const under = (p: string, ...dirs: string[]) => dirs.some((d) => p.startsWith(`$
 describe('dependency direction (design.md: Layout)', () => {
   const violations = (pred: (i: { file: string; target: string }) => boolean) => imports.filter(pred).map((i) => `${i.file} → ${i.target}`);
 
-  it('scenario/ imports nothing internal but itself', () => {
-    expect(violations((i) => under(i.file, 'scenario') && i.target.endsWith('.ts') && !under(i.target, 'scenario'))).toEqual([]);
+  it('scenario/ imports nothing internal but itself and the errors module', () => {
+    expect(violations((i) => under(i.file, 'scenario') && i.target.endsWith('.ts') && !under(i.target, 'scenario', 'errors.ts'))).toEqual([]);
   });
 
-  it('smtp/ imports only the result model', () => {
-    expect(violations((i) => under(i.file, 'smtp') && i.target.endsWith('.ts') && !under(i.target, 'smtp', 'model'))).toEqual([]);
+  it('smtp/ imports only the result model (and the errors module)', () => {
+    expect(violations((i) => under(i.file, 'smtp') && i.target.endsWith('.ts') && !under(i.target, 'smtp', 'model', 'errors.ts'))).toEqual([]);
   });
 
-  it('reporters import only the result model (and report/)', () => {
-    expect(violations((i) => under(i.file, 'report') && i.target.endsWith('.ts') && !under(i.target, 'report', 'model'))).toEqual([]);
+  it('reporters import only the result model (and report/, the errors module)', () => {
+    expect(violations((i) => under(i.file, 'report') && i.target.endsWith('.ts') && !under(i.target, 'report', 'model', 'errors.ts'))).toEqual([]);
+  });
+
+  it('the errors module imports nothing internal: every folder may use it', () => {
+    expect(violations((i) => i.file === 'errors.ts' && i.target.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('every error class extends MxlabError (src/errors.ts)', () => {
+    const bare = files(SRC).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/class (\w+) extends (Error|TypeError|RangeError)\b/g)].map((m) => `${relative(SRC, f)}: ${m[1]}`));
+    expect(bare).toEqual(['errors.ts: MxlabError']);
   });
 
   it('only runtime/docker and images/ import testcontainers', () => {

@@ -127,12 +127,12 @@ it('answers pipelined commands in order (PIPELINING)', async () => {
   await w.closedByServer();
 });
 
-it('fails to start on a taken port with E_RECEIVER_LISTEN and a hint', async () => {
+it('fails to start on a taken port with E_LISTEN and a hint', async () => {
   const r = await receiver({ persona: 'postfix' });
   open.push(r);
   const err = await receiver({ persona: 'postfix', port: r.port }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ReceiverError);
-  expect(err).toMatchObject({ code: 'E_RECEIVER_LISTEN' });
+  expect(err).toMatchObject({ code: 'E_LISTEN' });
   expect((err as Error).message).toMatch(/^Failed to start receiver esa: .*EADDRINUSE.*Did you forget/);
 });
 

@@ -13,17 +13,8 @@ export interface Io {
 export interface Command {
   name: string;
   usage: string;
-  /** resolves to the exit code: 0 ok, 1 expectation failed, 2 invalid input/usage, 3 environment/harness */
+  /** resolves to the exit code: 0 ok, 1 expectation failed, 2 invalid input/usage, 3 environment, 130/143 interrupted */
   run(args: string[], io: Io): Promise<number>;
 }
 
-/** A usage error: the CLI prints the message and the command's usage and exits 2. */
-export class UsageError extends Error {
-  readonly code = 'E_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-export const EXIT = { ok: 0, failed: 1, invalid: 2, harness: 3 } as const;
+export { EXIT, UsageError } from '../errors.js';

@@ -1,7 +1,7 @@
-import { HarnessError } from '../runtime/types.js';
+import { EXIT, MxlabError, UsageError, exitForSignal } from '../errors.js';
 import { ScenarioError, formatDiagnostic } from '../scenario/diagnostics.js';
 import { VERSION } from '../version.js';
-import { EXIT, UsageError, type Io } from './command.js';
+import type { Io } from './command.js';
 import { commands } from './commands/index.js';
 
 function help(): string {
@@ -18,13 +18,15 @@ mxlab <command> --help shows a command's options.
 `;
 }
 
-/** The CLI entry: maps every error class to its exit code and a one-line message; no stack traces. */
+/** The CLI entry: maps every error code to its exit status (src/errors.ts) and a one-line message; no stack traces. */
 export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<number> {
   const controller = new AbortController();
   let signals = 0;
+  let received: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
-    if (signals > 1) process.exit(130);
+    received ??= sig;
+    if (signals > 1) process.exit(exitForSignal(received));
     process.stderr.write(`\nmxlab: ${sig} received, stopping and cleaning up (again to force)…\n`);
     controller.abort();
   };
@@ -49,7 +51,9 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
       return EXIT.ok;
     }
     try {
-      return await command.run(rest, io);
+      const code = await command.run(rest, io);
+      // a command reports an interrupt as 130; SIGTERM makes it 143
+      return code === EXIT.sigint ? exitForSignal(received) : code;
     } catch (err) {
       if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
         io.stderr.write(`mxlab ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
@@ -58,6 +62,7 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
       throw err;
     }
   } catch (err) {
+    if (controller.signal.aborted && !(err instanceof MxlabError && err.exit === EXIT.invalid)) return exitForSignal(received);
     if (err instanceof UsageError) {
       io.stderr.write(`mxlab: ${err.message}\n\n${help()}`);
       return EXIT.invalid;
@@ -66,14 +71,15 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
       for (const d of err.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
       return EXIT.invalid;
     }
-    if (err instanceof HarnessError) {
+    if (err instanceof MxlabError) {
       io.stderr.write(`mxlab: ${err.code}: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}\n`);
-      return EXIT.harness;
+      if (process.env.MXLAB_DEBUG) io.stderr.write(`${err.stack}\n`);
+      return err.code === 'E_INTERRUPTED' ? exitForSignal(received) : err.exit;
     }
     const e = err as Error;
     io.stderr.write(`mxlab: internal error: ${e?.message ?? String(err)}\n  (set MXLAB_DEBUG=1 for the stack; please report it)\n`);
     if (process.env.MXLAB_DEBUG) io.stderr.write(`${e?.stack}\n`);
-    return EXIT.harness;
+    return EXIT.environment;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

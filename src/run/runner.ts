@@ -10,6 +10,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { generateRunCertificates } from '../tls/certs.js';
 import { nodeHostname, planCells, type CellPlan } from './plan.js';
 import { VERSION } from '../version.js';
+import { isErrorCode } from '../errors.js';
 
 export interface RunOptions {
   /** overrides `runtime:` of the files */
@@ -131,7 +132,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     }
   } catch (err) {
     const e = err as Error & { code?: string; hint?: string };
-    error = { code: e.code ?? 'E_HARNESS', message: e.hint ? `${e.message} — ${e.hint}` : e.message };
+    error = { code: isErrorCode(e.code) ? e.code : 'E_INTERNAL', message: e.hint ? `${e.message} — ${e.hint}` : e.message };
   }
   const expectations = plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line));
   const result: CellResult = {

@@ -32,14 +32,4 @@ export interface StartedCell extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Harness/environment failure (exit 3), as opposed to a failed expectation (exit 1). */
-export class HarnessError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'HarnessError';
-  }
-}
+export { HarnessError } from '../errors.js';

@@ -1,3 +1,5 @@
+import { MxlabError } from '../errors.js';
+
 /** One problem in a scenario file, with its position. */
 export interface Diagnostic {
   file: string;
@@ -15,10 +17,9 @@ export function formatDiagnostic(d: Diagnostic): string {
 }
 
 /** Thrown by loadScenario with every problem of the file. */
-export class ScenarioError extends Error {
-  readonly code = 'E_SCENARIO_INVALID';
+export class ScenarioError extends MxlabError {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'));
+    super('E_SCENARIO_INVALID', diagnostics.map(formatDiagnostic).join('\n'));
     this.name = 'ScenarioError';
   }
 }

@@ -1,3 +1,4 @@
+import { MxlabError } from '../../errors.js';
 import net from 'node:net';
 import type { Clock } from '../../model/clock.js';
 import type { FirewallEvent } from '../../model/result.js';
@@ -56,13 +57,13 @@ export interface StartFirewallOptions extends ConnectionRetention<FirewallConnec
 }
 
 /** The device string or config was rejected. */
-export class FirewallConfigError extends Error {
-  readonly code = 'E_FIREWALL_CONFIG';
+export class FirewallConfigError extends MxlabError {
   constructor(
     readonly node: string,
     readonly errors: ConfigError[],
   ) {
     super(
+      'E_FIREWALL_CONFIG',
       `Failed to start firewall "${node}": ${errors
         .map((e) => `${e.line === 0 ? 'device' : `config:${e.line}:${e.col}`} ${e.message}${e.hint ? ` — ${e.hint}` : ''}`)
         .join('; ')}`,
@@ -93,7 +94,7 @@ export async function startFirewall(o: StartFirewallOptions): Promise<StartedFir
       resolve();
     });
   }).catch((err: NodeJS.ErrnoException) => {
-    throw Object.assign(new Error(`Failed to start firewall "${o.name}": cannot listen on ${host}:${o.port ?? 0} (${err.code ?? err.message}). Is the port in use?`), { code: 'E_FIREWALL_LISTEN' });
+    throw new MxlabError('E_LISTEN', `Failed to start firewall "${o.name}": cannot listen on ${host}:${o.port ?? 0} (${err.code ?? err.message}). Is the port in use?`, { cause: err });
   });
   const port = (server.address() as net.AddressInfo).port;
   let stopping: Promise<void> | undefined;

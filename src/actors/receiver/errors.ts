@@ -1,13 +1,11 @@
-export type ReceiverErrorCode = 'E_RECEIVER_LISTEN' | 'E_RECEIVER_PERSONA';
+import { MxlabError } from '../../errors.js';
+
+export type ReceiverErrorCode = 'E_LISTEN' | 'E_RECEIVER_PERSONA';
 
 /** A receiver could not start. `code` is stable; `message` says what to change. */
-export class ReceiverError extends Error {
-  override readonly name = 'ReceiverError';
-  constructor(
-    readonly code: ReceiverErrorCode,
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
+export class ReceiverError extends MxlabError {
+  constructor(code: ReceiverErrorCode, message: string, cause?: unknown, hint?: string) {
+    super(code, message, { cause, hint });
+    this.name = 'ReceiverError';
   }
 }

@@ -55,7 +55,7 @@ function toPublic(st: ConnectionState): ReceiverConnection {
   return { id: st.id, remotePort: st.remotePort, startedAt: st.startedAt, recorder: st.recorder, view: () => st.view(), closed: st.closed };
 }
 
-/** Starts an SMTP receiver that speaks like `o.persona`. Rejects with `E_RECEIVER_LISTEN` when the port is taken. */
+/** Starts an SMTP receiver that speaks like `o.persona`. Rejects with `E_LISTEN` when the port is taken. */
 export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver> {
   const persona = personas[o.persona];
   if (!persona) throw new ReceiverError('E_RECEIVER_PERSONA', `Failed to start receiver ${o.name}: unknown persona "${String(o.persona)}". Did you mean one of ${Object.keys(personas).join(', ')}?`);
@@ -141,7 +141,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) =>
-      reject(new ReceiverError('E_RECEIVER_LISTEN', `Failed to start receiver ${o.name}: ${err.message}. Did you forget to stop another listener on ${host}:${o.port ?? 0}, or mean port 0?`, err));
+      reject(new ReceiverError('E_LISTEN', `Failed to start receiver ${o.name}: ${err.message}. Did you forget to stop another listener on ${host}:${o.port ?? 0}, or mean port 0?`, err));
     smtp.server.once('error', onError);
     smtp.server.listen(o.port ?? 0, host, () => {
       smtp.server.removeListener('error', onError);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { runScenarios } from '../../run/runner.js';
 import { multiplex, reporters, type ReporterName } from '../../report/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
+import { exitOf } from '../../errors.js';
 import { loadAll, printDiagnostics } from '../load-all.js';
 import { scenarioFiles } from '../scenario-files.js';
 import { applyMatrixOverrides } from '../matrix-override.js';
@@ -18,7 +19,7 @@ export const run: Command = {
   --shard I/N           run every N-th run starting at I (split a matrix across CI workers)
   --jobs N              runs at once (default 2)
 
-exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario or usage, 3 environment or harness error`,
+exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario or usage, 3 environment, 130/143 interrupted`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -65,8 +66,9 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
       io.stderr,
     );
     const result = await runScenarios(loaded.scenarios, { runtime: runtime as 'local' | 'docker' | undefined, jobs, shard, reporter, signal: io.signal });
-    if (io.signal.aborted) return EXIT.harness;
-    if (result.summary.errors) return EXIT.harness;
+    if (io.signal.aborted) return EXIT.sigint;
+    const errorExit = Math.max(0, ...result.scenarios.flatMap((sc) => sc.cells).map((c) => (c.error ? exitOf(c.error) : 0)));
+    if (errorExit) return errorExit;
     return result.ok ? EXIT.ok : EXIT.failed;
   },
 };
