@@ -56,6 +56,14 @@ describe('dependency direction (design.md: Layout)', () => {
     expect(violations((i) => under(i.file, 'actors') && i.target.endsWith('.ts') && under(i.target, 'run', 'runtime', 'cli', 'report'))).toEqual([]);
   });
 
+  it('runtimes import nothing from run/ (the plan types live in model/)', () => {
+    expect(violations((i) => under(i.file, 'runtime') && i.target.endsWith('.ts') && under(i.target, 'run'))).toEqual([]);
+  });
+
+  it('images/ imports nothing from runtime/', () => {
+    expect(violations((i) => under(i.file, 'images') && i.target.endsWith('.ts') && under(i.target, 'runtime'))).toEqual([]);
+  });
+
   it('the scan sees the code base', () => {
     expect(imports.length).toBeGreaterThan(100);
   });

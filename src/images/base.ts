@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { HarnessError } from '../runtime/types.js';
+import { HarnessError } from '../errors.js';
 import { cacheDir } from './paths.js';
 import { docker, imageId } from './docker-cli.js';
 

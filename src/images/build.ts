@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { HarnessError } from '../runtime/types.js';
+import { HarnessError } from '../errors.js';
 import { resolveBase, type BaseImage } from './base.js';
 import { IMAGE_NAMES, imageTag, type ImageName } from './catalog.js';
 import { assertDocker, docker, imageId } from './docker-cli.js';

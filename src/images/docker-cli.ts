@@ -1,5 +1,5 @@
 import { $ } from 'zx';
-import { HarnessError } from '../runtime/types.js';
+import { HarnessError } from '../errors.js';
 
 /** Thin wrappers around the `docker` CLI (legacy builder: the daemon here is 20.10). */
 export const docker = $({ quiet: true, nothrow: true, env: { ...process.env, DOCKER_BUILDKIT: '0' } });

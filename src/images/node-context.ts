@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { $ } from 'zx';
-import { HarnessError } from '../runtime/types.js';
+import { HarnessError } from '../errors.js';
 import { cacheDir, packageRoot } from './paths.js';
 import { contextHash } from './hash.js';
 

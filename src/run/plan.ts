@@ -1,32 +1,8 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Expectation, MessageSpecV1, Scenario } from '../scenario/schema.js';
+import { nodeHostname, type CellPlan, type MessagePlan } from '../model/plan.js';
 
-/** One message of a cell, with addresses and the node path it takes. */
-export interface MessagePlan {
-  spec: MessageSpecV1;
-  /** envelope sender, e.g. partner@partner.example */
-  fromAddress: string;
-  /** envelope recipient, e.g. postmaster@esa.example.com */
-  toAddress: string;
-  /** node names from the sender to the receiver, e.g. ['partner', 'fw', 'esa'] */
-  path: string[];
-}
-
-export interface PlannedExpectation {
-  spec: Expectation;
-  line: number;
-}
-
-/** One run of a scenario: the matrix values applied to the nodes. */
-export interface CellPlan {
-  file: string;
-  name: string;
-  cell: Record<string, string>;
-  label: string;
-  scenario: Scenario;
-  messages: MessagePlan[];
-  expectations: PlannedExpectation[];
-}
+export { nodeHostname, type CellPlan, type MessagePlan, type PlannedExpectation } from '../model/plan.js';
 
 /** Expands the matrix into cells (in declaration order) and selects expectations by `when`. */
 export function planCells(loaded: LoadedScenario): CellPlan[] {
@@ -62,13 +38,6 @@ function applyCell(s: Scenario, combo: Record<string, string | number | boolean>
     nodes[name] = { ...nodes[name], [field]: value } as (typeof nodes)[string];
   }
   return { ...s, nodes };
-}
-
-export function nodeHostname(s: Scenario, name: string): string {
-  const n = s.nodes[name];
-  if (n?.role === 'receiver') return n.hostname ?? `${name}.example.com`;
-  if (n?.role === 'sender') return n.hostname ?? `${name}.example`;
-  return `${name}.example`;
 }
 
 function planMessage(s: Scenario, m: MessageSpecV1): MessagePlan {

@@ -1,5 +1,5 @@
 import type { MessageSpec } from '../actors/sender/index.js';
-import type { MessagePlan } from '../run/plan.js';
+import type { MessagePlan } from '../model/plan.js';
 
 /** What a sender is asked to deliver for a planned message; the same in every runtime. */
 export function messageSpecOf(m: MessagePlan): MessageSpec {

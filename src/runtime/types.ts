@@ -1,6 +1,6 @@
 import type { Clock } from '../model/clock.js';
 import type { SessionResult } from '../model/result.js';
-import type { CellPlan, MessagePlan } from '../run/plan.js';
+import type { CellPlan, MessagePlan } from '../model/plan.js';
 import type { RunCertificates } from '../tls/certs.js';
 import type { DkimKey } from '../actors/sender/index.js';
 

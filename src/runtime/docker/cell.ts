@@ -1,7 +1,7 @@
 import type { MessageSpec } from '../../actors/sender/index.js';
 import type { SessionResult } from '../../model/result.js';
-import type { CellPlan, MessagePlan } from '../../run/plan.js';
-import { nodeHostname } from '../../run/plan.js';
+import type { CellPlan, MessagePlan } from '../../model/plan.js';
+import { nodeHostname } from '../../model/plan.js';
 import type { SenderNode } from '../../scenario/schema.js';
 import { messageSpecOf } from '../message-spec.js';
 import { HarnessError, type RunContext, type StartedCell } from '../types.js';

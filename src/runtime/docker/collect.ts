@@ -1,6 +1,6 @@
 import type { DeliveryResult } from '../../actors/sender/index.js';
 import type { FirewallEvent, Hop, ServerView, SessionResult, TranscriptEntry } from '../../model/result.js';
-import type { MessagePlan } from '../../run/plan.js';
+import type { MessagePlan } from '../../model/plan.js';
 import { clientViewFromHop } from './client-view.js';
 import type { NodeContainer } from './containers.js';
 import type { MtaVerdict } from './mta/index.js';

@@ -1,6 +1,6 @@
 import { ensureImages } from '../../images/build.js';
 import type { ImageName } from '../../images/catalog.js';
-import type { CellPlan } from '../../run/plan.js';
+import type { CellPlan } from '../../model/plan.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
 import { DockerCell } from './cell.js';
 import { LABEL, sweep } from './labels.js';

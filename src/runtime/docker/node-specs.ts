@@ -1,6 +1,6 @@
 import type { MessageSpec, SenderOptions } from '../../actors/sender/index.js';
 import type { ImageName } from '../../images/catalog.js';
-import { nodeHostname } from '../../run/plan.js';
+import { nodeHostname } from '../../model/plan.js';
 import type { NodeSpec, Scenario } from '../../scenario/schema.js';
 import { HarnessError } from '../types.js';
 import type { NodeContainerSpec } from './containers.js';

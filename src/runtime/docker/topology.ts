@@ -1,5 +1,5 @@
 import type { ImageName } from '../../images/catalog.js';
-import type { CellPlan } from '../../run/plan.js';
+import type { CellPlan } from '../../model/plan.js';
 import type { RunContext } from '../types.js';
 import type { CellNode } from './collect.js';
 import { startNodeContainer } from './containers.js';

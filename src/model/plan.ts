@@ -1,0 +1,36 @@
+import type { Expectation, MessageSpecV1, Scenario } from '../scenario/schema.js';
+
+/** One message of a cell, with addresses and the node path it takes. */
+export interface MessagePlan {
+  spec: MessageSpecV1;
+  /** envelope sender, e.g. partner@partner.example */
+  fromAddress: string;
+  /** envelope recipient, e.g. postmaster@esa.example.com */
+  toAddress: string;
+  /** node names from the sender to the receiver, e.g. ['partner', 'fw', 'esa'] */
+  path: string[];
+}
+
+export interface PlannedExpectation {
+  spec: Expectation;
+  line: number;
+}
+
+/** One run of a scenario: the matrix values applied to the nodes. What the runner hands a runtime. */
+export interface CellPlan {
+  file: string;
+  name: string;
+  cell: Record<string, string>;
+  label: string;
+  scenario: Scenario;
+  messages: MessagePlan[];
+  expectations: PlannedExpectation[];
+}
+
+/** A node's DNS/EHLO name: its `hostname:`, else `<node>.example.com` for receivers and `<node>.example` otherwise. */
+export function nodeHostname(s: Scenario, name: string): string {
+  const n = s.nodes[name];
+  if (n?.role === 'receiver') return n.hostname ?? `${name}.example.com`;
+  if (n?.role === 'sender') return n.hostname ?? `${name}.example`;
+  return `${name}.example`;
+}
