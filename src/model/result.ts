@@ -3,20 +3,8 @@
  * read only these types. Times are milliseconds since the start of the run (see clock.ts).
  */
 
-export type Outcome = 'delivered' | 'deferred' | 'bounced';
-
-/** Machine-readable reason for an outcome. `ok` accompanies `delivered`. */
-export type Reason =
-  | 'ok'
-  | 'tls-not-offered' // TLS required by the sender, STARTTLS not advertised
-  | 'starttls-refused' // STARTTLS sent, answered with a non-220 reply
-  | 'tls-failed' // handshake or certificate verification failed
-  | 'connection-refused'
-  | 'connection-reset' // RST or an unexpected close during the session
-  | 'timeout'
-  | 'rejected' // 4xx/5xx to a command (MAIL, RCPT, DATA, end of data, greeting)
-  | 'size-exceeded'
-  | 'protocol-error';
+export type { Outcome, Reason } from '../vocabulary.js';
+import type { Outcome, Reason } from '../vocabulary.js';
 
 /** One line (or one opaque chunk) seen on a hop. */
 export interface TranscriptEntry {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTCOMES, PERSONA_NAMES, REASON_NAMES, RECEIVER_MTAS, RECEIVER_TLS, SENDER_MTAS, SENDER_TLS, STARTTLS_MODES } from '../vocabulary.js';
 
 /**
  * The scenario format v1: the single source of truth. Types are inferred from it, the editor
@@ -7,16 +8,13 @@ import { z } from 'zod';
 
 const nodeName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name of letters, digits and -');
 
-export const personaNames = ['asyncos', 'postfix', 'sendmail', 'exchange', 'generic'] as const;
-export const senderMtas = ['builtin', 'postfix', 'exim', 'opensmtpd'] as const;
-export const receiverTls = ['off', 'preferred', 'required'] as const;
-export const senderTls = ['none', 'opportunistic', 'required', 'verify'] as const;
+export { PERSONA_NAMES as personaNames, SENDER_MTAS as senderMtas, RECEIVER_TLS as receiverTls, SENDER_TLS as senderTls } from '../vocabulary.js';
 
 export const senderNode = z
   .strictObject({
     role: z.literal('sender'),
-    mta: z.enum(senderMtas).default('builtin').describe('builtin runs anywhere; postfix, exim, opensmtpd need --runtime docker'),
-    tls: z.enum(senderTls).default('opportunistic').describe('TLS policy of the sending MTA'),
+    mta: z.enum(SENDER_MTAS).default('builtin').describe('builtin runs anywhere; postfix, exim, opensmtpd need --runtime docker'),
+    tls: z.enum(SENDER_TLS).default('opportunistic').describe('TLS policy of the sending MTA'),
     via: nodeName.optional().describe('a firewall node this sender connects through'),
     hostname: z.string().min(1).optional().describe('EHLO name; default <node>.example'),
     timeout: z.number().int().positive().max(600_000).default(10_000).describe('per-step timeout in ms'),
@@ -26,10 +24,10 @@ export const senderNode = z
 export const receiverNode = z
   .strictObject({
     role: z.literal('receiver'),
-    persona: z.enum(personaNames).default('generic').describe('reply texts, EHLO list and limits of a real product'),
-    mta: z.enum(['builtin', 'postfix']).default('builtin').describe('postfix = a real Postfix receiver (docker runtime)'),
+    persona: z.enum(PERSONA_NAMES).default('generic').describe('reply texts, EHLO list and limits of a real product'),
+    mta: z.enum(RECEIVER_MTAS).default('builtin').describe('postfix = a real Postfix receiver (docker runtime)'),
     hostname: z.string().min(1).optional().describe('default <node>.example.com'),
-    tls: z.enum(receiverTls).default('preferred').describe('HAT mail-flow TLS setting: off | preferred | required'),
+    tls: z.enum(RECEIVER_TLS).default('preferred').describe('HAT mail-flow TLS setting: off | preferred | required'),
     size: z.number().int().positive().optional().describe('advertised and enforced SIZE'),
   })
   .describe('A receiving server persona');
@@ -52,7 +50,7 @@ export const messageSchema = z.strictObject({
   subject: z.string().optional(),
   headers: z.record(z.string(), z.string()).optional(),
   size: z.number().int().nonnegative().max(1 << 30).optional().describe('body size in bytes'),
-  starttls: z.enum(['auto', 'always', 'never']).default('auto').describe('always = send STARTTLS even when not offered'),
+  starttls: z.enum(STARTTLS_MODES).default('auto').describe('always = send STARTTLS even when not offered'),
   dkim: z.boolean().default(false).describe('sign with DKIM (h= lists Content-Type)'),
 });
 
@@ -61,8 +59,8 @@ const stringList = z.array(z.string()).min(1);
 export const expectationSchema = z.strictObject({
   message: z.string().describe('a message id'),
   when: z.record(z.string(), z.union([z.string(), stringList])).optional().describe('matrix cells this applies to'),
-  outcome: z.enum(['delivered', 'deferred', 'bounced']).optional(),
-  reason: z.string().optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+  reason: z.enum(REASON_NAMES as [string, ...string[]]).optional(),
   tls: z.boolean().optional(),
   banner: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional(), equals: z.string().optional() }).optional(),
   ehlo: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional(), equals: stringList.optional() }).optional(),

@@ -4,8 +4,9 @@
  * Add one: a file under personas/ exporting a `Persona`, plus one line in personas/index.ts.
  */
 
-export type PersonaName = 'asyncos' | 'postfix' | 'sendmail' | 'exchange' | 'generic';
-export type TlsMode = 'off' | 'preferred' | 'required';
+export type { PersonaName } from '../../vocabulary.js';
+import type { PersonaName, ReceiverTls } from '../../vocabulary.js';
+export type TlsMode = ReceiverTls;
 
 /** What a reply function may read. All values are per connection, at the moment of the reply. */
 export interface ReplyContext {

@@ -1,11 +1,12 @@
+import type { SenderTls, StartTlsMode } from '../../vocabulary.js';
 import type { Clock } from '../../model/clock.js';
 import type { ClientView, Outcome, Reason, TranscriptEntry } from '../../model/result.js';
 
 /** The sender's TLS policy, like Postfix `smtp_tls_security_level` none | may | encrypt | verify. */
-export type TlsPolicy = 'none' | 'opportunistic' | 'required' | 'verify';
+export type TlsPolicy = SenderTls;
 
 /** Per message: `always` sends STARTTLS even when not advertised (the telnet test of the seed). */
-export type StartTlsMode = 'auto' | 'always' | 'never';
+export type { StartTlsMode } from '../../vocabulary.js';
 
 export interface SenderOptions {
   /** scenario node name */

@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { personas, startReceiver, type PersonaName, type ReceiverConnection } from '../../actors/receiver/index.js';
 import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
 import { EXIT, UsageError, type Command } from '../command.js';
+import { RECEIVER_TLS } from '../../vocabulary.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
 
-const TLS = ['off', 'preferred', 'required'] as const;
+const TLS = RECEIVER_TLS;
 
 export const receiver: Command = {
   name: 'receiver',

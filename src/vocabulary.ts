@@ -1,0 +1,49 @@
+/**
+ * The words of the scenario format that several layers share: the schema validates against these
+ * lists, the result model and the actors take their types from them, the CLI lists them in help
+ * and errors. Add a value here (one line) and every layer sees it. Imports nothing internal.
+ */
+
+/** Final state of one message. */
+export const OUTCOMES = ['delivered', 'deferred', 'bounced'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Machine-readable reason for an outcome, with what it means. `ok` accompanies `delivered`. */
+export const REASONS = {
+  ok: 'delivered',
+  'tls-not-offered': 'TLS required by the sender, STARTTLS not advertised',
+  'starttls-refused': 'STARTTLS sent, answered with a non-220 reply',
+  'tls-failed': 'TLS handshake or certificate verification failed',
+  'connection-refused': 'nothing listened at the next hop',
+  'connection-reset': 'RST or an unexpected close during the session',
+  timeout: 'a step took longer than the sender waits',
+  rejected: 'a 4xx/5xx reply to a command (greeting, MAIL, RCPT, DATA, end of data)',
+  'size-exceeded': 'the message is larger than the receiver takes',
+  'protocol-error': 'a reply the sender could not make sense of',
+} as const;
+export type Reason = keyof typeof REASONS;
+export const REASON_NAMES = Object.keys(REASONS) as Reason[];
+
+/** Receiver personas: reply texts, EHLO list and limits of a real product (src/actors/receiver/personas). */
+export const PERSONA_NAMES = ['asyncos', 'postfix', 'sendmail', 'exchange', 'generic'] as const;
+export type PersonaName = (typeof PERSONA_NAMES)[number];
+
+/** A receiver's TLS setting (AsyncOS HAT mail-flow policy words). */
+export const RECEIVER_TLS = ['off', 'preferred', 'required'] as const;
+export type ReceiverTls = (typeof RECEIVER_TLS)[number];
+
+/** A sender's TLS policy (Postfix smtp_tls_security_level none | may | encrypt | verify). */
+export const SENDER_TLS = ['none', 'opportunistic', 'required', 'verify'] as const;
+export type SenderTls = (typeof SENDER_TLS)[number];
+
+/** Sending MTAs: `builtin` runs on any runtime, the others in containers (docker runtime). */
+export const SENDER_MTAS = ['builtin', 'postfix', 'exim', 'opensmtpd'] as const;
+export type SenderMta = (typeof SENDER_MTAS)[number];
+
+/** Receiving MTAs: `builtin` is a persona; the others are real MTAs in containers. */
+export const RECEIVER_MTAS = ['builtin', 'postfix'] as const;
+export type ReceiverMta = (typeof RECEIVER_MTAS)[number];
+
+/** Per message: `always` sends STARTTLS even when not advertised (the telnet test of the seed). */
+export const STARTTLS_MODES = ['auto', 'always', 'never'] as const;
+export type StartTlsMode = (typeof STARTTLS_MODES)[number];
