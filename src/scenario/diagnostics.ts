@@ -65,6 +65,11 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v.length > 60 ? v.slice(0, 57) + '...' : v}"`;
+  if (typeof v === 'string') return v.length > 60 ? `"${printable(v.slice(0, 57))}..." (${v.length.toLocaleString('en-US')} characters)` : `"${printable(v)}"`;
   return `${typeof v} ${String(v)}`;
+}
+
+/** A value as the user can read it on one line: control characters as \r, \n, \xNN. */
+function printable(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }

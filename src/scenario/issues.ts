@@ -59,6 +59,12 @@ export function issuesToDiagnostics(file: string, issues: Issue[], pos: Position
         });
         break;
       }
+      case 'invalid_key': {
+        const key = path[path.length - 1];
+        const inner = (issue as { issues?: { message: string }[] }).issues?.[0]?.message ?? 'a valid key';
+        out.push({ ...at(path, true), path: dottedPath(path), message: `expected ${lowerFirst(inner)} as the key, got ${describeValue(String(key))}` });
+        break;
+      }
       default: {
         const input = getIn(data, path);
         const expected = issue.code === 'invalid_format' ? (issue.message.startsWith('Invalid') ? issue.format : issue.message) : issue.message;

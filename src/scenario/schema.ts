@@ -6,7 +6,82 @@ import { OUTCOMES, PERSONA_NAMES, REASON_NAMES, RECEIVER_MTAS, RECEIVER_TLS, SEN
  * JSON Schema (`mxlab schema`) is generated from it, every object is strict.
  */
 
-const nodeName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name of letters, digits and -');
+/**
+ * Caps on what a scenario may hold: every string field has a length cap and every list a count
+ * cap, so a hostile file is exit 2 with file:line:col before any of it reaches a socket, a
+ * certificate or the wire. Use the helpers below for every new key (`line()` for a value that
+ * goes on one line of SMTP, `text()` for multi-line text, `hostname`, `mailbox`, `filePath`,
+ * `list()`), never a bare `z.string()` or `z.array()`.
+ */
+export const LIMITS = {
+  /** a node name: one DNS label */
+  name: 63,
+  /** a message id, a matrix key */
+  id: 128,
+  /** RFC 1035 §2.3.4: a domain name (without the trailing dot) */
+  hostname: 253,
+  /** RFC 5321 §4.5.3.1.3: a reverse-path or forward-path is at most 256 octets with its <> */
+  mailbox: 254,
+  /** RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with its CRLF */
+  line: 998,
+  /** one header value, folding included (a header-length rule can be tested well past 998) */
+  headerValue: 64 * 1024,
+  /** a description or other multi-line prose */
+  text: 16 * 1024,
+  /** a device configuration in the device's own CLI syntax */
+  config: 1024 * 1024,
+  /** a file path (PATH_MAX on Linux) */
+  path: 4096,
+  /** entries of one list or mapping (messages, nodes, includes…) */
+  list: 1000,
+} as const;
+
+const chars = (n: number) => `at most ${n.toLocaleString('en-US')} characters`;
+
+/** A string of at most `max` characters, any content (multi-line prose, a device config). */
+export function text(max: number = LIMITS.text): z.ZodString {
+  return z.string().max(max, { message: chars(max), abort: true });
+}
+
+/** One line of at most `max` characters: no CR, LF or NUL (it may be written to the SMTP wire). */
+export function line(max: number = LIMITS.line): z.ZodString {
+  return text(max).regex(/^[^\r\n\0]*$/, 'one line (no CR, LF or NUL)');
+}
+
+/** A non-empty `line()`. */
+export function word(max: number = LIMITS.line): z.ZodString {
+  return line(max).min(1, 'a non-empty value');
+}
+
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+
+/** A DNS host name (RFC 1123): dot-separated labels of letters, digits and -, each ≤ 63, in all ≤ 253. */
+export const hostname = z
+  .string()
+  .min(1, 'a host name')
+  .max(LIMITS.hostname, { message: `a host name of ${chars(LIMITS.hostname)}`, abort: true })
+  .regex(new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`), 'a host name: labels of letters, digits and - (each at most 63, not starting or ending with -) separated by dots');
+
+/** A mailbox local@domain, at most 254 characters, one line, no <> or spaces (RFC 5321 §4.1.2). */
+export const mailbox = text(LIMITS.mailbox).regex(/^[^\s<>@]+@[^\s<>@]+$/, 'an address local-part@domain (no spaces or <>)');
+
+/** A file path (resolved against the scenario file's folder by whoever reads it). */
+export const filePath = word(LIMITS.path);
+
+/** A list of 1 to `max` items. */
+export function list<T extends z.ZodType>(item: T, max: number = LIMITS.list) {
+  return z.array(item).min(1).max(max, { message: `at most ${max} entries`, abort: true });
+}
+
+/** A mapping of at most `max` entries. */
+export function capped<T extends z.ZodType>(schema: T, max: number = LIMITS.list) {
+  return schema.refine((v) => v === null || typeof v !== 'object' || Object.keys(v).length <= max, `at most ${max} entries`);
+}
+
+const nodeName = z
+  .string()
+  .max(LIMITS.name, { message: `a node name of ${chars(LIMITS.name)}`, abort: true })
+  .regex(/^[a-z][a-z0-9-]*$/, 'a lower-case name of letters, digits and -');
 
 export { PERSONA_NAMES as personaNames, SENDER_MTAS as senderMtas, RECEIVER_TLS as receiverTls, SENDER_TLS as senderTls } from '../vocabulary.js';
 
@@ -16,7 +91,7 @@ export const senderNode = z
     mta: z.enum(SENDER_MTAS).default('builtin').describe('builtin runs anywhere; postfix, exim, opensmtpd need --runtime docker'),
     tls: z.enum(SENDER_TLS).default('opportunistic').describe('TLS policy of the sending MTA'),
     via: nodeName.optional().describe('a firewall node this sender connects through'),
-    hostname: z.string().min(1).optional().describe('EHLO name; default <node>.example'),
+    hostname: hostname.optional().describe('EHLO name; default <node>.example'),
     timeout: z.number().int().positive().max(600_000).default(10_000).describe('per-step timeout in ms'),
   })
   .describe('An MTA that queues and delivers');
@@ -26,7 +101,7 @@ export const receiverNode = z
     role: z.literal('receiver'),
     persona: z.enum(PERSONA_NAMES).default('generic').describe('reply texts, EHLO list and limits of a real product'),
     mta: z.enum(RECEIVER_MTAS).default('builtin').describe('postfix = a real Postfix receiver (docker runtime)'),
-    hostname: z.string().min(1).optional().describe('default <node>.example.com'),
+    hostname: hostname.optional().describe('default <node>.example.com'),
     tls: z.enum(RECEIVER_TLS).default('preferred').describe('HAT mail-flow TLS setting: off | preferred | required'),
     size: z.number().int().positive().optional().describe('advertised and enforced SIZE'),
   })
@@ -35,8 +110,8 @@ export const receiverNode = z
 export const firewallNode = z
   .strictObject({
     role: z.literal('firewall'),
-    device: z.string().min(1).describe('product and version, e.g. "pix 7.2(2)", "asa 9.12(4)", "none"'),
-    config: z.string().optional().describe("device configuration in the device's own CLI syntax"),
+    device: word(LIMITS.id).describe('product and version, e.g. "pix 7.2(2)", "asa 9.12(4)", "none"'),
+    config: text(LIMITS.config).optional().describe("device configuration in the device's own CLI syntax"),
     'forwards-to': nodeName.describe('the node behind the firewall'),
   })
   .describe('A firewall emulator that inspects SMTP');
@@ -44,45 +119,45 @@ export const firewallNode = z
 export const nodeSchema = z.discriminatedUnion('role', [senderNode, receiverNode, firewallNode]);
 
 export const messageSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -'),
+  id: text(LIMITS.id).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -'),
   from: nodeName.describe('a sender node'),
   to: nodeName.describe('a receiver node'),
-  subject: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  subject: line(LIMITS.headerValue).optional(),
+  headers: capped(z.record(text(LIMITS.line).regex(/^[\x21-\x39\x3b-\x7e]+$/, 'a header name: printable ASCII without : or spaces'), text(LIMITS.headerValue))).optional(),
   size: z.number().int().nonnegative().max(1 << 30).optional().describe('body size in bytes'),
   starttls: z.enum(STARTTLS_MODES).default('auto').describe('always = send STARTTLS even when not offered'),
   dkim: z.boolean().default(false).describe('sign with DKIM (h= lists Content-Type)'),
 });
 
-const stringList = z.array(z.string()).min(1);
+const stringList = list(line());
 
 export const expectationSchema = z.strictObject({
-  message: z.string().describe('a message id'),
-  when: z.record(z.string(), z.union([z.string(), stringList])).optional().describe('matrix cells this applies to'),
+  message: text(LIMITS.id).describe('a message id'),
+  when: capped(z.record(text(LIMITS.id), z.union([line(), stringList]))).optional().describe('matrix cells this applies to'),
   outcome: z.enum(OUTCOMES).optional(),
   reason: z.enum(REASON_NAMES as [string, ...string[]]).optional(),
   tls: z.boolean().optional(),
-  banner: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional(), equals: z.string().optional() }).optional(),
+  banner: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional(), equals: line().optional() }).optional(),
   ehlo: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional(), equals: stringList.optional() }).optional(),
-  starttls: z.strictObject({ reply: z.string().optional(), sent: z.boolean().optional() }).optional(),
+  starttls: z.strictObject({ reply: line().optional(), sent: z.boolean().optional() }).optional(),
   replies: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }).optional().describe('every reply line the sender saw'),
   server: z.strictObject({ commands: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
   firewall: z.strictObject({ events: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
 });
 
-export const matrixSchema = z.record(
-  z.string().regex(/^[a-z][a-z0-9-]*\.[a-z-]+$/, 'node.field, e.g. fw.device'),
-  z.array(z.union([z.string(), z.number(), z.boolean()])).min(1),
-);
+export const matrixSchema = capped(z.record(
+  text(LIMITS.id).regex(/^[a-z][a-z0-9-]*\.[a-z-]+$/, 'node.field, e.g. fw.device'),
+  list(z.union([text(LIMITS.config), z.number(), z.boolean()])),
+), 32);
 
 export const scenarioSchema = z.strictObject({
-  $schema: z.string().optional(),
-  name: z.string().min(1),
-  description: z.string().optional(),
+  $schema: text(LIMITS.path).optional(),
+  name: word(),
+  description: text().optional(),
   runtime: z.enum(['local', 'docker']).optional(),
-  nodes: z.record(nodeName, nodeSchema),
-  messages: z.array(messageSchema).min(1),
-  expect: z.array(expectationSchema).default([]),
+  nodes: capped(z.record(nodeName, nodeSchema), 256),
+  messages: list(messageSchema, 10_000),
+  expect: z.array(expectationSchema).max(10_000, { message: 'at most 10000 entries', abort: true }).default([]),
   matrix: matrixSchema.optional(),
 });
 
