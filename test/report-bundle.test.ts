@@ -78,7 +78,7 @@ describe('mxlab run --reporter bundle (built CLI, real sockets)', () => {
   it('writes DIR/mxlab-bundle.tar.gz for the seed: scenario, result, versions, one transcript per session, report.html', async () => {
     const out = join(dir, 'seed');
     const r = await mxlab(['run', 'scenarios/seed-esa-behind-pix.yaml', '--reporter', 'json,bundle', '--out', out]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`reports: ${out}/result.json, ${out}/mxlab-bundle.tar.gz\n`);
     expect(r.code).toBe(0);
     const file = join(out, 'mxlab-bundle.tar.gz');
     const t = 'transcripts/seed-esa-behind-pix/run';
@@ -111,7 +111,7 @@ describe('mxlab run --reporter bundle (built CLI, real sockets)', () => {
     expect((await extract(file, 'report.html')).toString()).toContain('<mark>XXXXXXXA</mark>');
   });
 
-  it('without --out writes ./mxlab-bundle.tar.gz and says so on stderr', async () => {
+  it('without --out writes ./mxlab-report/mxlab-bundle.tar.gz and says so on stderr', async () => {
     const cwd = join(dir, 'cwd');
     await mkdir(cwd);
     const scenario = join(ROOT, 'scenarios/seed-esa-behind-pix.yaml');
@@ -126,8 +126,8 @@ describe('mxlab run --reporter bundle (built CLI, real sockets)', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('mxlab: no --out given, wrote the bundle to ./mxlab-bundle.tar.gz\n');
-    expect((await stat(join(cwd, 'mxlab-bundle.tar.gz'))).size).toBeGreaterThan(1000);
-    expect(await list(join(cwd, 'mxlab-bundle.tar.gz'))).toContain('scenarios/seed-esa-behind-pix.yaml');
+    expect(r.stderr).toBe('reports: mxlab-report/mxlab-bundle.tar.gz\n');
+    expect((await stat(join(cwd, 'mxlab-report/mxlab-bundle.tar.gz'))).size).toBeGreaterThan(1000);
+    expect(await list(join(cwd, 'mxlab-report/mxlab-bundle.tar.gz'))).toContain('scenarios/seed-esa-behind-pix.yaml');
   });
 });

@@ -78,7 +78,7 @@ describe('mxlab run --reporter html (built CLI, real sockets)', () => {
   it('writes DIR/report.html for the seed: XXXXXXXA next to STARTTLS, XXXXXXXX next to STARTTLS, the firewall’s log lines', async () => {
     const out = join(dir, 'seed');
     const r = await mxlab(['run', 'scenarios/seed-esa-behind-pix.yaml', '--reporter', 'html', '--out', out]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`reports: ${out}/report.html\n`);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(0);
     const html = await readFile(join(out, 'report.html'), 'utf8');

@@ -5,6 +5,7 @@
 
 export type { Outcome, Reason } from '../vocabulary.js';
 import type { Outcome, Reason } from '../vocabulary.js';
+import type { Scenario } from '../scenario/schema.js';
 
 /** One line (or one opaque chunk) seen on a hop. */
 export interface TranscriptEntry {
@@ -83,6 +84,8 @@ export interface SessionResult {
   firewall: { events: FirewallEvent[] };
   /** the sender's own log lines (real MTAs in containers; builtin sender's notes) */
   log?: string[];
+  /** wall-clock ms the delivery took (from handing the message to the sender to the assembled session) */
+  durationMs?: number;
 }
 
 export interface ExpectationResult {
@@ -115,6 +118,10 @@ export interface CellResult {
   sessions: SessionResult[];
   expectations: ExpectationResult[];
   durationMs: number;
+  /** wall-clock ms spent starting and stopping the cell's nodes */
+  timing?: { startMs: number; stopMs: number };
+  /** the scenario this cell ran: matrix values (after --matrix overrides) applied, no matrix, only its expectations, no `when` */
+  scenario?: Scenario;
 }
 
 export interface ScenarioResult {
@@ -127,6 +134,8 @@ export interface ScenarioResult {
 
 export interface RunResult {
   mxlab: string;
+  /** the command line that made this result, e.g. ['mxlab', 'run', 'scenarios/', '--matrix', 'fw.device=asa 9.12(4)'] */
+  command?: string[];
   startedAt: string;
   durationMs: number;
   ok: boolean;

@@ -51,3 +51,18 @@ function planMessage(s: Scenario, m: MessageSpecV1): MessagePlan {
   }
   return { spec: m, fromAddress: `${m.from}@${nodeHostname(s, m.from)}`, toAddress: `postmaster@${nodeHostname(s, m.to)}`, path };
 }
+
+/**
+ * The scenario one cell runs, standing alone: the cell's matrix values already in the nodes, no
+ * `matrix`, and only the expectations that apply to the cell, without `when`. What a bundle
+ * records and `mxlab replay` runs again.
+ */
+export function cellScenario(plan: CellPlan): Scenario {
+  const { matrix: _matrix, ...rest } = plan.scenario;
+  return { ...rest, expect: plan.expectations.map(({ spec }) => withoutWhen(spec)) };
+}
+
+function withoutWhen(e: Expectation): Expectation {
+  const { when: _when, ...rest } = e;
+  return rest;
+}

@@ -8,7 +8,7 @@ import { createRuntime, type RuntimeName } from '../runtime/index.js';
 import { HarnessError, type RunContext, type Runtime } from '../runtime/types.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { generateRunCertificates } from '../tls/certs.js';
-import { nodeHostname, planCells, type CellPlan } from './plan.js';
+import { cellScenario, nodeHostname, planCells, type CellPlan } from './plan.js';
 import { VERSION } from '../version.js';
 import { isErrorCode } from '../errors.js';
 
@@ -22,6 +22,10 @@ export interface RunOptions {
   reporter: Required<Reporter>;
   signal?: AbortSignal;
   clock?: Clock;
+  /** the command line, recorded in the result (bundles show it) */
+  command?: string[];
+  /** record every hop's raw bytes and the TLS key log (the pcap and bundle reporters ask for it); off by default: it costs memory */
+  capture?: boolean;
 }
 
 /** Runs every cell of every scenario and returns the RunResult; never throws for a failing cell. */
@@ -50,6 +54,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     dkim: createDkimKey('mxlab.example'),
     progress: (line) => opts.reporter.onProgress(line),
     signal: opts.signal,
+    capture: opts.capture === true,
   };
 
   // one runtime per kind, created and prepared once even when cells start in parallel
@@ -95,6 +100,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
   const expectations = cells.flatMap((c) => c.expectations);
   const result: RunResult = {
     mxlab: VERSION,
+    ...(opts.command ? { command: opts.command } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     ok: results.every((r) => r.ok),
@@ -116,19 +122,27 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
   reporter.onCellStart(info);
   const t0 = Date.now();
   const sessions: SessionResult[] = [];
+  const timing = { startMs: 0, stopMs: 0 };
   let error: CellResult['error'];
   try {
     if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
-    const cell = await (await getRuntime()).startCell(plan, ctx);
+    const runtime = await getRuntime();
+    const t1 = Date.now();
+    const cell = await runtime.startCell(plan, ctx);
+    timing.startMs = Date.now() - t1;
     try {
       for (const m of plan.messages) {
         if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+        const t2 = Date.now();
         const s = await cell.deliver(m);
+        s.durationMs = Date.now() - t2;
         sessions.push(s);
         reporter.onSession(info, s);
       }
     } finally {
+      const t3 = Date.now();
       await cell.stop();
+      timing.stopMs = Date.now() - t3;
     }
   } catch (err) {
     const e = err as Error & { code?: string; hint?: string };
@@ -143,6 +157,8 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     sessions,
     expectations,
     durationMs: Date.now() - t0,
+    timing,
+    scenario: cellScenario(plan),
   };
   reporter.onCellEnd(info, result, { file: plan.file, name: plan.name });
   return result;

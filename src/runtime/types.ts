@@ -13,6 +13,8 @@ export interface RunContext {
   /** progress lines for the console (e.g. image builds); never for results */
   progress(line: string): void;
   signal?: AbortSignal;
+  /** record each hop's raw bytes and TLS key log lines into the sessions (`wire`, `keylog`); off: nothing is recorded, nothing costs */
+  capture?: boolean;
 }
 
 /** A place where nodes run. `local` = in-process on 127.0.0.1; `docker` = containers. */

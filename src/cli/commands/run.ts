@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runScenarios } from '../../run/runner.js';
-import { multiplex, reporters, type ReporterName } from '../../report/index.js';
-import { EXIT, UsageError, type Command } from '../command.js';
+import { multiplex, reporters, type Reporter, type ReporterName } from '../../report/index.js';
+import { EXIT, UsageError, type Command, type Io } from '../command.js';
 import { exitOf } from '../../errors.js';
 import { loadAll, printDiagnostics } from '../load-all.js';
 import { scenarioFiles } from '../scenario-files.js';
@@ -13,8 +13,10 @@ export const run: Command = {
 
   paths                 scenario files, or folders of them (default: scenarios/)
   --runtime R           local (default: in-process on 127.0.0.1) | docker
-  --reporter LIST       console (default), json, junit, html (report.html), bundle (mxlab-bundle.tar.gz); comma-separated
-  --out DIR             write file reports there (json → result.json, junit → junit.xml, html → report.html, bundle → mxlab-bundle.tar.gz)
+  --reporter LIST       console (default), json, junit, html, bundle; comma-separated. At most one writes to stdout:
+                        the console, or json/junit/html when it is the only one and --out is not given
+  --out DIR             where file reports go (default ./mxlab-report/): json → result.json, junit → junit.xml,
+                        html → report.html, bundle → mxlab-bundle.tar.gz
   --matrix KEY=V1,V2    replace (or add) a matrix axis, e.g. fw.device="pix 7.2(2),asa 9.12(4)"
   --shard I/N           run every N-th run starting at I (split a matrix across CI workers)
   --jobs N              runs at once (default 2)
@@ -51,27 +53,60 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
       printDiagnostics(overridden.diagnostics, io.stderr);
       return EXIT.invalid;
     }
-    const toStdout = names.filter((n) => n === 'console' || (!values.out && n !== 'bundle'));
-    const reporter = multiplex(
-      names.map((name) => ({
-        name,
-        reporter: reporters[name as ReporterName]({
-          stdout: name === 'console' && toStdout.length > 1 ? io.stderr : io.stdout,
-          stderr: io.stderr,
-          tty: io.tty,
-          outDir: values.out,
-          alone: toStdout.length === 1,
-        }),
-      })),
-      io.stderr,
-    );
-    const result = await runScenarios(loaded.scenarios, { runtime: runtime as 'local' | 'docker' | undefined, jobs, shard, reporter, signal: io.signal });
+    const { reporter, written, owner } = setUpReporters(names, values.out, io);
+    const result = await runScenarios(loaded.scenarios, {
+      runtime: runtime as 'local' | 'docker' | undefined,
+      jobs,
+      shard,
+      reporter,
+      signal: io.signal,
+      command: ['mxlab', 'run', ...args],
+      capture: names.some((n) => reporters[n as ReporterName].capture),
+    });
+    sayWhere(written, owner === 'console' ? io.stdout : io.stderr);
     if (io.signal.aborted) return EXIT.sigint;
     const errorExit = Math.max(0, ...result.scenarios.flatMap((sc) => sc.cells).map((c) => (c.error ? exitOf(c.error) : 0)));
     if (errorExit) return errorExit;
     return result.ok ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** Default folder of the file reporters. */
+export const DEFAULT_OUT = 'mxlab-report';
+
+/**
+ * At most one reporter writes to stdout: the console when it is listed, else a single streaming
+ * reporter (json, junit, html) when no --out was given. Every other reporter writes files under
+ * --out (default ./mxlab-report/); the paths they wrote are collected for `sayWhere`.
+ */
+export function setUpReporters(names: string[], out: string | undefined, io: Io): { reporter: Required<Reporter>; written: string[]; owner?: string } {
+  const owner = names.includes('console') ? 'console' : names.length === 1 && !out && reporters[names[0] as ReporterName].stream ? names[0] : undefined;
+  const written: string[] = [];
+  const progress = Number(process.env.MXLAB_PROGRESS_AFTER_MS);
+  const reporter = multiplex(
+    names.map((name) => ({
+      name,
+      reporter: reporters[name as ReporterName]({
+        stdout: name === owner ? io.stdout : io.stderr,
+        stderr: io.stderr,
+        tty: io.tty,
+        outDir: out ?? DEFAULT_OUT,
+        toStdout: name === owner,
+        wrote: (p) => written.push(p),
+        ...(Number.isFinite(progress) && progress >= 0 ? { progressAfterMs: progress } : {}),
+      }),
+    })),
+    io.stderr,
+  );
+  return { reporter, written, owner };
+}
+
+/** `reports: mxlab-report/junit.xml, mxlab-report/report.html` — on stdout under the console, else on stderr. */
+export function sayWhere(written: string[], stream: NodeJS.WritableStream): void {
+  if (!written.length) return;
+  const shown = written.length > 6 ? [...written.slice(0, 5), `… ${written.length - 5} more`] : written;
+  stream.write(`reports: ${shown.join(', ')}\n`);
+}
 
 function parseShard(v: string | undefined): { index: number; total: number } | undefined {
   if (v === undefined) return undefined;

@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { RunResult } from '../../model/result.js';
 import type { ReporterFactory } from '../types.js';
+import { writeReport } from '../write-report.js';
 import { tar, type TarFile } from './bundle-tar.js';
 import { sessionTranscript } from './bundle-transcript.js';
 import { versions } from './bundle-versions.js';
@@ -71,17 +72,14 @@ function unique(): (s: string) => string {
   };
 }
 
-/** tar.gz of the run: to DIR/mxlab-bundle.tar.gz with --out, else to ./mxlab-bundle.tar.gz (said on stderr). */
-export const bundle: ReporterFactory = ({ stderr, outDir }) => ({
-  async onRunEnd(result) {
-    const { data, notes } = await buildBundle(result);
-    for (const n of notes) stderr.write(`mxlab: bundle: ${n}\n`);
-    if (outDir) {
-      await mkdir(outDir, { recursive: true });
-      await writeFile(join(outDir, BUNDLE_FILE), data);
-    } else {
-      await writeFile(BUNDLE_FILE, data);
-      stderr.write(`mxlab: no --out given, wrote the bundle to ./${BUNDLE_FILE}\n`);
-    }
-  },
-});
+/** tar.gz of the run: mxlab-bundle.tar.gz under --out. */
+export const bundle: ReporterFactory = Object.assign(
+  (opts: Parameters<ReporterFactory>[0]) => ({
+    async onRunEnd(result: RunResult) {
+      const { data, notes } = await buildBundle(result);
+      for (const n of notes) opts.stderr.write(`mxlab: bundle: ${n}\n`);
+      await writeReport(opts, BUNDLE_FILE, data);
+    },
+  }),
+  { capture: true },
+);

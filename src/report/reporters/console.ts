@@ -1,14 +1,26 @@
-import type { CellResult, ExpectationResult, RunResult, SessionResult, TranscriptEntry } from '../../model/result.js';
-import { describeCheck } from '../format.js';
-import type { ReporterFactory } from '../types.js';
+import type { CellResult, RunResult } from '../../model/result.js';
+import { explainFailure } from '../explain.js';
+import type { CellInfo, ReporterFactory } from '../types.js';
 
 const paint = (on: boolean) => (code: number) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const dur = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : secs(ms));
+/** Steps listed at the end of a long run. */
+const SLOWEST = 5;
 
-/** Progress while running, a summary table, and for each failure expected vs actual with the transcript lines that matter. */
-export const console: ReporterFactory = ({ stdout, tty }) => {
+/**
+ * Progress while running (a line per finished message once a cell runs longer than
+ * `progressAfterMs`), a summary table, for each failure expected vs actual with the transcript
+ * lines that matter, and the slowest steps of a long run.
+ */
+export const console: ReporterFactory = ({ stdout, tty, progressAfterMs = 3000 }) => {
   const c = paint(tty && !process.env.NO_COLOR);
   const [red, green, dim, bold] = [c(31), c(32), c(2), c(1)];
   const out = (s = '') => stdout.write(s + '\n');
+  const cellKey = (cell: CellInfo) => `${cell.file}\0${cell.label}`;
+  /** per running cell: when it started, the finished messages not printed yet, whether lines are printed */
+  const running = new Map<string, { t0: number; waiting: string[]; talking: boolean }>();
+  const where = (cell: CellInfo) => `${cell.file}${cell.label ? ` [${cell.label}]` : ''}`;
   return {
     onRunStart({ runtime, scenarios }) {
       const cells = scenarios.reduce((n, s) => n + s.cells, 0);
@@ -17,11 +29,24 @@ export const console: ReporterFactory = ({ stdout, tty }) => {
     onProgress(line) {
       out(dim(`  … ${line}`));
     },
+    onCellStart(cell) {
+      running.set(cellKey(cell), { t0: Date.now(), waiting: [], talking: false });
+    },
+    onSession(cell, s) {
+      const r = running.get(cellKey(cell));
+      if (!r) return;
+      const elapsed = Date.now() - r.t0;
+      r.waiting.push(`  … ${where(cell)} message ${s.message}: ${s.outcome} (${s.reason})${s.durationMs !== undefined ? ` in ${dur(s.durationMs)}` : ''} · ${dur(elapsed)} into the run`);
+      if (!r.talking && elapsed < progressAfterMs) return;
+      r.talking = true;
+      for (const l of r.waiting.splice(0)) out(dim(l));
+    },
     onCellEnd(cell, r) {
+      running.delete(cellKey(cell));
       const held = r.expectations.filter((e) => e.ok).length;
       const mark = r.ok ? green('✓') : red('✗');
       const what = r.error ? red(`error ${r.error.code}: ${r.error.message}`) : `${r.sessions.length} message${r.sessions.length === 1 ? '' : 's'}, ${held}/${r.expectations.length} expectations`;
-      out(`  ${mark} ${cell.file}${cell.label ? ` [${cell.label}]` : ''} ${dim('—')} ${what} ${dim(`(${r.durationMs} ms)`)}`);
+      out(`  ${mark} ${where(cell)} ${dim('—')} ${what} ${dim(`(${r.durationMs} ms)`)}`);
     },
     onRunEnd(result) {
       out();
@@ -32,10 +57,10 @@ export const console: ReporterFactory = ({ stdout, tty }) => {
         out();
         out(bold(red('Failed expectations')));
         for (const { s, cell, e } of failures) {
-          const session = cell.sessions.find((x) => x.message === e.message);
+          const { checks, evidence } = explainFailure(e, cell.sessions.find((x) => x.message === e.message));
           out(`  ${s.file}${e.line ? `:${e.line}` : ''}${cell.label ? ` [${cell.label}]` : ''} message ${bold(e.message)}`);
-          for (const k of e.checks.filter((x) => !x.ok)) out(`    ${red('✗')} ${describeCheck(k)}`);
-          if (session) for (const l of evidence(e, session)) out(dim(`      ${l}`));
+          for (const k of checks) out(`    ${red('✗')} ${k}`);
+          for (const l of evidence) out(dim(`      ${l}`));
         }
       }
       const errors = result.scenarios.flatMap((s) => s.cells.filter((x) => x.error).map((x) => ({ s, x })));
@@ -44,6 +69,14 @@ export const console: ReporterFactory = ({ stdout, tty }) => {
         out(bold(red('Harness errors')));
         for (const { s, x } of errors) out(`  ${s.file}${x.label ? ` [${x.label}]` : ''}: ${x.error!.code}: ${x.error!.message}`);
       }
+      if (result.durationMs >= progressAfterMs) {
+        const steps = slowest(result);
+        if (steps.length) {
+          out();
+          out(bold('Slowest steps'));
+          for (const st of steps) out(`  ${dur(st.ms).padStart(7)}  ${st.what}`);
+        }
+      }
       const { expectations, failed } = result.summary;
       out();
       const verdict = result.summary.errors
@@ -51,10 +84,23 @@ export const console: ReporterFactory = ({ stdout, tty }) => {
         : failed
           ? red(`${failed} of ${expectations} expectations failed`)
           : green(`all ${expectations} expectations held`);
-      out(`${verdict} ${dim(`in ${(result.durationMs / 1000).toFixed(1)} s`)}`);
+      out(`${verdict} ${dim(`in ${secs(result.durationMs)}`)}`);
     },
   };
 };
+
+/** Starting a cell's nodes, each delivery and stopping them, slowest first. */
+function slowest(result: RunResult): { ms: number; what: string }[] {
+  const steps: { ms: number; what: string }[] = [];
+  for (const s of result.scenarios) {
+    for (const cell of s.cells) {
+      const at = `${s.file}${cell.label ? ` [${cell.label}]` : ''}`;
+      if (cell.timing) steps.push({ ms: cell.timing.startMs, what: `${at} starting the nodes` }, { ms: cell.timing.stopMs, what: `${at} stopping the nodes` });
+      for (const m of cell.sessions) if (m.durationMs !== undefined) steps.push({ ms: m.durationMs, what: `${at} message ${m.message} (${m.outcome}, ${m.reason})` });
+    }
+  }
+  return steps.sort((a, b) => b.ms - a.ms).slice(0, SLOWEST);
+}
 
 function table(result: RunResult): string[] {
   const rows: string[][] = [['scenario', 'run', 'message', 'outcome', 'tls', 'reason', 'failed']];
@@ -68,34 +114,9 @@ function table(result: RunResult): string[] {
     }
   }
   const widths = rows[0].map((_, i) => Math.min(40, Math.max(...rows.map((r) => r[i].length))));
-  return rows.map((r, j) => '  ' + r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd() + (j === 0 ? '' : ''));
+  return rows.map((r) => '  ' + r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
 function failedChecks(cell: CellResult, message: string): string[] {
   return cell.expectations.filter((e) => e.message === message).flatMap((e) => e.checks.filter((k) => !k.ok).map((k) => k.name));
-}
-
-/** The transcript lines that explain a failed expectation. */
-function evidence(e: ExpectationResult, s: SessionResult): string[] {
-  const names = e.checks.filter((k) => !k.ok).map((k) => k.name.split('.')[0]);
-  const out: string[] = [];
-  if (names.includes('ehlo') || names.includes('tls')) out.push('EHLO reply the sender saw:', ...s.clientView.ehlo.map((l) => `  ${l}`));
-  if (names.includes('tls') && !names.includes('starttls')) out.push(`STARTTLS reply: ${s.clientView.starttls ?? '(not sent)'}`);
-  if (names.includes('banner')) out.push('banner the sender saw:', ...s.clientView.banner.map((l) => `  ${l}`));
-  if (names.includes('starttls')) {
-    out.push(`STARTTLS reply: ${s.clientView.starttls ?? '(not sent)'}`);
-    out.push(`receiver got: ${s.serverView.commands.join(' | ') || '(nothing)'}`);
-  }
-  if (names.includes('server')) out.push(`receiver got: ${s.serverView.commands.join(' | ') || '(nothing)'}`);
-  if (names.some((n) => ['outcome', 'reason', 'tls', 'session', 'firewall'].includes(n))) {
-    out.push(`${s.outcome} (${s.reason})${s.detail ? `: ${s.detail}` : ''}`);
-    for (const ev of s.firewall.events.slice(-5)) out.push(`firewall ${ev.node}: ${ev.log}`);
-    const hop = s.hops[0];
-    if (hop) out.push(`last lines ${hop.from} → ${hop.to}:`, ...hop.entries.slice(-8).map(fmtEntry));
-  }
-  return out;
-}
-
-function fmtEntry(e: TranscriptEntry): string {
-  return `  ${e.t.toFixed(1).padStart(8)} ms ${e.dir === 'c2s' ? 'C:' : 'S:'} ${e.tls ? '[tls] ' : ''}${e.text}`;
 }

@@ -1,16 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { RunResult } from '../../model/result.js';
 import type { ReporterFactory } from '../types.js';
+import { writeReport, writeStream } from '../write-report.js';
 
-/** The RunResult as JSON: to stdout (nothing else goes there), or to DIR/result.json with --out. */
-export const json: ReporterFactory = ({ stdout, outDir }) => ({
-  async onRunEnd(result) {
-    const text = JSON.stringify(result, null, 2) + '\n';
-    if (outDir) {
-      await mkdir(outDir, { recursive: true });
-      await writeFile(join(outDir, 'result.json'), text);
-    } else {
-      await new Promise<void>((resolve) => (stdout.write(text) ? resolve() : stdout.once('drain', () => resolve())));
-    }
-  },
-});
+/** The RunResult as JSON: result.json under --out; on stdout (and nothing else there) when it is the one reporter and no --out was given. */
+export const json: ReporterFactory = Object.assign(
+  (opts: Parameters<ReporterFactory>[0]) => ({
+    async onRunEnd(result: RunResult) {
+      const text = JSON.stringify(result, null, 2) + '\n';
+      if (opts.toStdout) await writeStream(opts.stdout, text);
+      else await writeReport(opts, 'result.json', text);
+    },
+  }),
+  { stream: true },
+);
