@@ -62,3 +62,51 @@ describe('scenario string caps', () => {
     expect(problems(src)[0]).toMatch(/^x\.yaml:8:\d+ expect\[0\]\.replies\.includes: expected at most 1000 entries, got a list$/);
   });
 });
+
+const chain = (forwards: Record<string, string>, extra = '') => `name: loops
+nodes:
+  esa: { role: receiver }
+${Object.entries(forwards).map(([fw, to]) => `  ${fw}: { role: firewall, device: none, forwards-to: ${to} }`).join('\n')}
+  lan: { role: sender, via: fw1 }
+messages:
+  - { id: m1, from: lan, to: esa }
+${extra}`;
+
+describe('scenario topology', () => {
+  it('rejects a forwarding loop through two firewalls at validation', () => {
+    expect(problems(chain({ fw1: 'fw2', fw2: 'fw1' }))).toEqual([
+      'x.yaml:4:53 nodes.fw1.forwards-to: expected forwards-to to lead to a receiver, got a forwarding loop fw1 → fw2 → fw1 — point one of fw1, fw2 at a receiver',
+    ]);
+  });
+
+  it('rejects a loop through any number of firewalls, once, from its first node in the file', () => {
+    const fws = Object.fromEntries([...Array(7)].map((_, i) => [`fw${i + 1}`, `fw${((i + 1) % 7) + 1}`]));
+    expect(problems(chain(fws))).toEqual([
+      'x.yaml:4:53 nodes.fw1.forwards-to: expected forwards-to to lead to a receiver, got a forwarding loop fw1 → fw2 → fw3 → fw4 → fw5 → fw6 → fw7 → fw1 — point one of fw1, fw2, fw3, fw4, fw5, fw6, fw7 at a receiver',
+    ]);
+    // a loop the sender's path only runs into is reported too
+    expect(problems(chain({ fw1: 'fw2', fw2: 'fw3', fw3: 'fw2' }))[0]).toContain('nodes.fw2.forwards-to: expected forwards-to to lead to a receiver, got a forwarding loop fw2 → fw3 → fw2');
+  });
+
+  it('rejects a loop that only some runs of the matrix make', () => {
+    const src = chain({ fw1: 'fw2', fw2: 'esa' }, 'matrix:\n  fw2.forwards-to: [esa, fw1]\n');
+    expect(problems(src)).toEqual([
+      'x.yaml:10:3 matrix.fw2.forwards-to: expected forwards-to to lead to a receiver, got a forwarding loop fw1 → fw2 → fw1 — take the looping value out of the matrix',
+    ].map((l) => l.replace('matrix.fw2.forwards-to: ', 'matrix.fw2.forwards-to: with fw2.forwards-to=fw1: ')));
+    expect(problems(chain({ fw1: 'fw2', fw2: 'esa' }, 'matrix:\n  fw2.forwards-to: [esa, fw9]\n'))[0]).toMatch(
+      /^x\.yaml:10:\d+ matrix\.fw2\.forwards-to\[1\]: expected a receiver or firewall node \(one of "esa", "fw1", "fw2"\), got "fw9"/,
+    );
+  });
+
+  it('rejects a matrix of more than 1024 runs', () => {
+    const axis = (n: number) => `[${[...Array(n)].map((_, i) => i + 1).join(', ')}]`;
+    const src = chain({ fw1: 'esa' }, `matrix:\n  esa.size: ${axis(40)}\n  lan.timeout: ${axis(30)}\n`);
+    expect(problems(src)).toEqual(['x.yaml:9:3 matrix: expected a matrix of at most 1024 runs, got 1,200 (40 × 30) — split it into several scenario files, or narrow an axis with --matrix']);
+  });
+
+  it('selects runs with when: by a number or boolean written as in the matrix', () => {
+    const src = chain({ fw1: 'esa' }, 'matrix:\n  esa.size: [1000, 2000]\nexpect:\n  - { message: m1, when: { esa.size: 2000 }, outcome: delivered }\n');
+    expect(problems(src)).toEqual([]);
+    expect(problems(src.replace('esa.size: 2000 }', 'esa.size: 3000 }'))[0]).toBe('x.yaml:11:38 expect[0].when.esa.size: expected values of matrix esa.size (one of "1000", "2000"), got "3000" — did you mean "1000"?');
+  });
+});

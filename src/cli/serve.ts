@@ -1,10 +1,10 @@
 import type { Clock } from '../model/clock.js';
-import type { Io } from './command.js';
+import { UsageError, type Io } from './command.js';
 
 /** The run clock for standalone servers: ms since --epoch-origin (shared with a runner), else since start. */
 export function epochClock(origin: string | undefined): Clock {
   const base = origin === undefined ? Date.now() : Number(origin);
-  if (!Number.isFinite(base)) throw new Error(`--epoch-origin expects milliseconds since 1970, got "${origin}"`);
+  if (!Number.isFinite(base)) throw new UsageError(`--epoch-origin expects milliseconds since 1970, got "${origin}"`);
   const hr0 = process.hrtime.bigint();
   const offset = Date.now() - base;
   return { now: () => offset + Number(process.hrtime.bigint() - hr0) / 1e6 };

@@ -28,7 +28,7 @@ export function planCells(loaded: LoadedScenario): CellPlan[] {
 }
 
 export function appliesTo(e: Expectation, cell: Record<string, string>): boolean {
-  return Object.entries(e.when ?? {}).every(([k, v]) => (Array.isArray(v) ? v : [v]).includes(cell[k]));
+  return Object.entries(e.when ?? {}).every(([k, v]) => (Array.isArray(v) ? v : [v]).some((x) => String(x) === cell[k]));
 }
 
 function applyCell(s: Scenario, combo: Record<string, string | number | boolean>): Scenario {

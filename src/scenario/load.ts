@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { Composer, LineCounter, Parser, type CST, type Document } from 'yaml';
 import { ScenarioError, type Diagnostic } from './diagnostics.js';
+import { InputFileError, MAX_SCENARIO_BYTES, readInputFile } from './input-file.js';
 import { issuesToDiagnostics } from './issues.js';
 import { PositionIndex } from './positions.js';
 import { checkReferences, type DeviceChecker } from './references.js';
@@ -21,21 +21,44 @@ export interface LoadOptions {
   checkDevice?: DeviceChecker;
 }
 
+/** Deepest nesting of mappings and lists a scenario may have (the format itself needs 6). */
+export const MAX_DEPTH = 32;
+/** Most aliases (`*name`) a scenario may use, and most nodes they may expand to. */
+export const MAX_ALIASES = 100;
+
 /** Reads and validates a scenario file; throws ScenarioError with every problem at once. */
 export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<LoadedScenario> {
   let source: string;
   try {
-    source = await readFile(file, 'utf8');
+    source = await readInputFile(file, 'scenario file', MAX_SCENARIO_BYTES);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `expected a readable scenario file, got ${e.code ?? e.message}`, hint: 'check the path' }]);
+    if (!(err instanceof InputFileError)) throw err;
+    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `expected ${err.expected}, got ${err.got}`, hint: err.hint }]);
   }
   return parseScenario(source, file, opts);
 }
 
 export function parseScenario(source: string, file: string, opts: LoadOptions = {}): LoadedScenario {
+  const at = (offset: number, message: string, hint?: string): ScenarioError => {
+    const p = lines.linePos(offset);
+    return new ScenarioError([{ file, line: p.line, col: p.col, path: '', message, hint }]);
+  };
   const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (source.length > MAX_SCENARIO_BYTES) throw at(0, `expected a scenario of at most ${MAX_SCENARIO_BYTES.toLocaleString('en-US')} characters, got ${source.length.toLocaleString('en-US')}`);
+  // The parser keeps its own stack; composing recurses per level (a few thousand levels exhaust
+  // V8), so depth and aliases are checked on the syntax tree before anything is composed.
+  const tokens = [...new Parser(lines.addNewLine).parse(source)];
+  const shape = measure(tokens);
+  if (shape.deepAt !== undefined) throw at(shape.deepAt, `expected mappings and lists nested at most ${MAX_DEPTH} deep, got deeper`, 'a scenario needs 6 levels; is this file generated?');
+  if (shape.aliases.length > MAX_ALIASES) throw at(shape.aliases[MAX_ALIASES], `expected at most ${MAX_ALIASES} aliases (*name), got ${shape.aliases.length}`, 'write the values out, or use fewer anchors');
+  let doc: Document.Parsed | undefined;
+  for (const d of new Composer({ prettyErrors: false, uniqueKeys: true }).compose(tokens, true, source.length)) {
+    if (!doc) doc = d;
+    else {
+      throw at(d.range[0], 'expected one YAML document, got a second one (after ---)', 'put each scenario in its own file');
+    }
+  }
+  if (!doc) throw at(0, 'expected a mapping with name, nodes, messages, expect, got an empty file');
   const pos = new PositionIndex(doc, lines);
   if (doc.errors.length) {
     throw new ScenarioError(
@@ -45,7 +68,14 @@ export function parseScenario(source: string, file: string, opts: LoadOptions = 
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    // yaml's resource-exhaustion guard: aliases of aliases expand to more than MAX_ALIASES nodes each
+    if (!/alias/i.test((err as Error).message)) throw err;
+    throw at(shape.aliases[0] ?? 0, `expected aliases that expand to at most ${MAX_ALIASES} nodes each, got an alias expanding far more (an alias bomb)`, 'write the values out, or use fewer anchors');
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `expected a mapping with name, nodes, messages, expect, got ${data === null || data === undefined ? 'an empty file' : Array.isArray(data) ? 'a list' : typeof data}` }]);
   }
@@ -88,4 +118,36 @@ function yamlHint(code: string): string | undefined {
   if (code === 'BAD_INDENT' || code === 'MISSING_CHAR') return 'check the indentation and the : after each key';
   if (code === 'TAB_AS_INDENT') return 'indent with spaces, not tabs';
   return undefined;
+}
+
+/** Walks the concrete syntax tree without recursion: the first collection deeper than MAX_DEPTH, and every alias. */
+function measure(tokens: CST.Token[]): { deepAt?: number; aliases: number[] } {
+  const aliases: number[] = [];
+  const stack: [CST.Token | undefined, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [t, depth] = stack.pop()!;
+    if (!t) continue;
+    switch (t.type) {
+      case 'document':
+        stack.push([t.value, depth]);
+        break;
+      case 'alias':
+        aliases.push(t.offset);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection': {
+        if (depth >= MAX_DEPTH) return { deepAt: t.offset, aliases };
+        for (const it of t.items) {
+          const item = it as { key?: CST.Token | null; value?: CST.Token };
+          if (item.key) stack.push([item.key, depth + 1]);
+          stack.push([item.value, depth + 1]);
+        }
+        break;
+      }
+      default:
+    }
+  }
+  aliases.sort((a, b) => a - b);
+  return { aliases };
 }

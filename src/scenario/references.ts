@@ -1,6 +1,7 @@
 import { didYouMean, describeValue, oneOf, type Diagnostic } from './diagnostics.js';
 import type { PositionIndex } from './positions.js';
 import { nodeSchema, type NodeSpec, type Scenario } from './schema.js';
+import { forwardingLoops, loopText, MAX_RUNS, runCount } from './topology.js';
 
 /** A device checker injected by the caller (the firewall module), so `scenario` imports nothing internal. */
 export type DeviceChecker = (device: string, config?: string) => { line: number; col: number; message: string; hint?: string; on: 'device' | 'config' }[];
@@ -32,6 +33,10 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
     }
   }
 
+  for (const loop of forwardingLoops(s.nodes)) {
+    if (loop.length > 1) diag(['nodes', loop[0], 'forwards-to'], `expected forwards-to to lead to a receiver, got a forwarding loop ${loopText(loop)}`, `point one of ${loop.join(', ')} at a receiver`);
+  }
+
   const ids = new Map<string, number>();
   s.messages.forEach((m, i) => {
     if (ids.has(m.id)) diag(['messages', i, 'id'], `expected a unique message id, got "${m.id}" again (first at messages[${ids.get(m.id)}])`);
@@ -46,7 +51,11 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
   });
 
   const matrixKeys = Object.keys(s.matrix ?? {});
-  for (const key of matrixKeys) checkMatrixKey(file, s, key, pos, source, checkDevice, diag, out);
+  const before = out.length;
+  for (const key of matrixKeys) checkMatrixKey(file, s, key, pos, source, checkDevice, diag, out, ref);
+  const runs = runCount(s.matrix);
+  if (runs > MAX_RUNS) diag(['matrix'], `expected a matrix of at most ${MAX_RUNS} runs, got ${runs.toLocaleString('en-US')} (${matrixKeys.map((k) => s.matrix![k].length).join(' × ')})`, 'split it into several scenario files, or narrow an axis with --matrix');
+  else if (out.length === before) checkCellRoutes(s, diag);
 
   s.expect.forEach((e, i) => {
     if (!ids.has(e.message)) diag(['expect', i, 'message'], `expected a message id (${oneOf([...ids.keys()])}), got "${e.message}"`, didYouMean(e.message, [...ids.keys()]));
@@ -56,7 +65,7 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
         continue;
       }
       const allowed = (s.matrix?.[k] ?? []).map(String);
-      for (const val of Array.isArray(v) ? v : [v]) {
+      for (const val of (Array.isArray(v) ? v : [v]).map(String)) {
         if (!allowed.includes(val)) diag(['expect', i, 'when', k], `expected values of matrix ${k} (${oneOf(allowed)}), got "${val}"`, didYouMean(val, allowed));
       }
     }
@@ -79,9 +88,45 @@ export function pathEnd(s: Scenario, from: string): string | undefined {
   return undefined;
 }
 
+type Diag = (path: PropertyKey[], message: string, hint?: string, key?: boolean) => void;
+type Ref = (path: PropertyKey[], name: string | undefined, roles: Role[], what: string) => void;
+
+/** A matrix over forwards-to or via rewires the nodes: every run must still end at its messages' receivers, without a loop. */
+function checkCellRoutes(s: Scenario, diag: Diag): void {
+  const routing = Object.keys(s.matrix ?? {}).filter((k) => /\.(forwards-to|via)$/.test(k));
+  if (!routing.length) return;
+  const seen = new Set<string>();
+  let cells: Record<string, unknown>[] = [{}];
+  for (const key of routing) cells = cells.flatMap((c) => (s.matrix?.[key] ?? []).map((v) => ({ ...c, [key]: v })));
+  for (const cell of cells) {
+    const nodes = { ...s.nodes };
+    for (const [key, value] of Object.entries(cell)) {
+      const [name, field] = key.split('.');
+      nodes[name] = { ...nodes[name], [field]: value } as NodeSpec;
+    }
+    const label = Object.entries(cell).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    for (const loop of forwardingLoops(nodes)) {
+      const text = loopText(loop);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      const key = routing.find((k) => loop.includes(k.split('.')[0])) ?? routing[0];
+      diag(['matrix', key], `with ${label}: expected forwards-to to lead to a receiver, got a forwarding loop ${text}`, 'take the looping value out of the matrix', true);
+    }
+    const rewired = { ...s, nodes };
+    for (const m of s.messages) {
+      const end = pathEnd(rewired, m.from);
+      const problem = `${m.id}:${end}`;
+      if (end && end !== m.to && !seen.has(problem)) {
+        seen.add(problem);
+        diag(['matrix', routing[0]], `with ${label}: expected message ${m.id} to reach its receiver "${m.to}", got a path to "${end}"`, 'a matrix may rewire the firewalls, not change which receiver a message reaches', true);
+      }
+    }
+  }
+}
+
 function checkMatrixKey(
   file: string, s: Scenario, key: string, pos: PositionIndex, source: string, checkDevice: DeviceChecker | undefined,
-  diag: (path: PropertyKey[], message: string, hint?: string, key?: boolean) => void, out: Diagnostic[],
+  diag: Diag, out: Diagnostic[], ref: Ref,
 ): void {
   const [nodeName, field] = key.split('.');
   const node = s.nodes[nodeName];
@@ -102,6 +147,11 @@ function checkMatrixKey(
       diag(['matrix', key, j], `expected a valid ${key} (${values.length ? oneOf(values) : issue.message}), got ${describeValue(value)}`, typeof value === 'string' ? didYouMean(value, values) : undefined);
       return;
     }
+    if (field === 'forwards-to' && typeof value === 'string') {
+      ref(['matrix', key, j], value, ['receiver', 'firewall'], 'a receiver or firewall node');
+      if (value === nodeName) diag(['matrix', key, j], `expected another node, got "${nodeName}" itself`);
+    }
+    if (field === 'via' && typeof value === 'string') ref(['matrix', key, j], value, ['firewall'], 'a firewall node');
     if (node.role === 'firewall' && checkDevice && (field === 'device' || field === 'config')) {
       const t = trial.data as typeof node;
       const own = new Set<string>();

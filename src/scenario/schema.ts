@@ -130,10 +130,12 @@ export const messageSchema = z.strictObject({
 });
 
 const stringList = list(line());
+/** A value of a matrix axis as `when:` names it (a number or boolean matches the axis value written the same way). */
+const matrixValue = z.union([line(), z.number(), z.boolean()]);
 
 export const expectationSchema = z.strictObject({
   message: text(LIMITS.id).describe('a message id'),
-  when: capped(z.record(text(LIMITS.id), z.union([line(), stringList]))).optional().describe('matrix cells this applies to'),
+  when: capped(z.record(text(LIMITS.id), z.union([matrixValue, list(matrixValue)]))).optional().describe('matrix cells this applies to'),
   outcome: z.enum(OUTCOMES).optional(),
   reason: z.enum(REASON_NAMES as [string, ...string[]]).optional(),
   tls: z.boolean().optional(),

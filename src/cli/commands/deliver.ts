@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { EXIT, UsageError, type Command } from '../command.js';
+import { readInputFile } from '../../scenario/input-file.js';
 import type { DkimKey, MessageSpec, SenderOptions } from '../../actors/sender/index.js';
 
 const USAGE = `mxlab deliver --sender-json JSON --message-json JSON --target HOST:PORT [options]
@@ -51,9 +51,9 @@ export const deliverCommand: Command = {
     if (!Number.isFinite(origin)) throw new UsageError('--epoch-origin must be a number of ms');
     const clock = { now: () => performance.timeOrigin + performance.now() - origin };
     const sender = { ...json<Omit<SenderOptions, 'clock'>>(o['sender-json'], '--sender-json'), clock } as SenderOptions;
-    if (o['ca-file']) sender.ca = await readFile(o['ca-file'], 'utf8');
+    if (o['ca-file']) sender.ca = await readInputFile(o['ca-file'], 'PEM file', 1024 * 1024);
     const message = json<MessageSpec>(o['message-json'], '--message-json');
-    const dkim = o['dkim-key-file'] ? json<DkimKey>(await readFile(o['dkim-key-file'], 'utf8'), '--dkim-key-file') : undefined;
+    const dkim = o['dkim-key-file'] ? json<DkimKey>(await readInputFile(o['dkim-key-file'], 'DKIM key file', 1024 * 1024), '--dkim-key-file') : undefined;
     const { deliver } = await import('../../actors/sender/index.js');
     const target = { host: m[1], port: Number(m[2]), node: o.node ?? m[1], ...(o.servername ? { servername: o.servername } : {}) };
     const result = await deliver(sender, message, target, dkim ? { dkim } : undefined);

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { FirewallConfigError, startFirewall, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
+import { readInputFile } from '../../scenario/input-file.js';
+import { LIMITS } from '../../scenario/schema.js';
 
 export const proxy: Command = {
   name: 'proxy',
@@ -44,9 +45,7 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
     }
     let config: string | undefined;
     if (values.config) {
-      config = await readFile(values.config, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        throw new UsageError(`Failed to read --config ${values.config}: ${e.code ?? e.message}`);
-      });
+      config = await readInputFile(values.config, 'device configuration', LIMITS.config);
     }
     const idleTimeoutMs = positiveMs('--idle-timeout', values['idle-timeout']);
     const clock = epochClock(values['epoch-origin']);

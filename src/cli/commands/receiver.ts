@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { personas, startReceiver, type PersonaName, type ReceiverConnection } from '../../actors/receiver/index.js';
 import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
@@ -6,6 +5,8 @@ import { EXIT, UsageError, type Command } from '../command.js';
 import { RECEIVER_TLS } from '../../vocabulary.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
+import { readInputFile } from '../../scenario/input-file.js';
+import { hostname } from '../../scenario/schema.js';
 
 const TLS = RECEIVER_TLS;
 
@@ -47,6 +48,8 @@ Runs until interrupted (Ctrl-C).`,
     if (!(TLS as readonly string[]).includes(values.tls)) throw new UsageError(`--tls must be one of ${TLS.join(', ')}, got "${values.tls}"`);
     const size = values.size === undefined ? undefined : Number(values.size);
     if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new UsageError(`--size must be a positive whole number, got "${values.size}"`);
+    const host = hostname.safeParse(values.hostname);
+    if (!host.success) throw new UsageError(`--hostname expects ${host.error.issues[0].message}, got ${values.hostname.length > 60 ? `${values.hostname.length} characters` : `"${values.hostname}"`}`);
     const listen = parseEndpoint('--listen', values.listen, '127.0.0.1:2525');
     // each connection is reported as it closes, then forgotten: a receiver that runs for days keeps no history
     const report = (c: ReceiverConnection) =>
@@ -79,10 +82,7 @@ Runs until interrupted (Ctrl-C).`,
 async function certificates(certFile: string | undefined, keyFile: string | undefined, hostname: string): Promise<RunCertificates> {
   if (!certFile && !keyFile) return generateRunCertificates([hostname]);
   if (!certFile || !keyFile) throw new UsageError('--cert-file and --key-file go together');
-  const read = (f: string) =>
-    readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      throw new UsageError(`Failed to read ${f}: ${e.code ?? e.message}`);
-    });
+  const read = (f: string) => readInputFile(f, 'PEM file', 1024 * 1024);
   const [cert, key] = await Promise.all([read(certFile), read(keyFile)]);
   return { cert, key, ca: cert, hostnames: [hostname] };
 }

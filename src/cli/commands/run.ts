@@ -6,6 +6,8 @@ import { exitOf } from '../../errors.js';
 import { loadAll, printDiagnostics } from '../load-all.js';
 import { scenarioFiles } from '../scenario-files.js';
 import { applyMatrixOverrides } from '../matrix-override.js';
+import { checkShard, parseShard } from '../shard.js';
+import { planCells } from '../../run/plan.js';
 
 export const run: Command = {
   name: 'run',
@@ -53,6 +55,7 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
       printDiagnostics(overridden.diagnostics, io.stderr);
       return EXIT.invalid;
     }
+    checkShard(shard, loaded.scenarios.reduce((n, l) => n + planCells(l).length, 0));
     const { reporter, written, owner } = setUpReporters(names, values.out, io);
     const result = await runScenarios(loaded.scenarios, {
       runtime: runtime as 'local' | 'docker' | undefined,
@@ -108,10 +111,3 @@ export function sayWhere(written: string[], stream: NodeJS.WritableStream): void
   stream.write(`reports: ${shown.join(', ')}\n`);
 }
 
-function parseShard(v: string | undefined): { index: number; total: number } | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(v);
-  const [index, total] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-  if (!m || total < 1 || index < 1 || index > total) throw new UsageError(`--shard must be I/N with 1 ≤ I ≤ N, got "${v}"`);
-  return { index, total };
-}

@@ -1,0 +1,90 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { MxlabError } from '../errors.js';
+
+/** Largest scenario file read (the format needs a few KB; a device config may be long). */
+export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
+
+/** What a user gave as an input file that cannot be read: missing, not a regular file, too large. */
+export class InputFileError extends MxlabError {
+  constructor(
+    readonly file: string,
+    /** what was expected, e.g. "a regular file" */
+    readonly expected: string,
+    /** what was found, e.g. "a FIFO (named pipe)" */
+    readonly got: string,
+    hint?: string,
+  ) {
+    super('E_INPUT_FILE', `Failed to read ${file}: expected ${expected}, got ${got}.`, { hint });
+    this.name = 'InputFileError';
+  }
+}
+
+/**
+ * Reads a file the user named, as text: only a regular file (a FIFO, a device, a socket or a
+ * directory is refused at once: the file is opened with O_NONBLOCK and checked with fstat before
+ * any read, so a FIFO without a writer never blocks), at most `maxBytes` (counted while reading,
+ * so a file that grows or lies about its size is cut off too).
+ */
+export async function readInputFile(file: string, what: string, maxBytes: number): Promise<string> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  } catch (err) {
+    const [expected, got] = describeOpenError(err, what);
+    throw new InputFileError(file, expected, got, got === 'no such file' ? 'Did you mistype the path?' : undefined);
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new InputFileError(file, `a ${what} (a regular file)`, kindOf(st), SPECIAL_HINT);
+    if (st.size > maxBytes) throw tooLarge(file, what, st.size, maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(file, what, undefined, maxBytes);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } catch (err) {
+    if (err instanceof InputFileError) throw err;
+    const [expected, got] = describeOpenError(err, what);
+    throw new InputFileError(file, expected, got);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+function tooLarge(file: string, what: string, size: number | undefined, max: number): InputFileError {
+  const got = size === undefined ? 'more' : `${size.toLocaleString('en-US')} bytes`;
+  return new InputFileError(file, `a ${what} of at most ${max.toLocaleString('en-US')} bytes`, got, 'Did you give the right file?');
+}
+
+function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+const SPECIAL_HINT = 'Only regular files are read: write a pipe or a process substitution to a file first.';
+
+function describeOpenError(err: unknown, what: string): [expected: string, got: string] {
+  const e = err as NodeJS.ErrnoException;
+  const readable = `a readable ${what}`;
+  switch (e.code) {
+    case 'ENOENT': return [readable, 'no such file'];
+    case 'EACCES': case 'EPERM': return [readable, 'permission denied'];
+    case 'EISDIR': return [`a ${what} (a regular file)`, 'a directory'];
+    case 'ELOOP': return [readable, 'too many levels of symbolic links'];
+    case 'ENAMETOOLONG': return [readable, 'a path too long for the system'];
+    case 'ENOTDIR': return [readable, 'a path through something that is not a folder'];
+    case 'ENXIO': return [`a ${what} (a regular file)`, 'a socket or FIFO'];
+    default: return [readable, e.code ?? e.message];
+  }
+}
