@@ -1,3 +1,4 @@
+import { refuseArchive } from './bundle-guard.js';
 import { checkDevice } from '../run/device-check.js';
 import { ScenarioError, formatDiagnostic, type Diagnostic } from '../scenario/diagnostics.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
@@ -7,6 +8,7 @@ export async function loadAll(files: string[]): Promise<{ ok: true; scenarios: L
   const scenarios: LoadedScenario[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const file of files) {
+    await refuseArchive(file);
     try {
       scenarios.push(await loadScenario(file, { checkDevice }));
     } catch (err) {

@@ -122,6 +122,19 @@ export interface CellResult {
   timing?: { startMs: number; stopMs: number };
   /** the scenario this cell ran: matrix values (after --matrix overrides) applied, no matrix, only its expectations, no `when` */
   scenario?: Scenario;
+  /** what ran as each node: software, version (read from the running image for real MTAs), image tag */
+  nodes?: Record<string, NodeVersion>;
+}
+
+/** What ran as one node of a cell. */
+export interface NodeVersion {
+  role: 'sender' | 'receiver' | 'firewall';
+  /** e.g. `mxlab builtin sender`, `asyncos persona`, `pix 7.2(2) (emulated)`, `postfix` */
+  software: string;
+  /** e.g. `mxlab 0.1.0`, `mail_version = 3.7.11` */
+  version: string;
+  /** the container image, e.g. `mxlab/postfix:3f2a…` (docker runtime) */
+  image?: string;
 }
 
 export interface ScenarioResult {

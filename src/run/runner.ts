@@ -123,6 +123,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
   const t0 = Date.now();
   const sessions: SessionResult[] = [];
   const timing = { startMs: 0, stopMs: 0 };
+  let nodes: CellResult['nodes'];
   let error: CellResult['error'];
   try {
     if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
@@ -131,6 +132,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     const cell = await runtime.startCell(plan, ctx);
     timing.startMs = Date.now() - t1;
     try {
+      nodes = await cell.describe?.().catch(() => undefined);
       for (const m of plan.messages) {
         if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
         const t2 = Date.now();
@@ -159,6 +161,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     durationMs: Date.now() - t0,
     timing,
     scenario: cellScenario(plan),
+    ...(nodes ? { nodes } : {}),
   };
   reporter.onCellEnd(info, result, { file: plan.file, name: plan.name });
   return result;

@@ -1,5 +1,5 @@
 import type { Clock } from '../model/clock.js';
-import type { SessionResult } from '../model/result.js';
+import type { NodeVersion, SessionResult } from '../model/result.js';
 import type { CellPlan, MessagePlan } from '../model/plan.js';
 import type { RunCertificates } from '../tls/certs.js';
 import type { DkimKey } from '../actors/sender/index.js';
@@ -31,6 +31,8 @@ export interface Runtime {
 /** A running cell: deliver messages through it, then stop it (idempotent, reverse start order). */
 export interface StartedCell extends AsyncDisposable {
   deliver(message: MessagePlan): Promise<SessionResult>;
+  /** what runs as each node (software, version, image): bundles record it */
+  describe?(): Promise<Record<string, NodeVersion>>;
   stop(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ export interface CommandEntry {
 /** The CLI verbs; the key is what the user types. `mxlab proxy` does not load the runner, the docker runtime or the scenario loader. */
 export const commands: Record<string, CommandEntry> = {
   run: { summary: 'run scenarios and check their expectations', load: async () => (await import('./run.js')).run },
+  replay: { summary: 'run a bundle again and compare every verdict with the recorded one', load: async () => (await import('./replay.js')).replay },
   validate: { summary: 'check scenario files without running them', load: async () => (await import('./validate.js')).validate },
   devices: { summary: 'list the emulated firewalls, or show what one device version does', load: async () => (await import('./devices.js')).devices },
   proxy: { summary: 'run the firewall emulator alone, in front of any SMTP server', load: async () => (await import('./proxy.js')).proxy },

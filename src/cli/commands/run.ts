@@ -82,8 +82,9 @@ export const DEFAULT_OUT = 'mxlab-report';
  * reporter (json, junit, html) when no --out was given. Every other reporter writes files under
  * --out (default ./mxlab-report/); the paths they wrote are collected for `sayWhere`.
  */
-export function setUpReporters(names: string[], out: string | undefined, io: Io): { reporter: Required<Reporter>; written: string[]; owner?: string } {
-  const owner = names.includes('console') ? 'console' : names.length === 1 && !out && reporters[names[0] as ReporterName].stream ? names[0] : undefined;
+export function setUpReporters(names: string[], out: string | undefined, io: Io, opts: { stdout?: boolean } = {}): { reporter: Required<Reporter>; written: string[]; owner?: string } {
+  const mayOwn = opts.stdout !== false;
+  const owner = !mayOwn ? undefined : names.includes('console') ? 'console' : names.length === 1 && !out && reporters[names[0] as ReporterName].stream ? names[0] : undefined;
   const written: string[] = [];
   const progress = Number(process.env.MXLAB_PROGRESS_AFTER_MS);
   const reporter = multiplex(

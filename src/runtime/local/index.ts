@@ -5,6 +5,7 @@ import type { FirewallEvent, Hop, SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../model/plan.js';
 import { nodeHostname } from '../../model/plan.js';
 import type { FirewallNode, ReceiverNode, SenderNode } from '../../scenario/schema.js';
+import { describeNodes } from '../describe-nodes.js';
 import { messageSpecOf } from '../message-spec.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
 
@@ -136,6 +137,10 @@ class LocalCell implements StartedCell {
       firewall: { events },
       log: r.log,
     };
+  }
+
+  async describe() {
+    return describeNodes(this.plan);
   }
 
   stop(): Promise<void> {

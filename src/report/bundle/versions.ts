@@ -6,7 +6,10 @@ import type { RunResult } from '../../model/result.js';
 
 const PACKAGES = ['smtp-server', 'nodemailer'] as const;
 
-/** What produced the result: mxlab, node, platform, and the installed SMTP libraries (null when unreadable). */
+/**
+ * What produced the result: mxlab, Node, OS, the installed SMTP libraries (null when unreadable),
+ * and per run what ran as each node (software, version, image tag).
+ */
 export async function versions(result: RunResult): Promise<Record<string, unknown>> {
   const packages: Record<string, string | null> = {};
   for (const name of PACKAGES) packages[name] = await packageVersion(name);
@@ -19,6 +22,7 @@ export async function versions(result: RunResult): Promise<Record<string, unknow
     runtimes: [...new Set(result.scenarios.map((s) => s.runtime))],
     startedAt: result.startedAt,
     packages,
+    runs: result.scenarios.flatMap((s) => s.cells.map((c) => ({ file: s.file, label: c.label, runtime: s.runtime, nodes: c.nodes ?? {} }))),
   };
 }
 

@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { RunResult } from '../../model/result.js';
+import { renderHtml } from '../html/page.js';
+import { cellScenarioYaml } from './cell-scenario.js';
+import { BUNDLE_ROOT, MANIFEST, type BundleManifest, type BundleRun } from './manifest.js';
+import { bundleReadme } from './readme.js';
+import type { TarFile } from './tar.js';
+import { sessionTranscript } from './transcript.js';
+import { versions } from './versions.js';
+
+export const BUNDLE_FILE = 'mxlab-bundle.tar.gz';
+
+/** Extra members from other reporters' data (pcaps and the key log), added under the bundle root. */
+export type ExtraFiles = (result: RunResult) => Promise<TarFile[]> | TarFile[];
+
+/**
+ * Everything needed to look at a run elsewhere and run it again, as archive members under
+ * `mxlab-bundle/`: README.txt, manifest.json, versions.json, result.json, report.html, the
+ * scenario files as given, one standalone scenario per run (runs/…/scenario.yaml, with the golden
+ * files it names), one transcript per session. `notes` says what could not be included.
+ */
+export async function bundleFiles(result: RunResult, extra?: ExtraFiles): Promise<{ files: TarFile[]; notes: string[] }> {
+  const mtime = Math.floor((Date.parse(result.startedAt) || Date.now()) / 1000);
+  const files: TarFile[] = [];
+  const notes: string[] = [];
+  const add = (name: string, data: Buffer | string) => files.push({ name: `${BUNDLE_ROOT}/${name}`, data, mtime });
+
+  const extras = (await extra?.(result)) ?? [];
+  add('README.txt', bundleReadme(result, BUNDLE_FILE, extras.some((f) => f.name.startsWith('pcap/'))));
+  const runs: BundleRun[] = [];
+  const manifest: BundleManifest = { format: 'mxlab-bundle', version: 1, mxlab: result.mxlab, startedAt: result.startedAt, ...(result.command ? { command: result.command } : {}), runs };
+  const manifestAt = files.length;
+
+  const scenarioNames = unique();
+  for (const file of new Set(result.scenarios.map((s) => s.file))) {
+    try {
+      add(`scenarios/${scenarioNames(basename(file))}`, await readFile(resolve(file)));
+    } catch (err) {
+      notes.push(`scenario file ${file} not included: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  add('result.json', JSON.stringify(result, null, 2) + '\n');
+  add('versions.json', JSON.stringify(await versions(result), null, 2) + '\n');
+
+  const dirs = unique();
+  for (const [si, scenario] of result.scenarios.entries()) {
+    const sDir = dirs(basename(scenario.file, extname(scenario.file)));
+    const runDirs = unique();
+    for (const [ci, cell] of scenario.cells.entries()) {
+      const rDir = runDirs(cell.label || 'run');
+      const run: BundleRun = { file: scenario.file, name: scenario.name, runtime: scenario.runtime, label: cell.label, cell: cell.cell, result: [si, ci] };
+      // files the scenario names (golden transcripts), next to the run's scenario
+      const renamed = new Map<string, string>();
+      const goldenNames = unique();
+      for (const e of cell.scenario?.expect ?? []) {
+        const golden = (e as { golden?: unknown }).golden;
+        if (typeof golden !== 'string' || renamed.has(golden)) continue;
+        const inBundle = `golden/${goldenNames(basename(golden))}`;
+        try {
+          add(`runs/${sDir}/${rDir}/${inBundle}`, await readFile(resolve(dirname(scenario.file), golden)));
+          renamed.set(golden, inBundle);
+        } catch (err) {
+          notes.push(`golden file ${golden} of ${scenario.file} not included: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
+      const yaml = cellScenarioYaml(scenario, cell, renamed);
+      if (yaml) {
+        run.scenario = `runs/${sDir}/${rDir}/scenario.yaml`;
+        add(run.scenario, yaml);
+      } else notes.push(`run ${scenario.file}${cell.label ? ` [${cell.label}]` : ''} has no recorded scenario: it cannot be replayed`);
+      runs.push(run);
+      const messages = unique();
+      for (const s of cell.sessions) add(`transcripts/${sDir}/${rDir}/${messages(s.message)}.txt`, sessionTranscript(s, cell, scenario, result));
+    }
+  }
+  add('report.html', renderHtml(result));
+  for (const f of extras) add(f.name, f.data);
+  files.splice(manifestAt, 0, { name: `${BUNDLE_ROOT}/${MANIFEST}`, data: JSON.stringify(manifest, null, 2) + '\n', mtime });
+  return { files, notes };
+}
+
+/** A path component from arbitrary text: safe characters only, no leading dot (so never `.`/`..`), at most 80 characters. */
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._=+@-]+/g, '_').replace(/^[._]+|_+$/g, '').slice(0, 80) || '_';
+}
+
+/** safeName, plus `-2`, `-3` … for names already handed out by this generator. */
+export function unique(): (s: string) => string {
+  const seen = new Set<string>();
+  return (s) => {
+    const base = safeName(s);
+    let name = base;
+    for (let i = 2; seen.has(name.toLowerCase()); i++) name = `${base}-${i}`;
+    seen.add(name.toLowerCase());
+    return name;
+  };
+}

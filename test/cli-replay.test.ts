@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mxlab } from './helpers/cli.js';
+
+const sh = promisify(execFile);
+let dir: string;
+let bundle: string;
+const RUN = 'mxlab-bundle/runs/fails-on-pix/fw.device=pix_7.2_2/scenario.yaml';
+
+/** Extracts a bundle with the system tar, lets `edit` change a member, packs it again. */
+async function edited(name: string, member: string, edit: (text: string) => string): Promise<string> {
+  const work = join(dir, name);
+  await mkdir(work);
+  await sh('tar', ['-xzf', bundle, '-C', work]);
+  await writeFile(join(work, member), edit(await readFile(join(work, member), 'utf8')));
+  const out = join(dir, `${name}.tar.gz`);
+  await sh('tar', ['-czf', out, '-C', work, 'mxlab-bundle']);
+  return out;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mxlab-replay-'));
+  await writeFile(
+    join(dir, 'fails-on-pix.yaml'),
+    `name: DKIM through the firewall
+nodes:
+  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
+  fw: { role: firewall, device: pix 7.2(2), forwards-to: esa }
+  partner: { role: sender, via: fw }
+messages:
+  - { id: outside, from: partner, to: esa }
+  - { id: outside-dkim, from: partner, to: esa, dkim: true }
+matrix:
+  fw.device: [pix 7.2(2)]
+expect:
+  - { message: outside, tls: true }
+  - { message: outside-dkim, outcome: delivered }
+`,
+  );
+  // the matrix of the file is replaced on the command line: the bundle must record the effective runs
+  const r = await mxlab(['run', 'fails-on-pix.yaml', '--matrix', 'fw.device=pix 7.2(2),asa 9.12(4)', '--reporter', 'console,bundle', '--out', 'out'], { cwd: dir });
+  expect(r.code).toBe(1);
+  bundle = join(dir, 'out/mxlab-bundle.tar.gz');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('mxlab replay', () => {
+  it('a bundle of a failing --matrix run replays to the same verdicts, recorded beside new, exit 0', async () => {
+    const r = await mxlab(['replay', bundle], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^mxlab replay ${bundle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · recorded \\S+ with mxlab [\\d.]+ on local · replaying on local$`));
+    expect(lines.slice(1)).toEqual([
+      '',
+      'fails-on-pix.yaml [fw.device=pix 7.2(2)]',
+      '  ✓ :12 outside: tls           recorded failed (tls)      now failed (tls)',
+      '  ✓ :13 outside-dkim: outcome  recorded failed (outcome)  now failed (outcome)',
+      '',
+      'fails-on-pix.yaml [fw.device=asa 9.12(4)]',
+      '  ✓ :12 outside: tls           recorded failed (tls)  now failed (tls)',
+      '  ✓ :13 outside-dkim: outcome  recorded held          now held',
+      '',
+      'all 4 verdicts reproduced',
+      '',
+    ]);
+  });
+
+  it('reports a changed verdict, what changed and the first different transcript line per hop when the bundle\'s device is edited: exit 1', async () => {
+    const changed = await edited('upgraded', RUN, (t) => {
+      expect(t).toContain('device: pix 7.2(2)');
+      return t.replace('device: pix 7.2(2)', 'device: asa 9.12(4)');
+    });
+    const r = await mxlab(['replay', changed], { cwd: dir });
+    expect(r.code).toBe(1);
+    const out = r.stdout;
+    expect(out).toContain('  ✓ :12 outside: tls           recorded failed (tls)      now failed (tls)\n');
+    expect(out).toContain('  ✗ :13 outside-dkim: outcome  recorded failed (outcome)  now held\n');
+    expect(out).toContain('      outcome: recorded "deferred", now "delivered"\n');
+    expect(out).toMatch(/ {6}hop 1 partner → fw, transcript line \d+:\n {8}recorded {2}S: <connection-reset: read ECONNRESET>\n {8}now {7}S: 250 ok: {2}Message <queue-id> accepted\n/);
+    expect(out).toMatch(/ {6}hop 2 fw → esa, transcript line \d+:\n {8}recorded {2}C: <error: read ECONNRESET>\n {8}now {7}C: DKIM-Signature: /);
+    expect(out.trim().split('\n').at(-1)).toBe('1 of 4 verdicts changed');
+  });
+
+  it('an edit that breaks the scenario is exit 2 with the bundle member and line', async () => {
+    const broken = await edited('broken', RUN, (t) => t.replace('device: pix 7.2(2)', 'device: cisco-bogus 9'));
+    const r = await mxlab(['replay', broken], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain('verdicts');
+    expect(r.stderr).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:runs/fails-on-pix/fw\\.device=pix_7\\.2_2/scenario\\.yaml:\\d+:\\d+ nodes\\.fw\\.device: `));
+  });
+
+  it('mxlab run and mxlab validate given a bundle say to use mxlab replay: one line, exit 2', async () => {
+    for (const cmd of ['run', 'validate']) {
+      const r = await mxlab([cmd, 'out/mxlab-bundle.tar.gz'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('mxlab: E_BUNDLE: Failed to read out/mxlab-bundle.tar.gz as a scenario: it is a gzip archive, like the bundles mxlab writes. Did you mean mxlab replay out/mxlab-bundle.tar.gz?\n');
+    }
+  });
+
+  it('mxlab replay given something that is not a bundle: exit 2, one line, nothing run', async () => {
+    const yaml = await mxlab(['replay', 'fails-on-pix.yaml'], { cwd: dir });
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toBe('mxlab: E_BUNDLE: Failed to read fails-on-pix.yaml: not a gzip file. Is it a bundle written by mxlab run --reporter bundle?\n');
+    await mkdir(join(dir, 'plain'));
+    await writeFile(join(dir, 'plain/x.txt'), 'x');
+    await sh('tar', ['-czf', join(dir, 'plain.tar.gz'), '-C', join(dir, 'plain'), 'x.txt']);
+    const tgz = await mxlab(['replay', 'plain.tar.gz'], { cwd: dir });
+    expect(tgz.code).toBe(2);
+    expect(tgz.stderr).toContain('mxlab: E_BUNDLE: Failed to replay plain.tar.gz: it holds no manifest.json, so it is not an mxlab bundle');
+    const missing = await mxlab(['replay', 'nope.tar.gz'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('mxlab: E_INPUT_FILE: Failed to read nope.tar.gz: ENOENT. Did you mean the mxlab-bundle.tar.gz that mxlab run --reporter bundle wrote?\n');
+  });
+});
