@@ -117,6 +117,9 @@ describe('mxlab replay', () => {
     expect(tgz.stderr).toContain('mxlab: E_BUNDLE: Failed to replay plain.tar.gz: it holds no manifest.json, so it is not an mxlab bundle');
     const missing = await mxlab(['replay', 'nope.tar.gz'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('mxlab: E_INPUT_FILE: Failed to read nope.tar.gz: ENOENT. Did you mean the mxlab-bundle.tar.gz that mxlab run --reporter bundle wrote?\n');
+    expect(missing.stderr).toBe('mxlab: E_INPUT_FILE: Failed to read nope.tar.gz: expected a readable bundle (mxlab-bundle.tar.gz), got no such file.\n  Did you mistype the path?\n');
+    const fifo = await mxlab(['replay', '/dev/zero'], { cwd: dir });
+    expect(fifo.code).toBe(2);
+    expect(fifo.stderr).toContain('Failed to read /dev/zero: expected a bundle (mxlab-bundle.tar.gz) (a regular file), got a character device.');
   });
 });

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { MxlabError } from '../errors.js';
 
@@ -9,8 +10,10 @@ import { MxlabError } from '../errors.js';
 export async function refuseArchive(file: string): Promise<void> {
   let head: Buffer;
   try {
-    const fh = await open(file, 'r');
+    // never blocks: a FIFO or a device is left to the loader, which refuses it
+    const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     try {
+      if (!(await fh.stat()).isFile()) return;
       const buf = Buffer.alloc(512);
       const { bytesRead } = await fh.read(buf, 0, 512, 0);
       head = buf.subarray(0, bytesRead);

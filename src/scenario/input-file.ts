@@ -27,6 +27,11 @@ export class InputFileError extends MxlabError {
  * so a file that grows or lies about its size is cut off too).
  */
 export async function readInputFile(file: string, what: string, maxBytes: number): Promise<string> {
+  return (await readInputBytes(file, what, maxBytes)).toString('utf8');
+}
+
+/** `readInputFile` for binary files (bundles): the same checks, the bytes. */
+export async function readInputBytes(file: string, what: string, maxBytes: number): Promise<Buffer> {
   let fh: FileHandle;
   try {
     fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
@@ -48,7 +53,7 @@ export async function readInputFile(file: string, what: string, maxBytes: number
       total += bytesRead;
       if (total > maxBytes) throw tooLarge(file, what, undefined, maxBytes);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof InputFileError) throw err;
     const [expected, got] = describeOpenError(err, what);

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MxlabError } from '../../errors.js';
 import type { RunResult } from '../../model/result.js';
 import { BUNDLE_ROOT, isManifest, MANIFEST, type BundleManifest } from '../../report/bundle/manifest.js';
 import { readTarGz } from '../../report/bundle/tar.js';
+import { readInputBytes } from '../../scenario/input-file.js';
 
 /** Largest bundle file replay reads (pcaps of a few messages fit many times over). */
 export const MAX_BUNDLE_BYTES = 512 * 1024 * 1024;
@@ -18,16 +19,11 @@ export interface OpenedBundle {
 
 /** Reads a bundle: its manifest, the recorded result, and the runs' scenario files written to a temporary folder. */
 export async function openBundle(file: string): Promise<OpenedBundle> {
-  const st = await stat(file).catch((err: NodeJS.ErrnoException) => {
-    throw new MxlabError('E_INPUT_FILE', `Failed to read ${file}: ${err.code ?? err.message}. Did you mean the mxlab-bundle.tar.gz that mxlab run --reporter bundle wrote?`);
-  });
-  if (!st.isFile()) throw new MxlabError('E_INPUT_FILE', `Failed to read ${file}: not a regular file. Did you mean the mxlab-bundle.tar.gz inside it?`);
-  if (st.size > MAX_BUNDLE_BYTES) throw new MxlabError('E_INPUT_FILE', `Failed to read ${file}: ${st.size} bytes, more than the ${MAX_BUNDLE_BYTES} a bundle may have.`);
   const wanted = (name: string) => {
     const rest = name.startsWith(`${BUNDLE_ROOT}/`) ? name.slice(BUNDLE_ROOT.length + 1) : name;
     return rest === MANIFEST || rest === 'result.json' || rest.startsWith('runs/');
   };
-  const files = await readTarGz(await readFile(file), file, { totalBytes: 1 << 30, entries: 100_000, keep: wanted });
+  const files = await readTarGz(await readInputBytes(file, 'bundle (mxlab-bundle.tar.gz)', MAX_BUNDLE_BYTES), file, { totalBytes: 1 << 30, entries: 100_000, keep: wanted });
   const root = files.has(`${BUNDLE_ROOT}/${MANIFEST}`) ? `${BUNDLE_ROOT}/` : files.has(MANIFEST) ? '' : undefined;
   if (root === undefined) throw new MxlabError('E_BUNDLE', `Failed to replay ${file}: it holds no ${MANIFEST}, so it is not an mxlab bundle (or one written before mxlab replay existed). Did you mean a bundle from mxlab run --reporter bundle?`);
   const json = (name: string): unknown => {
