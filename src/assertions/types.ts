@@ -1,13 +1,27 @@
 import type { CheckResult, SessionResult } from '../model/result.js';
 import type { Expectation } from '../scenario/schema.js';
 
-/** A check: a pure function of one expectation field and one session. */
-export type Check<K extends CheckKey> = (expected: NonNullable<Expectation[K]>, session: SessionResult) => CheckResult[];
+/** A check: a function of one expectation field, one session and the run's context (pure except golden files). */
+export type Check<K extends CheckKey> = (expected: NonNullable<Expectation[K]>, session: SessionResult, ctx: CheckContext) => CheckResult[];
+
+/** Where the expectation was written and how the run treats golden files. */
+export interface CheckContext {
+  /** the scenario file: relative paths in expectations are resolved against its folder ('' = the working directory) */
+  file: string;
+  /** mxlab run --update: write missing or changed golden files instead of failing */
+  update: boolean;
+  /** golden files written so far in this run (path → text), so two runs writing different text to one file are caught */
+  written: Map<string, string>;
+}
+
+export function checkContext(file = '', update = false): CheckContext {
+  return { file, update, written: new Map() };
+}
 
 export type CheckKey = Exclude<keyof Expectation, 'message' | 'when'>;
 
-export function result(name: string, ok: boolean, expected: unknown, actual: unknown): CheckResult {
-  return { name, ok, expected, actual };
+export function result(name: string, ok: boolean, expected: unknown, actual: unknown, note?: string): CheckResult {
+  return { name, ok, expected, actual, ...(note ? { note } : {}) };
 }
 
 /** includes / excludes / equals over a list of lines: `includes` = some line contains the text. */

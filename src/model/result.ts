@@ -105,6 +105,8 @@ export interface CheckResult {
   ok: boolean;
   expected: unknown;
   actual: unknown;
+  /** something the check did, e.g. `wrote golden/inside.txt (new)` under mxlab run --update */
+  note?: string;
 }
 
 export interface CellResult {

@@ -15,6 +15,7 @@ export function explainFailure(e: ExpectationResult, session: SessionResult | un
 export function evidence(e: ExpectationResult, s: SessionResult): string[] {
   const names = e.checks.filter((k) => !k.ok).map((k) => k.name.split('.')[0]);
   const out: string[] = [];
+  for (const k of e.checks) if (k.name === 'golden' && !k.ok && typeof k.actual === 'string' && k.actual.includes('\n')) out.push(...k.actual.split('\n').slice(k.actual.startsWith('--- ') ? 0 : 1));
   if (names.includes('ehlo') || names.includes('tls')) out.push('EHLO reply the sender saw:', ...s.clientView.ehlo.map((l) => `  ${l}`));
   if (names.includes('tls') && !names.includes('starttls')) out.push(`STARTTLS reply: ${s.clientView.starttls ?? '(not sent)'}`);
   if (names.includes('banner')) out.push('banner the sender saw:', ...s.clientView.banner.map((l) => `  ${l}`));

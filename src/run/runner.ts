@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { evaluate } from '../assertions/index.js';
+import { evaluate, type CheckContext } from '../assertions/index.js';
 import { createDkimKey } from '../actors/sender/index.js';
 import { monotonicClock, type Clock } from '../model/clock.js';
 import type { CellResult, RunResult, ScenarioResult, SessionResult } from '../model/result.js';
@@ -24,6 +24,8 @@ export interface RunOptions {
   clock?: Clock;
   /** the command line, recorded in the result (bundles show it) */
   command?: string[];
+  /** mxlab run --update: write missing or changed golden files */
+  update?: boolean;
   /** record every hop's raw bytes and the TLS key log (the pcap and bundle reporters ask for it); off by default: it costs memory */
   capture?: boolean;
 }
@@ -70,6 +72,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     }
     return r;
   };
+  const goldenWritten = new Map<string, string>();
   const results: ScenarioResult[] = plans.map((p) => ({
     file: p.loaded.file,
     name: p.loaded.scenario.name,
@@ -83,7 +86,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
       const name = runtimeOf(p.loaded);
       for (const [j, plan] of p.cells.entries()) {
         queue.push(async () => {
-          results[i].cells[j] = await runCell(plan, () => runtimeFor(name), ctx, opts.reporter);
+          results[i].cells[j] = await runCell(plan, () => runtimeFor(name), ctx, opts.reporter, { file: plan.file, update: opts.update === true, written: goldenWritten });
         });
       }
     }
@@ -117,7 +120,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
   return result;
 }
 
-async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: RunContext, reporter: Required<Reporter>): Promise<CellResult> {
+async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: RunContext, reporter: Required<Reporter>, checks: CheckContext): Promise<CellResult> {
   const info = { file: plan.file, name: plan.name, label: plan.label };
   reporter.onCellStart(info);
   const t0 = Date.now();
@@ -150,7 +153,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     const e = err as Error & { code?: string; hint?: string };
     error = { code: isErrorCode(e.code) ? e.code : 'E_INTERNAL', message: e.hint ? `${e.message} — ${e.hint}` : e.message };
   }
-  const expectations = plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line));
+  const expectations = plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line, checks));
   const result: CellResult = {
     cell: plan.cell,
     label: plan.label,

@@ -145,6 +145,7 @@ export const expectationSchema = z.strictObject({
   replies: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }).optional().describe('every reply line the sender saw'),
   server: z.strictObject({ commands: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
   firewall: z.strictObject({ events: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
+  golden: filePath.optional().describe("a file with the message's normalised transcript, relative to the scenario file; mxlab run --update writes it"),
 });
 
 export const matrixSchema = capped(z.record(

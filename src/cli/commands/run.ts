@@ -22,6 +22,7 @@ export const run: Command = {
   --matrix KEY=V1,V2    replace (or add) a matrix axis, e.g. fw.device="pix 7.2(2),asa 9.12(4)"
   --shard I/N           run every N-th run starting at I (split a matrix across CI workers)
   --jobs N              runs at once (default 2)
+  --update              write missing or changed golden files (expectations with golden:) and say which
 
 exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario or usage, 3 environment, 130/143 interrupted`,
   async run(args, io) {
@@ -35,6 +36,7 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
         matrix: { type: 'string', multiple: true },
         shard: { type: 'string' },
         jobs: { type: 'string' },
+        update: { type: 'boolean', default: false },
       },
     });
     const runtime = values.runtime;
@@ -65,6 +67,7 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
       signal: io.signal,
       command: ['mxlab', 'run', ...args],
       capture: names.some((n) => reporters[n as ReporterName].capture),
+      update: values.update,
     });
     sayWhere(written, owner === 'console' ? io.stdout : io.stderr);
     if (io.signal.aborted) return EXIT.sigint;

@@ -69,6 +69,12 @@ export const console: ReporterFactory = ({ stdout, tty, progressAfterMs = 3000 }
         out(bold(red('Harness errors')));
         for (const { s, x } of errors) out(`  ${s.file}${x.label ? ` [${x.label}]` : ''}: ${x.error!.code}: ${x.error!.message}`);
       }
+      const notes = result.scenarios.flatMap((s) => s.cells.flatMap((cell) => cell.expectations.flatMap((e) => e.checks.flatMap((k) => (k.note ? [`${k.note} (${s.file}${cell.label ? ` [${cell.label}]` : ''} message ${e.message})`] : [])))));
+      if (notes.length) {
+        out();
+        out(bold('Golden files (--update)'));
+        for (const n of [...new Set(notes)]) out(`  ${n}`);
+      }
       if (result.durationMs >= progressAfterMs) {
         const steps = slowest(result);
         if (steps.length) {
