@@ -20,6 +20,7 @@ export const REASONS = {
   rejected: 'a 4xx/5xx reply to a command (greeting, MAIL, RCPT, DATA, end of data)',
   'size-exceeded': 'the message is larger than the receiver takes',
   'protocol-error': 'a reply the sender could not make sense of',
+  expired: 'still undelivered when the sender\'s queue-lifetime ran out (the message is returned, like Postfix maximal_queue_lifetime)',
 } as const;
 export type Reason = keyof typeof REASONS;
 export const REASON_NAMES = Object.keys(REASONS) as Reason[];
@@ -31,6 +32,22 @@ export type PersonaName = (typeof PERSONA_NAMES)[number];
 /** A receiver's TLS setting (AsyncOS HAT mail-flow policy words). */
 export const RECEIVER_TLS = ['off', 'preferred', 'required'] as const;
 export type ReceiverTls = (typeof RECEIVER_TLS)[number];
+
+/**
+ * A receiver's TLS fault (`tls-fault:`): a certificate that fails verification, or a handshake
+ * that cannot complete. `none` is a correct TLS service (a timeline step sets it to clear a fault).
+ */
+export const TLS_FAULTS = ['none', 'expired', 'not-yet-valid', 'wrong-name', 'unknown-ca', 'self-signed', 'handshake-abort', 'tls1.0-only'] as const;
+export type TlsFault = (typeof TLS_FAULTS)[number];
+
+/**
+ * What an `opportunistic` sender does after a failed TLS handshake (docs/tls-faults.md): `same-attempt`
+ * reconnects in plaintext at once (Exim tls_tempfail_tryclear, OpenSMTPD), `next-attempt` defers the
+ * first attempt and falls back on later ones (Postfix: only once the message waited minimal_backoff_time),
+ * `never` defers every time.
+ */
+export const PLAINTEXT_FALLBACKS = ['same-attempt', 'next-attempt', 'never'] as const;
+export type PlaintextFallback = (typeof PLAINTEXT_FALLBACKS)[number];
 
 /** A sender's TLS policy (Postfix smtp_tls_security_level none | may | encrypt | verify). */
 export const SENDER_TLS = ['none', 'opportunistic', 'required', 'verify'] as const;

@@ -33,7 +33,7 @@ describe('deliver: TLS policy', () => {
   it('delivers inside TLS when STARTTLS is advertised (real handshake)', async () => {
     const s = await server({ ehlo: TLS_EHLO, tls: certs });
     const r = await deliver(sender(), message, target(s));
-    expect(r).toMatchObject({ outcome: 'delivered', reason: 'ok', tls: true, attempts: 1 });
+    expect(r).toMatchObject({ outcome: 'delivered', reason: 'ok', tls: true, connections: 1 });
     expect(r.detail).toBe('250 2.0.0 Ok: queued as FAKE1');
     expect(r.clientView.banner).toEqual(['220 fake.example ESMTP']);
     expect(r.clientView.ehlo).toEqual(TLS_EHLO);
@@ -108,8 +108,8 @@ describe('deliver: TLS policy', () => {
     const good = await deliver(sender({ tls: 'verify', ca: certs.ca }), message, { ...target(s), servername: 'fake.example' });
     expect(good).toMatchObject({ outcome: 'delivered', tls: true });
     const bad = await deliver(sender({ tls: 'verify', ca: otherCerts.ca }), message, { ...target(s), servername: 'fake.example' });
-    expect(bad).toMatchObject({ outcome: 'deferred', reason: 'tls-failed', tls: false, attempts: 1 });
-    expect(bad.detail).toMatch(/^TLS handshake failed: /);
+    expect(bad).toMatchObject({ outcome: 'deferred', reason: 'tls-failed', tls: false, connections: 1 });
+    expect(bad.detail).toMatch(/^TLS handshake failed: unable to verify the first certificate \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)$/);
     expect(s.sessions[1].commands).not.toContainEqual(expect.stringMatching(/^MAIL/));
     const wrongName = await deliver(sender({ tls: 'verify', ca: certs.ca }), message, { ...target(s), servername: 'other.example' });
     expect(wrongName).toMatchObject({ outcome: 'deferred', reason: 'tls-failed' });
@@ -130,14 +130,26 @@ describe('deliver: TLS policy', () => {
     expect(r).toMatchObject({ outcome: 'delivered', tls: true });
   });
 
-  it('opportunistic: a broken handshake is retried once in plaintext', async () => {
+  it('opportunistic: a broken handshake is retried once in plaintext (same-attempt, the default)', async () => {
     const s = await server({ ehlo: TLS_EHLO, breakTls: true });
     const r = await deliver(sender(), message, target(s));
-    expect(r).toMatchObject({ outcome: 'delivered', reason: 'ok', tls: false, attempts: 2 });
+    expect(r).toMatchObject({ outcome: 'delivered', reason: 'ok', tls: false, connections: 2 });
     expect(s.sessions.map((x) => x.commands.includes('STARTTLS'))).toEqual([true, false]);
     expect(r.log).toContain('MID m1 TLS handshake failed, retrying without TLS');
     const strict = await deliver(sender({ tls: 'required' }), message, target(s));
-    expect(strict).toMatchObject({ outcome: 'deferred', reason: 'tls-failed', attempts: 1 });
+    expect(strict).toMatchObject({ outcome: 'deferred', reason: 'tls-failed', connections: 1 });
+  });
+
+  it('opportunistic with plaintext-fallback next-attempt (Postfix): the first attempt defers, a later one falls back', async () => {
+    const s = await server({ ehlo: TLS_EHLO, breakTls: true });
+    const first = await deliver(sender({ plaintextFallback: 'next-attempt' }), message, target(s), undefined, 1);
+    expect(first).toMatchObject({ outcome: 'deferred', reason: 'tls-failed', connections: 1 });
+    expect(first.log).toContain('MID m1 TLS handshake failed, deferred; the next attempt may go without TLS');
+    const second = await deliver(sender({ plaintextFallback: 'next-attempt' }), message, target(s), undefined, 2);
+    expect(second).toMatchObject({ outcome: 'delivered', tls: false, connections: 2 });
+    const never = await deliver(sender({ plaintextFallback: 'never' }), message, target(s), undefined, 5);
+    expect(never).toMatchObject({ outcome: 'deferred', reason: 'tls-failed', connections: 1 });
+    expect(s.sessions.map((x) => x.commands.includes('STARTTLS'))).toEqual([true, true, false, true]);
   });
 });
 
@@ -199,7 +211,7 @@ describe('deliver: classification', () => {
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const r = await deliver(sender(), message, { host: '127.0.0.1', port, node: 'esa' });
-    expect(r).toMatchObject({ outcome: 'deferred', reason: 'connection-refused', attempts: 1 });
+    expect(r).toMatchObject({ outcome: 'deferred', reason: 'connection-refused', connections: 1 });
   });
 
   it('EHLO refused: falls back to HELO and keeps both replies', async () => {

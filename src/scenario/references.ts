@@ -25,6 +25,12 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
   };
 
   for (const [name, node] of Object.entries(s.nodes)) {
+    if (node.role === 'sender' && node.mta !== 'builtin' && node['plaintext-fallback'] !== undefined) {
+      diag(['nodes', name, 'plaintext-fallback'], `expected no plaintext-fallback on mta: ${node.mta}, got "${node['plaintext-fallback']}"`, `a real MTA falls back to plaintext by its own rules (docs/tls-faults.md); plaintext-fallback models them for mta: builtin`, true);
+    }
+    if (node.role === 'receiver' && node.mta !== 'builtin' && (node['tls-fault'] === 'handshake-abort' || node['tls-fault'] === 'tls1.0-only')) {
+      diag(['nodes', name, 'tls-fault'], `expected a certificate fault on mta: ${node.mta} (expired, not-yet-valid, wrong-name, unknown-ca, self-signed), got "${node['tls-fault']}"`, 'a real MTA takes certificate faults through its certificate files; use a persona receiver (mta: builtin) for handshake faults');
+    }
     if (node.role === 'sender') ref(['nodes', name, 'via'], node.via, ['firewall'], 'a firewall node');
     if (node.role === 'firewall') {
       ref(['nodes', name, 'forwards-to'], node['forwards-to'], ['receiver', 'firewall'], 'a receiver or firewall node');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OUTCOMES, PERSONA_NAMES, REASON_NAMES, RECEIVER_MTAS, RECEIVER_TLS, SENDER_MTAS, SENDER_TLS, STARTTLS_MODES } from '../vocabulary.js';
+import { OUTCOMES, PERSONA_NAMES, PLAINTEXT_FALLBACKS, REASON_NAMES, RECEIVER_MTAS, RECEIVER_TLS, SENDER_MTAS, SENDER_TLS, STARTTLS_MODES, TLS_FAULTS } from '../vocabulary.js';
 
 /**
  * The scenario format v1: the single source of truth. Types are inferred from it, the editor
@@ -93,6 +93,10 @@ export const senderNode = z
     via: nodeName.optional().describe('a firewall node this sender connects through'),
     hostname: hostname.optional().describe('EHLO name; default <node>.example'),
     timeout: z.number().int().positive().max(600_000).default(10_000).describe('per-step timeout in ms'),
+    'plaintext-fallback': z
+      .enum(PLAINTEXT_FALLBACKS)
+      .optional()
+      .describe('builtin sender, opportunistic, after a failed TLS handshake: same-attempt (default; Exim, OpenSMTPD) | next-attempt (Postfix) | never'),
   })
   .describe('An MTA that queues and delivers');
 
@@ -104,6 +108,10 @@ export const receiverNode = z
     hostname: hostname.optional().describe('default <node>.example.com'),
     tls: z.enum(RECEIVER_TLS).default('preferred').describe('HAT mail-flow TLS setting: off | preferred | required'),
     size: z.number().int().positive().optional().describe('advertised and enforced SIZE'),
+    'tls-fault': z
+      .enum(TLS_FAULTS)
+      .default('none')
+      .describe('a broken TLS service: expired | not-yet-valid | wrong-name | unknown-ca | self-signed (certificates) | handshake-abort | tls1.0-only'),
   })
   .describe('A receiving server persona');
 

@@ -2,6 +2,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { Clock } from '../../model/clock.js';
+import type { TlsFault } from '../../vocabulary.js';
 import type { ServerView } from '../../model/result.js';
 import { TranscriptRecorder } from '../../smtp/transcript.js';
 import { BdatReceiver } from './bdat.js';
@@ -19,6 +20,8 @@ export interface PersonaSettings {
   persona: Persona;
   hostname: string;
   tls: TlsMode;
+  /** `handshake-abort`: the connection closes when the ClientHello arrives (the other faults live in the TLS context) */
+  tlsFault: TlsFault;
   size: number;
   sizeGiven: boolean;
   badCommandLimit: number | undefined;
@@ -226,11 +229,31 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
   // upgrade() strips the plain socket's listeners (our transcript tap among them); keep `closed` working
   const upgrade = conn.upgrade.bind(conn);
   conn.upgrade = (callback, secureCallback) => {
+    if (s.tlsFault === 'handshake-abort') return abortHandshake(conn, st, callback);
     upgrade(callback, secureCallback);
     st.recorder.note('c2s', '<TLS handshake>');
     st.socket.once('close', () => st.finish());
     st.socket.on('error', () => undefined);
   };
+}
+
+/**
+ * `tls-fault: handshake-abort`: after the 220 to STARTTLS the server reads the ClientHello and
+ * closes the connection without answering it (a TLS stack that gives up on the client's hello).
+ */
+function abortHandshake(conn: SMTPConnection, st: ConnectionState, callback: () => void): void {
+  const raw = st.socket;
+  if (conn._parser) raw.unpipe(conn._parser);
+  conn._upgrading = true; // nothing the client sends is a command any more
+  raw.removeAllListeners('data');
+  st.recorder.note('c2s', '<TLS handshake>');
+  raw.once('data', (d: Buffer) => {
+    st.recorder.note('c2s', `<TLS ClientHello ${d.length} bytes>`);
+    st.recorder.note('s2c', '<tls-fault handshake-abort: connection closed after the ClientHello>');
+    raw.destroy();
+  });
+  raw.resume(); // unpipe left the socket paused
+  setImmediate(callback);
 }
 
 /** Called from the server's onSecure: the session is encrypted from here on; tap the clear text. */

@@ -5,7 +5,8 @@ import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { Clock } from '../../model/clock.js';
 import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
-import type { RunCertificates } from '../../tls/certs.js';
+import { faultCertificate, type RunCertificates } from '../../tls/certs.js';
+import type { TlsFault } from '../../vocabulary.js';
 import { ConnectionList, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
 import { ReceiverError } from './errors.js';
@@ -20,6 +21,8 @@ export interface ReceiverOptions extends ConnectionRetention<ReceiverConnection>
   /** e.g. esa.example.com */
   hostname: string;
   tls: TlsMode;
+  /** a broken TLS service (docs/tls-faults.md): a certificate that fails verification, or a handshake that cannot complete */
+  tlsFault?: TlsFault;
   /** advertised SIZE and enforced limit (552 with the persona's text when exceeded) */
   size?: number;
   /** bad commands tolerated before the persona's 421; default from the persona (asyncos 5) */
@@ -45,8 +48,17 @@ export interface ReceiverConnection {
   closed: Promise<void>;
 }
 
+/** What a timeline step may change on a running receiver; new connections see it, open ones keep theirs. */
+export interface ReceiverChange {
+  tls?: TlsMode;
+  size?: number;
+  tlsFault?: TlsFault;
+}
+
 export interface StartedReceiver extends StartedServer {
   readonly connections: readonly ReceiverConnection[];
+  /** applies a change to the connections that start from now on */
+  reconfigure(change: ReceiverChange): Promise<void>;
   /** the latest connection from that client port */
   byRemotePort(port: number): ReceiverConnection | undefined;
 }
@@ -59,11 +71,12 @@ function toPublic(st: ConnectionState): ReceiverConnection {
 export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver> {
   const persona = personas[o.persona];
   if (!persona) throw new ReceiverError('E_RECEIVER_PERSONA', `Failed to start receiver ${o.name}: unknown persona "${String(o.persona)}". Did you mean one of ${Object.keys(personas).join(', ')}?`);
-  const size = o.size ?? persona.defaultSize;
+  let size = o.size ?? persona.defaultSize;
   const settings: PersonaSettings = {
     persona,
     hostname: o.hostname,
     tls: o.tls,
+    tlsFault: o.tlsFault ?? 'none',
     size,
     sizeGiven: o.size !== undefined,
     badCommandLimit: o.badCommandLimit ?? persona.badCommandLimit,
@@ -82,8 +95,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
 
   const smtp = new SMTPServer({
     name: o.hostname,
-    key: o.certs.key,
-    cert: o.certs.cert,
+    ...(await tlsOptions(o.certs, settings.tlsFault)),
     logger: false,
     disableReverseLookup: true,
     authOptional: true,
@@ -161,11 +173,31 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     return stopping;
   };
 
+  const reconfigure = async (c: ReceiverChange): Promise<void> => {
+    if (c.tlsFault !== undefined && c.tlsFault !== settings.tlsFault) {
+      const next = await tlsOptions(o.certs, c.tlsFault);
+      // a version-limited context leaves no trace when the next one does not set the limits
+      smtp.updateSecureContext({ minVersion: undefined, maxVersion: undefined, ciphers: undefined, ...next });
+      settings.tlsFault = c.tlsFault;
+    }
+    if (c.tls !== undefined) {
+      settings.tls = c.tls;
+      Object.assign(smtp.options, { disabledCommands: c.tls === 'off' ? ['AUTH', 'STARTTLS'] : ['AUTH'], hideSTARTTLS: c.tls === 'off' });
+    }
+    if (c.size !== undefined) {
+      size = c.size;
+      settings.size = c.size;
+      settings.sizeGiven = true;
+      smtp.options.size = c.size > 0 ? c.size : undefined;
+    }
+  };
+
   return {
     name: o.name,
     host,
     port: address.port,
     connections: publics,
+    reconfigure,
     byRemotePort: (port) => {
       for (let i = publics.length - 1; i >= 0; i--) if (publics[i].remotePort === port) return publics[i];
       return undefined;
@@ -173,4 +205,15 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * The TLS material and limits of a receiver with `fault`: the certificate made for it, and for
+ * `tls1.0-only` a context that speaks TLS 1.0 and nothing else (security level 0, as an old server's
+ * OpenSSL would). `handshake-abort` is not a context: the connection closes when the ClientHello comes.
+ */
+async function tlsOptions(certs: RunCertificates, fault: TlsFault): Promise<Record<string, unknown>> {
+  const pair = await faultCertificate(certs, fault);
+  if (fault === 'tls1.0-only') return { ...pair, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' };
+  return { ...pair };
 }

@@ -3,7 +3,7 @@ import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tl
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ClientView, TranscriptEntry } from '../../model/result.js';
 import { closeSocket } from './close-socket.js';
-import { classifyError, type SmtpErrorLike } from './classify.js';
+import { classifyError, tlsErrorText, type SmtpErrorLike } from './classify.js';
 import { messageStream, type Header } from './message.js';
 import { mtaLog } from './mta-log.js';
 import { advertisesStartTls, plaintextVerdict, shouldSendStartTls, tlsRequired, type Verdict } from './policy.js';
@@ -73,7 +73,7 @@ class Attempt {
       socketTimeout: this.timeout,
       socketCloseTimeout: Math.min(this.timeout, CLOSE_GRACE_MS),
       tls: {
-        secureContext: secureContextFor(verify ? sender.ca : undefined),
+        secureContext: secureContextFor(verify ? sender.ca : undefined, !verify),
         rejectUnauthorized: verify,
         ...(verify && sender.ca ? { ca: sender.ca } : {}),
         ...(target.servername ? { servername: target.servername } : {}),
@@ -154,7 +154,7 @@ class Attempt {
     if (this.verdict) return; // a late error of a decided connection (e.g. during QUIT)
     const command = err.response ? this.wire.lastAnswered : this.wire.pending;
     const v = classifyError(err, { handshaking: this.handshaking, command });
-    if (v.reason === 'tls-failed') this.log.push(mtaLog.tlsFailed(this.dcid, err.message));
+    if (v.reason === 'tls-failed') this.log.push(mtaLog.tlsFailed(this.dcid, tlsErrorText(err)));
     if (!err.response) this.wire.recorder.note('s2c', `<${v.reason}: ${err.message}>`);
     this.decide(v);
   }
@@ -206,13 +206,18 @@ class Attempt {
   }
 }
 
-/** One TLS client context per trusted CA, shared by every connection (a new one per connection costs ~0.45 ms). */
+/**
+ * One TLS client context per trusted CA, shared by every connection (a new one per connection costs
+ * ~0.45 ms). Without verification (`opportunistic`, `required`) any protocol down to TLS 1.0 and any
+ * cipher is taken, as Postfix `may`/`encrypt` and Exim do (encryption of any strength beats plaintext,
+ * Postfix TLS_README); `verify` keeps OpenSSL's defaults (TLS 1.2 and up), as Postfix `verify` did.
+ */
 const contexts = new Map<string, SecureContext>();
-function secureContextFor(ca: string | undefined): SecureContext {
-  const key = ca ?? '';
+function secureContextFor(ca: string | undefined, legacy: boolean): SecureContext {
+  const key = `${legacy ? 'legacy:' : ''}${ca ?? ''}`;
   let ctx = contexts.get(key);
   if (!ctx) {
-    ctx = createSecureContext(ca ? { ca } : {});
+    ctx = createSecureContext({ ...(ca ? { ca } : {}), ...(legacy ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' } : {}) });
     if (contexts.size < 64) contexts.set(key, ctx);
   }
   return ctx;

@@ -26,7 +26,7 @@ export function classifyError(err: SmtpErrorLike, ctx: ErrorContext): Verdict {
   const detail = err.response ?? err.message;
   const original = err.originalCode ?? '';
   if (ctx.handshaking) {
-    return { outcome: 'deferred', reason: 'tls-failed', detail: `TLS handshake failed: ${err.message}` };
+    return { outcome: 'deferred', reason: 'tls-failed', detail: `TLS handshake failed: ${tlsErrorText(err)}` };
   }
   if (err.code === 'ETIMEDOUT') {
     const step = ctx.command ? ` waiting for the reply to ${ctx.command}` : '';
@@ -48,6 +48,18 @@ export function classifyError(err: SmtpErrorLike, ctx: ErrorContext): Verdict {
     return { outcome: 'deferred', reason: 'connection-reset', detail: err.message };
   }
   return { outcome: 'deferred', reason: 'protocol-error', detail };
+}
+
+/**
+ * The TLS error in a few words with its code, e.g. `certificate has expired (CERT_HAS_EXPIRED)` or
+ * `tlsv1 alert protocol version (ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION)`: OpenSSL's reason string is
+ * taken out of its `…:error:0A00042E:SSL routines:func:reason:file:line:` form.
+ */
+export function tlsErrorText(err: SmtpErrorLike): string {
+  const openssl = /error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(err.message)?.[1];
+  const text = (openssl ?? err.message).replace(/^Client network socket disconnected before secure TLS connection was established$/, 'connection closed during the TLS handshake').trim();
+  const code = err.originalCode && err.originalCode !== err.code ? err.originalCode : undefined;
+  return code ? `${text} (${code})` : text;
 }
 
 function replyCode(response: string | undefined): number | undefined {

@@ -5,15 +5,17 @@ import { mtaLog } from './mta-log.js';
 import type { DeliveryResult, DeliveryTarget, DkimKey, MessageSpec, SenderOptions } from './types.js';
 
 /**
- * Delivers one message to the next hop like an MTA would and classifies what happened.
+ * One delivery attempt of one message to the next hop, like an MTA's queue run, classified.
  * Never rejects for network or protocol trouble: every failure is a DeliveryResult.
- * Under `opportunistic`, a failed TLS handshake is retried once in plaintext (Postfix `may`).
+ * Under `opportunistic`, a failed TLS handshake is followed by a plaintext connection as
+ * `sender.plaintextFallback` says (`attempt` is the 1-based attempt number, for `next-attempt`).
  */
 export async function deliver(
   sender: SenderOptions,
   message: MessageSpec,
   target: DeliveryTarget,
   keys?: { dkim?: DkimKey },
+  attemptNumber = 1,
 ): Promise<DeliveryResult> {
   const log: string[] = [];
   const headers = prepareHeaders(sender, message, keys?.dkim, log);
@@ -21,9 +23,14 @@ export async function deliver(
   const base = { sender, message, target, headers, size };
   const results: AttemptResult[] = [await attempt({ ...base, startTls: message.starttls ?? 'auto' })];
   const first = results[0];
-  if (first.reason === 'tls-failed' && sender.tls === 'opportunistic' && sender.plaintextFallback !== false) {
-    first.log.push(mtaLog.retryPlain(message.id));
-    results.push(await attempt({ ...base, startTls: 'never' }));
+  if (first.reason === 'tls-failed' && sender.tls === 'opportunistic') {
+    const fallback = sender.plaintextFallback ?? 'same-attempt';
+    if (fallback === 'same-attempt' || (fallback === 'next-attempt' && attemptNumber > 1)) {
+      first.log.push(mtaLog.retryPlain(message.id));
+      results.push(await attempt({ ...base, startTls: 'never' }));
+    } else {
+      first.log.push(mtaLog.noPlainYet(message.id, fallback === 'never'));
+    }
   }
   const last = results[results.length - 1];
   return {
@@ -35,7 +42,7 @@ export async function deliver(
     ...(last.helo ? { helo: last.helo } : {}),
     transcript: results.flatMap((r) => r.transcript),
     ...(last.localPort !== undefined ? { localPort: last.localPort } : {}),
-    attempts: results.length,
+    connections: results.length,
     log: [...log, ...results.flatMap((r) => r.log)],
   };
 }

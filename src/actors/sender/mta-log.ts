@@ -27,6 +27,8 @@ export const mtaLog = {
     return `Connection Error: DCID ${dcid} address ${host} port ${port} details: ${v.reason} (${detail})`;
   },
   retryPlain: (mid: string) => `MID ${mid} TLS handshake failed, retrying without TLS`,
+  noPlainYet: (mid: string, never: boolean) =>
+    never ? `MID ${mid} TLS handshake failed, not retrying without TLS (plaintext-fallback never)` : `MID ${mid} TLS handshake failed, deferred; the next attempt may go without TLS`,
   close: (dcid: number) => `DCID ${dcid} close`,
 };
 

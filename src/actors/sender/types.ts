@@ -1,4 +1,4 @@
-import type { SenderTls, StartTlsMode } from '../../vocabulary.js';
+import type { PlaintextFallback, SenderTls, StartTlsMode } from '../../vocabulary.js';
 import type { Clock } from '../../model/clock.js';
 import type { ClientView, Outcome, Reason, TranscriptEntry } from '../../model/result.js';
 
@@ -19,8 +19,12 @@ export interface SenderOptions {
   clock: Clock;
   /** per-step timeout: connect, greeting, each reply, TLS handshake, end of data. Default 10000 */
   timeoutMs?: number;
-  /** retry in plaintext after a failed TLS handshake under `opportunistic` (Postfix `may`). Default true */
-  plaintextFallback?: boolean;
+  /**
+   * After a failed TLS handshake under `opportunistic`: `same-attempt` reconnects in plaintext at once
+   * (Exim, OpenSMTPD; the default), `next-attempt` defers the first attempt and reconnects in plaintext
+   * on later ones (Postfix), `never` defers. See docs/tls-faults.md.
+   */
+  plaintextFallback?: PlaintextFallback;
 }
 
 export interface MessageSpec {
@@ -73,11 +77,12 @@ export interface DeliveryResult {
   clientView: ClientView;
   /** present when EHLO was refused and HELO was sent (PIX 6.3 Mailguard) */
   helo?: { ehloReply: string[]; heloReply: string[] };
-  /** the sender's hop as it saw it, all attempts in order, decrypted lines marked tls:true */
+  /** the sender's hop as it saw it, every connection in order, decrypted lines marked tls:true */
   transcript: TranscriptEntry[];
   /** local port of the last connection's client socket */
   localPort?: number;
-  attempts: number;
+  /** connections this delivery attempt made (2 when it fell back to plaintext after a failed handshake) */
+  connections: number;
   /** MTA-style log lines, worded like AsyncOS mail logs */
   log: string[];
 }

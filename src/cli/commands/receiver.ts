@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { personas, startReceiver, type PersonaName, type ReceiverConnection } from '../../actors/receiver/index.js';
 import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
 import { EXIT, UsageError, type Command } from '../command.js';
-import { RECEIVER_TLS } from '../../vocabulary.js';
+import { RECEIVER_TLS, TLS_FAULTS, type TlsFault } from '../../vocabulary.js';
+import { isCertFault } from '../../tls/certs.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
 import { readInputFile } from '../../scenario/input-file.js';
@@ -16,6 +17,8 @@ export const receiver: Command = {
 
   --persona P           ${Object.keys(personas).join(' | ')}
   --tls T               off | preferred (default) | required
+  --tls-fault F         a broken TLS service: ${TLS_FAULTS.filter((f) => f !== 'none').join(' | ')}
+                        (certificate faults make their certificate at start; see docs/tls-faults.md)
   --size N              advertised and enforced SIZE
   --hostname H          banner and EHLO name (default esa.example.com)
   --listen HOST:PORT    default 127.0.0.1:2525
@@ -33,6 +36,7 @@ Runs until interrupted (Ctrl-C).`,
       options: {
         persona: { type: 'string' },
         tls: { type: 'string', default: 'preferred' },
+        'tls-fault': { type: 'string', default: 'none' },
         size: { type: 'string' },
         hostname: { type: 'string', default: 'esa.example.com' },
         listen: { type: 'string' },
@@ -46,6 +50,9 @@ Runs until interrupted (Ctrl-C).`,
     const persona = values.persona;
     if (!persona || !(persona in personas)) throw new UsageError(`--persona must be one of ${Object.keys(personas).join(', ')}, got ${persona ? `"${persona}"` : 'nothing'}`);
     if (!(TLS as readonly string[]).includes(values.tls)) throw new UsageError(`--tls must be one of ${TLS.join(', ')}, got "${values.tls}"`);
+    const fault = values['tls-fault'];
+    if (!(TLS_FAULTS as readonly string[]).includes(fault)) throw new UsageError(`--tls-fault must be one of ${TLS_FAULTS.join(', ')}, got "${fault}"`);
+    if (isCertFault(fault) && values['cert-file']) throw new UsageError(`--tls-fault ${fault} makes its own certificate: drop --cert-file, or present your faulty certificate with --cert-file alone`);
     const size = values.size === undefined ? undefined : Number(values.size);
     if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new UsageError(`--size must be a positive whole number, got "${values.size}"`);
     const host = hostname.safeParse(values.hostname);
@@ -62,6 +69,7 @@ Runs until interrupted (Ctrl-C).`,
       persona: persona as PersonaName,
       hostname: values.hostname,
       tls: values.tls as (typeof TLS)[number],
+      tlsFault: fault as TlsFault,
       size,
       certs: await certificates(values['cert-file'], values['key-file'], values.hostname),
       clock: epochClock(values['epoch-origin']),
@@ -72,7 +80,7 @@ Runs until interrupted (Ctrl-C).`,
       keepClosed: 0,
     });
     if (values.json) jsonLine(io, { type: 'ready', host: r.host, port: r.port, persona });
-    else io.stderr.write(`mxlab receiver: ${persona} (${values.hostname}, tls ${values.tls}) listening on ${r.host}:${r.port} (Ctrl-C to stop)\n`);
+    else io.stderr.write(`mxlab receiver: ${persona} (${values.hostname}, tls ${values.tls}${fault !== 'none' ? `, tls-fault ${fault}` : ''}) listening on ${r.host}:${r.port} (Ctrl-C to stop)\n`);
     await untilInterrupted(io);
     await r.stop();
     return EXIT.ok;

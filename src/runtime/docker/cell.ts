@@ -42,7 +42,7 @@ export class DockerCell implements StartedCell {
   private async deliverBuiltin(node: CellNode, sender: SenderNode, spec: MessageSpec, m: MessagePlan): Promise<SenderReport> {
     const s = this.plan.scenario;
     const argv = deliverArgv({
-      sender: { name: m.path[0], hostname: sender.hostname ?? nodeHostname(s, m.path[0]), tls: sender.tls, timeoutMs: sender.timeout },
+      sender: { name: m.path[0], hostname: sender.hostname ?? nodeHostname(s, m.path[0]), tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}) },
       message: spec,
       target: `${this.topo.containerName(m.path[1])}:25`,
       node: m.path[1],

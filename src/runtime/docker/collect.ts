@@ -83,7 +83,7 @@ export async function collectSession(
   const base = { message: m.spec.id, from: m.spec.from, to: m.spec.to, serverView, hops, firewall: { events } };
   if (report.kind === 'builtin') {
     const r = report.result;
-    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, detail: r.detail, attempts: r.attempts, clientView: r.clientView, log: [...r.log, ...extraLog] };
+    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, detail: r.detail, attempts: 1, clientView: r.clientView, log: [...r.log, ...extraLog] };
   }
   const v = report.verdict;
   return {

@@ -21,6 +21,8 @@ export interface SpecContext {
   labels: Record<string, string>;
   images: Record<ImageName, string>;
   certs: { key: string; cert: string; ca: string };
+  /** the key and certificate each receiver presents (a `tls-fault` certificate, else the run's) */
+  receiverCerts?: Record<string, { key: string; cert: string }>;
   dkim: unknown;
   epochOrigin: number;
 }
@@ -49,9 +51,10 @@ export function imageOf(node: NodeSpec): ImageName {
 export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec {
   const node = ctx.scenario.nodes[name];
   const nets = ctx.networksOf(name);
+  const own = ctx.receiverCerts?.[name] ?? ctx.certs;
   const tls = [
-    { content: ctx.certs.key, target: `${TLS_DIR}/key.pem` },
-    { content: ctx.certs.cert, target: `${TLS_DIR}/cert.pem` },
+    { content: own.key, target: `${TLS_DIR}/key.pem` },
+    { content: own.cert, target: `${TLS_DIR}/cert.pem` },
     { content: ctx.certs.ca, target: `${TLS_DIR}/ca.pem` },
   ];
   const base = { node: name, name: ctx.containerName(name), image: ctx.images[imageOf(node)], network: nets.first, extraNetworks: nets.extra, labels: ctx.labels };
@@ -65,7 +68,8 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
     case 'receiver': {
       const hostname = nodeHostname(ctx.scenario, name);
       if (node.mta === 'postfix') return { ...base, env: postfixReceiverEnv(node, hostname), files: tls, ready: /daemon started/ };
-      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin];
+      const fault = node['tls-fault'] === 'handshake-abort' || node['tls-fault'] === 'tls1.0-only' ? ['--tls-fault', node['tls-fault']] : [];
+      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...fault, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin];
       return { ...base, command: cmd, files: tls, ready: READY_JSON };
     }
     case 'sender': {

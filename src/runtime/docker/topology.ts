@@ -6,6 +6,7 @@ import { startNodeContainer } from './containers.js';
 import { LABEL, runLabels, sweep } from './labels.js';
 import { containerSpec, kindOf } from './node-specs.js';
 import { runtimeClient } from './tc.js';
+import { faultCertificate, type KeyPair } from '../../tls/certs.js';
 
 export interface StartedTopology {
   nodes: Map<string, CellNode>;
@@ -45,7 +46,10 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
       if (n.role === 'sender' && n.via) return { first: `${prefix}-outside`, extra: [] };
       return { first: `${prefix}-inside`, extra: [] };
     };
-    const specCtx = { scenario: s, containerName, networksOf, labels, images, certs: ctx.certs, dkim: ctx.dkim, epochOrigin };
+    // a receiver with a certificate fault presents the certificate made for it (real MTAs through their files)
+    const receiverCerts: Record<string, KeyPair> = {};
+    for (const [n, node] of Object.entries(s.nodes)) if (node.role === 'receiver') receiverCerts[n] = await faultCertificate(ctx.certs, node['tls-fault']);
+    const specCtx = { scenario: s, containerName, networksOf, labels, images, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin };
     const names = Object.keys(s.nodes);
     const specs = names.map((n) => ({ n, kind: kindOf(s.nodes[n]), spec: containerSpec(n, specCtx) }));
     const results = await Promise.allSettled(

@@ -69,7 +69,7 @@ class LocalCell implements StartedCell {
   }
 
   private receiverOptions(name: string, node: ReceiverNode) {
-    return { name, persona: node.persona, hostname: nodeHostname(this.plan.scenario, name), tls: node.tls, size: node.size, certs: this.ctx.certs, clock: this.ctx.clock };
+    return { name, persona: node.persona, hostname: nodeHostname(this.plan.scenario, name), tls: node.tls, tlsFault: node['tls-fault'], size: node.size, certs: this.ctx.certs, clock: this.ctx.clock };
   }
 
   private endpoint(name: string): { host: string; port: number } | undefined {
@@ -85,7 +85,7 @@ class LocalCell implements StartedCell {
     if (!target) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${next} is not running`);
     const receiverName = m.spec.to;
     const result = await deliver(
-      { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout },
+      { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout, plaintextFallback: sender['plaintext-fallback'] },
       messageSpecOf(m),
       { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next },
       // one key per run; d= is the sending node's own domain, as a real signer's would be
@@ -130,7 +130,7 @@ class LocalCell implements StartedCell {
       reason: r.reason,
       tls: r.tls,
       detail: r.detail,
-      attempts: r.attempts,
+      attempts: 1,
       clientView: r.clientView,
       serverView: rconn ? rconn.view() : { commands: [], tls: false, accepted: false },
       hops,

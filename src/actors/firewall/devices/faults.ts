@@ -1,9 +1,9 @@
 import type { RuleSpec } from '../rules/index.js';
 
 /**
- * L4 faults (design.md): network trouble layered after the device's own rules, for any device
+ * Faults (design.md): network and TLS trouble layered after the device's own rules, for any device
  * (`none` included). Set with `! mxlab fault NAME VALUE` lines in `config:`, `! mxlab knob NAME VALUE`
- * (so `mxlab proxy --knob delay=200` works), or the `faults` option.
+ * (so `mxlab proxy --knob delay=200` works), the `faults` option, or a timeline `fault:` step.
  */
 export interface Faults {
   /** hold every forwarded segment this many ms (both directions) */
@@ -14,37 +14,64 @@ export interface Faults {
   'reset-after'?: number;
   /** after this many bytes (0: from the start) swallow everything, both ways, without closing */
   blackhole?: number;
+  /** STARTTLS and its 220 pass, the ClientHello is answered with a reset */
+  'break-tls'?: boolean;
+  /** STARTTLS passes to the server, the client gets a 454 instead of the server's 220 */
+  'strip-tls-reply'?: boolean;
 }
 
-const LIMITS: { [K in keyof Required<Faults>]: { min: number; max: number; unit: string } } = {
-  delay: { min: 0, max: 600_000, unit: 'ms' },
-  bandwidth: { min: 1, max: 10_000_000, unit: 'KiB/s' },
-  'reset-after': { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'bytes' },
-  blackhole: { min: 0, max: Number.MAX_SAFE_INTEGER, unit: 'bytes' },
+type Entry<K extends keyof Faults> = {
+  /** what the value is, for errors */
+  takes: string;
+  parse(value: string): Faults[K] | undefined;
+  /** the rule it adds, when set */
+  rule(value: NonNullable<Faults[K]>): RuleSpec | undefined;
 };
 
-export const FAULT_NAMES = Object.keys(LIMITS) as (keyof Faults)[];
+const whole = (min: number, max: number, unit: string): Entry<'delay'> => ({
+  takes: `a whole number of ${unit} from ${min} to ${max}`,
+  parse: (v) => (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? Number(v) : undefined),
+  rule: () => undefined,
+});
+const flag: Pick<Entry<'break-tls'>, 'takes' | 'parse'> = {
+  takes: 'on or off (a bare name is on)',
+  parse: (v) => (v === '' || v === 'on' ? true : v === 'off' ? false : undefined),
+};
+
+/** The fault table, in wire order: the TLS faults, reset and blackhole decide first, then the timing. */
+const FAULTS: { [K in keyof Required<Faults>]: Entry<K> } = {
+  'break-tls': { ...flag, rule: (on) => (on ? { name: 'break-tls', options: undefined } : undefined) },
+  'strip-tls-reply': { ...flag, rule: (on) => (on ? { name: 'strip-tls-reply', options: undefined } : undefined) },
+  'reset-after': { ...whole(0, Number.MAX_SAFE_INTEGER, 'bytes'), rule: (n) => ({ name: 'reset-after', options: { bytes: n } }) },
+  blackhole: { ...whole(0, Number.MAX_SAFE_INTEGER, 'bytes'), rule: (n) => ({ name: 'blackhole', options: { after: n } }) },
+  bandwidth: { ...whole(1, 10_000_000, 'KiB/s'), rule: (n) => ({ name: 'bandwidth', options: { kibPerSecond: n } }) },
+  delay: { ...whole(0, 600_000, 'ms'), rule: (n) => ({ name: 'delay', options: { ms: n } }) },
+};
+
+export const FAULT_NAMES = Object.keys(FAULTS) as (keyof Faults)[];
 
 export function isFault(name: string): name is keyof Faults {
-  return name in LIMITS;
+  return Object.hasOwn(FAULTS, name);
 }
 
-/** Sets one fault from text; returns an error message or undefined. */
+/** Sets one fault from text (`''` for a bare flag name); returns an error message or undefined. */
 export function setFault(f: Faults, name: string, value: string): string | undefined {
   if (!isFault(name)) return `unknown fault "${name}" (faults: ${FAULT_NAMES.join(', ')})`;
-  const l = LIMITS[name];
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < l.min || n > l.max) return `fault ${name} takes a whole number of ${l.unit} from ${l.min} to ${l.max}, got "${value}"`;
-  f[name] = n;
+  const entry = FAULTS[name] as Entry<typeof name>;
+  const parsed = entry.parse(value.trim().toLowerCase());
+  if (parsed === undefined) return `fault ${name} takes ${entry.takes}, got "${value}"`;
+  (f as Record<string, unknown>)[name] = parsed;
   return undefined;
 }
 
-/** The fault rules, in wire order: reset and blackhole decide first, then the timing. */
+/** The fault rules, in wire order. */
 export function faultRules(f: Faults): RuleSpec[] {
   const out: RuleSpec[] = [];
-  if (f['reset-after'] !== undefined) out.push({ name: 'reset-after', options: { bytes: f['reset-after'] } });
-  if (f.blackhole !== undefined) out.push({ name: 'blackhole', options: { after: f.blackhole } });
-  if (f.bandwidth !== undefined) out.push({ name: 'bandwidth', options: { kibPerSecond: f.bandwidth } });
-  if (f.delay !== undefined) out.push({ name: 'delay', options: { ms: f.delay } });
+  for (const name of FAULT_NAMES) {
+    const v = f[name];
+    if (v === undefined) continue;
+    const spec = (FAULTS[name] as Entry<typeof name>).rule(v as never);
+    if (spec) out.push(spec);
+  }
   return out;
 }

@@ -52,6 +52,8 @@ export class ConnectionEngine {
   private readonly clientHooks: Hooked[] = [];
   private readonly bodyHooks: Hooked[] = [];
   private readonly serverHooks: Hooked[] = [];
+  /** hooks for the bytes after STARTTLS (either direction): L4 faults, break-tls */
+  private readonly tlsHooks: Hooked[] = [];
   /** handed to the rules; its `smtp` is set to the state before each segment */
   private readonly ctx: { conn: ConnInfo; smtp: SmtpState; clock: Clock };
 
@@ -69,6 +71,7 @@ export class ConnectionEngine {
         if (rule.bodySegments !== 'skip') this.bodyHooks.push({ inst, hook: rule.onClientSegment });
       }
       if (rule.onServerSegment) this.serverHooks.push({ inst, hook: rule.onServerSegment });
+      if (rule.onTlsSegment) this.tlsHooks.push({ inst, hook: rule.onTlsSegment });
     }
     this.ctx = { conn: info, smtp: this.smtp, clock };
   }
@@ -90,8 +93,9 @@ export class ConnectionEngine {
   private run(direction: Direction, data: Buffer, views: BodyView[]): SegmentOutcome {
     const out: SegmentOutcome = { forward: undefined, reply: undefined, terminate: undefined, delayMs: 0, tls: false, body: false, events: NO_EVENTS };
     if (this.smtp.phase === 'tls-passthrough') {
-      out.forward = data;
       out.tls = true;
+      if (this.tlsHooks.length === 0) out.forward = data;
+      else this.applyTlsRules(direction, data, out);
       return out;
     }
     const pre = direction === 'client' ? analyzeClient(this.smtp, data) : analyzeServer(this.smtp, data);
@@ -113,6 +117,7 @@ export class ConnectionEngine {
     const ctx = this.ctx;
     ctx.smtp = this.smtp;
     let cur = data;
+    let restate = false;
     let seg: Segment = new LazySegment(direction, data, pre);
     for (let i = 0; i < hooks.length; i++) {
       const { inst, hook } = hooks[i];
@@ -135,6 +140,7 @@ export class ConnectionEngine {
           out.delayMs += Math.max(0, v.ms);
           continue;
         case 'rewrite':
+          if (v.restate) restate = true;
           // same length: the pieces still describe the segment (offsets valid); the body view is dropped
           if (v.data.length !== cur.length) {
             const again = analyze(this.smtp, v.data);
@@ -162,14 +168,43 @@ export class ConnectionEngine {
           return out;
       }
     }
-    // the client's state follows what the server actually got (a masked EHLO is not an EHLO)
-    this.smtp = direction === 'client' && cur !== data ? analyzeClient(this.smtp, cur).next : pre.next;
+    // the client's state follows what the server actually got (a masked EHLO is not an EHLO); the
+    // server's when a rule says so (a 220 to STARTTLS turned into a 454 starts no TLS: strip-tls-reply)
+    this.smtp = cur !== data && (direction === 'client' || restate) ? analyze(this.smtp, cur).next : pre.next;
     if (direction === 'server' && this.owed.pending) {
       const finals = seg.pieces.filter((p) => p.kind === 'reply' && p.final).map((p) => p.end);
       cur = this.owed.splice(cur, finals);
     }
     out.forward = cur;
     return out;
+  }
+
+  /** The rules below SMTP over bytes after STARTTLS: pass, delay, shorten, or end the connection. */
+  private applyTlsRules(direction: Direction, data: Buffer, out: SegmentOutcome): void {
+    const ctx = this.ctx;
+    ctx.smtp = this.smtp;
+    let cur = data;
+    for (let i = 0; i < this.tlsHooks.length; i++) {
+      const { inst, hook } = this.tlsHooks[i];
+      const seg = new LazySegment(direction, cur, direction === 'client' ? analyzeClient(this.smtp, cur) : analyzeServer(this.smtp, cur));
+      let v: Verdict;
+      try {
+        v = hook.call(inst.rule, seg, inst.state, ctx);
+      } catch (err) {
+        v = { kind: 'pass', log: genericLog(ctx, inst.rule.name, `rule failed on a TLS ${direction} segment, passed unchanged: ${(err as Error).message}`) };
+      }
+      if ((v.kind !== 'pass' && v.kind !== 'delay') || v.log) {
+        if (out.events === NO_EVENTS) out.events = [];
+        out.events.push(this.event(inst.rule.name, v, direction, ctx));
+      }
+      if (v.kind === 'delay') out.delayMs += Math.max(0, v.ms);
+      else if (v.kind === 'rewrite' && v.data.length <= cur.length) cur = v.data;
+      else if (v.kind === 'drop-connection' || v.kind === 'reset') {
+        out.terminate = v.kind;
+        return;
+      }
+    }
+    out.forward = cur;
   }
 
   private event(rule: string, v: Verdict, direction: Direction, ctx: RuleContext): FirewallEvent {

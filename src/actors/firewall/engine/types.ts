@@ -83,7 +83,8 @@ export interface RuleContext {
 /** A verdict from the closed set; `log` is the device's syslog line for the event it causes. */
 export type Verdict = (
   | { kind: 'pass' }
-  | { kind: 'rewrite'; data: Buffer }
+  /** `restate`: the connection's SMTP state follows the rewritten server bytes, not the original ones */
+  | { kind: 'rewrite'; data: Buffer; restate?: boolean }
   /** answer to the origin, do not forward */
   | { kind: 'reply'; data: Buffer }
   | { kind: 'drop-connection' }
@@ -106,6 +107,12 @@ export interface Rule<S = unknown> {
   readonly bodySegments?: 'skip' | 'view';
   /** bytes from upstream */
   onServerSegment?(seg: Segment, st: S, ctx: RuleContext): Verdict;
+  /**
+   * Bytes of either side once STARTTLS was answered 220 (the engine inspects nothing there: one opaque
+   * piece). Only rules below the SMTP layer have one: the L4 faults and `break-tls`. A `reply` verdict
+   * counts as `pass`; a `rewrite` may only shorten (blackhole).
+   */
+  onTlsSegment?(seg: Segment, st: S, ctx: RuleContext): Verdict;
 }
 
 export const PASS: Verdict = Object.freeze({ kind: 'pass' }) as Verdict;

@@ -16,5 +16,5 @@ export function bandwidth(o: BandwidthOptions): Rule<{ logged: boolean }> {
     st.logged = true;
     return { kind: 'delay', ms: Math.ceil(seg.data.length / bytesPerMs), ...(first ? { log: genericLog(ctx, 'bandwidth', `fault: ${o.kibPerSecond} KiB/s per direction`) } : {}) };
   };
-  return { name: 'bandwidth', init: () => ({ logged: false }), onClientSegment: hold, onServerSegment: hold };
+  return { name: 'bandwidth', init: () => ({ logged: false }), onClientSegment: hold, onServerSegment: hold, onTlsSegment: hold };
 }

@@ -22,5 +22,5 @@ export function blackhole(o: BlackholeOptions): Rule<{ seen: number; logged: boo
     const log = first ? { log: genericLog(ctx, 'blackhole', `fault: blackholed after ${o.after} bytes; nothing passes from here on`) } : {};
     return { kind: 'rewrite', data: room > 0 ? seg.data.subarray(0, room) : EMPTY, ...log };
   };
-  return { name: 'blackhole', init: () => ({ seen: 0, logged: false }), onClientSegment: swallow, onServerSegment: swallow };
+  return { name: 'blackhole', init: () => ({ seen: 0, logged: false }), onClientSegment: swallow, onServerSegment: swallow, onTlsSegment: swallow };
 }

@@ -17,5 +17,6 @@ export function delay(o: DelayOptions): Rule<{ logged: boolean }> {
     init: () => ({ logged: false }),
     onClientSegment: (_seg, st, ctx) => hold(st, ctx),
     onServerSegment: (_seg, st, ctx) => hold(st, ctx),
+    onTlsSegment: (_seg, st, ctx) => hold(st, ctx),
   };
 }

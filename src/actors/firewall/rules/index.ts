@@ -26,6 +26,8 @@ import { delay } from './delay.js';
 import { bandwidth } from './bandwidth.js';
 import { resetAfter } from './reset-after.js';
 import { blackhole } from './blackhole.js';
+import { breakTls } from './break-tls.js';
+import { stripTlsReply } from './strip-tls-reply.js';
 import type { RuleName } from './names.js';
 import { removeEhloParameter } from './remove-ehlo-parameter.js';
 import { replacePipe } from './replace-pipe.js';
@@ -68,6 +70,8 @@ export const RULES = {
   bandwidth,
   'reset-after': resetAfter,
   blackhole,
+  'break-tls': breakTls,
+  'strip-tls-reply': stripTlsReply,
 } satisfies { [K in RuleName]: RuleFactory };
 
 export type RuleOptions<K extends RuleName> = Parameters<(typeof RULES)[K]>[0];

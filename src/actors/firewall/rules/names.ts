@@ -32,4 +32,6 @@ export type RuleName =
   | 'delay'
   | 'bandwidth'
   | 'reset-after'
-  | 'blackhole';
+  | 'blackhole'
+  | 'break-tls'
+  | 'strip-tls-reply';

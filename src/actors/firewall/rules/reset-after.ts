@@ -12,5 +12,5 @@ export function resetAfter(o: ResetAfterOptions): Rule<{ seen: number }> {
     if (st.seen <= o.bytes) return PASS;
     return { kind: 'reset', log: genericLog(ctx, 'reset-after', `fault: connection reset after ${o.bytes} bytes (${st.seen} with this ${seg.direction} segment)`) };
   };
-  return { name: 'reset-after', init: () => ({ seen: 0 }), onClientSegment: count, onServerSegment: count };
+  return { name: 'reset-after', init: () => ({ seen: 0 }), onClientSegment: count, onServerSegment: count, onTlsSegment: count };
 }
