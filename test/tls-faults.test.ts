@@ -5,6 +5,8 @@ import { deliver, type SenderOptions } from '../src/actors/sender/index.js';
 import { monotonicClock } from '../src/model/clock.js';
 import { generateRunCertificates, type RunCertificates } from '../src/tls/certs.js';
 import type { SenderTls, TlsFault } from '../src/vocabulary.js';
+import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js';
+import { parseScenario } from '../src/scenario/load.js';
 
 /** Receiver TLS faults and the firewall's TLS faults against the builtin sender, over real sockets and real TLS. */
 let certs: RunCertificates;
@@ -134,5 +136,38 @@ describe('firewall TLS faults × builtin sender', () => {
     await expect(startFirewall({ name: 'fw', device: 'none', config: '! mxlab fault break-tls maybe', clock, upstream: { host: '127.0.0.1', port: 9 } })).rejects.toThrow(
       'config:1:15 mxlab: fault break-tls takes on or off (a bare name is on), got "maybe"',
     );
+  });
+});
+
+describe('tls-fault and plaintext-fallback in scenarios', () => {
+  const problems = (source: string): string[] => {
+    try {
+      parseScenario(source, 'x.yaml');
+    } catch (err) {
+      if (err instanceof ScenarioError) return err.diagnostics.map(formatDiagnostic);
+      throw err;
+    }
+    return [];
+  };
+  const base = (esa: string, sender: string) => `name: t
+runtime: docker
+nodes:
+  esa: { role: receiver, ${esa} }
+  s: { role: sender, ${sender} }
+messages:
+  - { id: m, from: s, to: esa }
+`;
+  it('a real MTA receiver takes certificate faults, not handshake faults', () => {
+    expect(problems(base('mta: postfix, tls-fault: expired', 'mta: postfix'))).toEqual([]);
+    expect(problems(base('mta: postfix, tls-fault: handshake-abort', 'mta: postfix'))).toEqual([
+      'x.yaml:4:51 nodes.esa.tls-fault: expected a certificate fault on mta: postfix (expired, not-yet-valid, wrong-name, unknown-ca, self-signed), got "handshake-abort" — a real MTA takes certificate faults through its certificate files; use a persona receiver (mta: builtin) for handshake faults',
+    ]);
+  });
+  it('plaintext-fallback is the builtin sender\'s; a real MTA falls back by its own rules', () => {
+    expect(problems(base('persona: asyncos', 'plaintext-fallback: next-attempt'))).toEqual([]);
+    expect(problems(base('persona: asyncos', 'mta: exim, plaintext-fallback: never'))).toEqual([
+      'x.yaml:5:33 nodes.s.plaintext-fallback: expected no plaintext-fallback on mta: exim, got "never" — a real MTA falls back to plaintext by its own rules (docs/tls-faults.md); plaintext-fallback models them for mta: builtin',
+    ]);
+    expect(problems(base('tls-fault: broken', 'mta: builtin'))[0]).toBe('x.yaml:4:37 nodes.esa.tls-fault: expected one of "none", "expired", "not-yet-valid", "wrong-name", "unknown-ca", "self-signed", "handshake-abort", "tls1.0-only", got "broken"');
   });
 });
