@@ -1,4 +1,5 @@
 import type { Expectation, MessageSpecV1, Scenario } from '../scenario/schema.js';
+import type { DeviceProfile } from './device-profile.js';
 
 /** One message of a cell, with addresses and the node path it takes. */
 export interface MessagePlan {
@@ -25,6 +26,8 @@ export interface CellPlan {
   scenario: Scenario;
   messages: MessagePlan[];
   expectations: PlannedExpectation[];
+  /** each firewall node's device, resolved once for this cell (device + config + knobs): the runtime starts it as is */
+  firewalls: Record<string, DeviceProfile>;
 }
 
 /** A node's DNS/EHLO name: its `hostname:`, else `<node>.example.com` for receivers and `<node>.example` otherwise. */

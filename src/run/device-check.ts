@@ -1,9 +1,32 @@
-import { resolveDevice } from '../actors/firewall/index.js';
+import { FirewallConfigError, resolveDevice, type DeviceProfile, type ResolveResult } from '../actors/firewall/index.js';
 import type { DeviceChecker } from '../scenario/references.js';
+
+/** Resolved devices by (device, config): validation and planning resolve each pair once. */
+const memo = new Map<string, ResolveResult>();
+const MEMO_MAX = 256;
+
+/** resolveDevice, remembered (it is a pure function of its arguments). */
+export function resolveOnce(device: string, config: string | undefined): ResolveResult {
+  const key = JSON.stringify([device, config ?? null]);
+  let r = memo.get(key);
+  if (!r) {
+    r = resolveDevice(device, config);
+    if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+    memo.set(key, r);
+  }
+  return r;
+}
+
+/** The profile of a firewall node of a cell; a device or config the loader did not check throws FirewallConfigError (exit 2). */
+export function firewallProfile(node: string, device: string, config: string | undefined): DeviceProfile {
+  const r = resolveOnce(device, config);
+  if (!r.ok) throw new FirewallConfigError(node, r.errors);
+  return r.profile;
+}
 
 /** Adapts the firewall's device resolver to the scenario loader's checker (keeps `scenario` free of internal imports). */
 export const checkDevice: DeviceChecker = (device, config) => {
-  const r = resolveDevice(device, config);
+  const r = resolveOnce(device, config);
   if (r.ok) return [];
   return r.errors.map((e) => ({ ...e, on: e.line === 0 ? ('device' as const) : ('config' as const) }));
 };

@@ -1,6 +1,8 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Expectation, MessageSpecV1, Scenario } from '../scenario/schema.js';
 import { nodeHostname, type CellPlan, type MessagePlan } from '../model/plan.js';
+import type { DeviceProfile } from '../model/device-profile.js';
+import { firewallProfile } from './device-check.js';
 
 export { nodeHostname, type CellPlan, type MessagePlan, type PlannedExpectation } from '../model/plan.js';
 
@@ -23,8 +25,16 @@ export function planCells(loaded: LoadedScenario): CellPlan[] {
       expectations: s.expect
         .map((spec, i) => ({ spec, line: loaded.lineOf(['expect', i]) }))
         .filter(({ spec }) => appliesTo(spec, cell)),
+      firewalls: firewallsOf(scenario),
     };
   });
+}
+
+/** Each firewall node's device profile for this cell's device and config. */
+function firewallsOf(s: Scenario): Record<string, DeviceProfile> {
+  const out: Record<string, DeviceProfile> = {};
+  for (const [name, n] of Object.entries(s.nodes)) if (n.role === 'firewall') out[name] = firewallProfile(name, n.device, n.config);
+  return out;
 }
 
 export function appliesTo(e: Expectation, cell: Record<string, string>): boolean {

@@ -5,7 +5,10 @@ export type { DeviceProfile, DeviceFamily, FamilyName, ResolveResult } from './d
 export { DEFAULT_KNOBS, KNOB_NAMES, knobChoices, knobText, setKnob, type Knobs } from './devices/knobs.js';
 export { FAULT_NAMES, type Faults } from './devices/faults.js';
 export { startFirewall, FirewallConfigError } from './proxy.js';
+export { profileFromJson } from './profile-json.js';
 export type { FirewallConnection, StartedFirewall, StartFirewallOptions } from './proxy.js';
 export { ConnectionEngine, type SegmentOutcome } from './engine/engine.js';
 export type { Rule, Verdict, Segment, Piece, ConnInfo, RuleContext } from './engine/types.js';
 export { RULES, type RuleName, type RuleSpec } from './rules/index.js';
+export { RELEASES, DEFECTS, type ReleaseRow, type DefectName, type DialectName, type CiscoFamilyName } from './devices/releases.js';
+export { trainsOf, rowsOf, nextRow } from './devices/release.js';

@@ -9,6 +9,7 @@ import { resolveDevice, type DeviceProfile } from './devices/index.js';
 import type { Faults } from './devices/faults.js';
 import type { Knobs } from './devices/knobs.js';
 import { ConnectionEngine, type SegmentOutcome } from './engine/engine.js';
+import { isRuleName } from './rules/index.js';
 import type { Direction } from './engine/types.js';
 
 export interface FirewallConnection {
@@ -37,7 +38,9 @@ export interface StartedFirewall extends StartedServer {
 
 export interface StartFirewallOptions extends ConnectionRetention<FirewallConnection> {
   name: string;
-  device: string;
+  /** the resolved device (a cell's plan, or `mxlab proxy --profile`); else `device` + `config` are resolved here */
+  profile?: DeviceProfile;
+  device?: string;
   config?: string;
   clock: Clock;
   upstream: { host: string; port: number };
@@ -74,9 +77,7 @@ export class FirewallConfigError extends MxlabError {
 
 /** Starts the emulator: a TCP proxy that inspects SMTP per segment with the device's rules. */
 export async function startFirewall(o: StartFirewallOptions): Promise<StartedFirewall> {
-  const r = resolveDevice(o.device, o.config, o.knobs, o.faults);
-  if (!r.ok) throw new FirewallConfigError(o.name, r.errors);
-  const profile = r.profile;
+  const profile = profileOf(o);
   const host = o.host ?? '127.0.0.1';
   const list = new ConnectionList<FirewallConnection>(o);
   const connections = list.items;
@@ -116,6 +117,18 @@ export async function startFirewall(o: StartFirewallOptions): Promise<StartedFir
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+function profileOf(o: StartFirewallOptions): DeviceProfile {
+  if (o.profile) {
+    const unknown = o.profile.rules.filter((r) => !isRuleName(r.name));
+    if (unknown.length) throw new FirewallConfigError(o.name, unknown.map((r) => ({ line: 0, col: 1, message: `the profile names a rule mxlab does not have: "${r.name}"` })));
+    return o.profile;
+  }
+  if (o.device === undefined) throw new FirewallConfigError(o.name, [{ line: 0, col: 1, message: 'no device given', hint: 'pass a device (e.g. "asa 9.12(4)") or a resolved profile' }]);
+  const r = resolveDevice(o.device, o.config, o.knobs, o.faults);
+  if (!r.ok) throw new FirewallConfigError(o.name, r.errors);
+  return r.profile;
 }
 
 function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile: DeviceProfile, sockets: Set<net.Socket>): FirewallConnection {

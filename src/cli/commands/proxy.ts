@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FirewallConfigError, startFirewall, type FirewallConnection } from '../../actors/firewall/index.js';
+import { FirewallConfigError, profileFromJson, startFirewall, type DeviceProfile, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
@@ -11,6 +11,7 @@ export const proxy: Command = {
   usage: `mxlab proxy --device "<device>" --upstream HOST:PORT [options]
 
   --device D            e.g. "asa 9.12(4)", "pix 6.3(5)", "none" (see mxlab devices)
+  --profile FILE        a resolved device profile (JSON, as the docker runtime writes it) instead of --device/--config
   --upstream HOST:PORT  the real server behind the emulator
   --listen HOST:PORT    where clients connect (default 127.0.0.1:2525)
   --config FILE         device configuration in the device's own syntax
@@ -25,6 +26,7 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
       args,
       options: {
         device: { type: 'string' },
+        profile: { type: 'string' },
         upstream: { type: 'string' },
         listen: { type: 'string' },
         config: { type: 'string' },
@@ -34,7 +36,17 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
         'epoch-origin': { type: 'string' },
       },
     });
-    if (!values.device) throw new UsageError('--device is required, e.g. --device "asa 9.12(4)"');
+    if (!values.device && !values.profile) throw new UsageError('--device is required, e.g. --device "asa 9.12(4)"');
+    if (values.profile && (values.device || values.config || values.knob?.length)) throw new UsageError('--profile is the whole device: give it without --device, --config or --knob');
+    let profile: DeviceProfile | undefined;
+    if (values.profile) {
+      const text = await readFile(values.profile, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new UsageError(`Failed to read --profile ${values.profile}: ${e.code ?? e.message}`);
+      });
+      const r = profileFromJson(text);
+      if (!r.ok) throw new UsageError(`Failed to read --profile ${values.profile}: ${r.error}`);
+      profile = r.profile;
+    }
     const upstream = parseEndpoint('--upstream', values.upstream);
     const listen = parseEndpoint('--listen', values.listen, '127.0.0.1:2525');
     const knobs: Record<string, string> = {};
@@ -63,6 +75,7 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
       const knobLines = Object.entries(knobs).map(([k, v]) => `! mxlab knob ${k} ${v}`).join('\n');
       fw = await startFirewall({
         name: 'proxy',
+        profile,
         device: values.device,
         config: [config, knobLines].filter(Boolean).join('\n') || undefined,
         clock,

@@ -1,6 +1,7 @@
 import type { MessageSpec, SenderOptions } from '../../actors/sender/index.js';
 import type { ImageName } from '../../images/catalog.js';
 import { nodeHostname } from '../../model/plan.js';
+import type { DeviceProfile } from '../../model/device-profile.js';
 import type { NodeSpec, Scenario } from '../../scenario/schema.js';
 import { HarnessError } from '../types.js';
 import type { NodeContainerSpec } from './containers.js';
@@ -9,11 +10,14 @@ import { postfixReceiverEnv } from './postfix-receiver.js';
 import type { CellNode } from './collect.js';
 
 export const TLS_DIR = '/etc/mxlab/tls';
+const PROFILE_FILE = '/etc/mxlab/firewall-profile.json';
 const NODE = ['/usr/local/bin/node', '/opt/mxlab/bin/mxlab.js'];
 const READY_JSON = /"type":"ready"/;
 
 export interface SpecContext {
   scenario: Scenario;
+  /** each firewall node's resolved device (the cell's plan) */
+  firewalls: Record<string, DeviceProfile>;
   /** container name of a node (its DNS name) */
   containerName(node: string): string;
   /** network a node sits on first, and the networks attached after start */
@@ -61,8 +65,9 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
   const origin = ['--json', '--epoch-origin', String(ctx.epochOrigin)];
   switch (node.role) {
     case 'firewall': {
-      const files = node.config ? [{ content: node.config, target: '/etc/mxlab/firewall.conf' }] : [];
-      const cmd = ['proxy', '--device', node.device, ...(node.config ? ['--config', '/etc/mxlab/firewall.conf'] : []), '--listen', '0.0.0.0:25', '--upstream', `${ctx.containerName(node['forwards-to'])}:25`, ...origin];
+      // the device resolved for this cell, as data: the container does not parse the device or config again
+      const files = [{ content: JSON.stringify(ctx.firewalls[name]), target: PROFILE_FILE }];
+      const cmd = ['proxy', '--profile', PROFILE_FILE, '--listen', '0.0.0.0:25', '--upstream', `${ctx.containerName(node['forwards-to'])}:25`, ...origin];
       return { ...base, command: cmd, files, ready: READY_JSON };
     }
     case 'receiver': {

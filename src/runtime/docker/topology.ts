@@ -49,7 +49,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     // a receiver with a certificate fault presents the certificate made for it (real MTAs through their files)
     const receiverCerts: Record<string, KeyPair> = {};
     for (const [n, node] of Object.entries(s.nodes)) if (node.role === 'receiver') receiverCerts[n] = await faultCertificate(ctx.certs, node['tls-fault']);
-    const specCtx = { scenario: s, containerName, networksOf, labels, images, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin };
+    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, images, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin };
     const names = Object.keys(s.nodes);
     const specs = names.map((n) => ({ n, kind: kindOf(s.nodes[n]), spec: containerSpec(n, specCtx) }));
     const results = await Promise.allSettled(

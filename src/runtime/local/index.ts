@@ -62,7 +62,7 @@ class LocalCell implements StartedCell {
       if (i < 0) throw new HarnessError('E_TOPOLOGY', `firewalls ${pending.map(([n]) => n).join(', ')} forward in a loop`);
       const [name, fw] = pending.splice(i, 1)[0];
       const upstream = this.endpoint(fw['forwards-to'])!;
-      const f = await startFirewall({ name, device: fw.device, config: fw.config, clock: this.ctx.clock, upstream });
+      const f = await startFirewall({ name, profile: this.plan.firewalls[name], clock: this.ctx.clock, upstream });
       this.firewalls.set(name, f);
       this.started.push(f);
     }

@@ -72,10 +72,10 @@ export interface EsmtpMap {
 }
 
 export interface CiscoConfig {
-  /** `[no] fixup protocol smtp 25` (PIX ≤ 6.3) — undefined: the default (on) */
-  fixupSmtp?: { on: boolean; port: number; line: number };
-  /** `[no] inspect esmtp [MAP]` under `policy-map global_policy` / `class inspection_default` */
-  inspectEsmtp?: { on: boolean; map?: string; line: number };
+  /** `[no] fixup protocol smtp 25` (PIX ≤ 6.3); line 0: the default (on) */
+  fixupSmtp: { on: boolean; port: number; line: number };
+  /** `[no] inspect esmtp [MAP]` under `policy-map global_policy` / `class inspection_default`; line 0: the default (on) */
+  inspectEsmtp: { on: boolean; map?: string; line: number };
   maps: Map<string, EsmtpMap>;
   /** `regex NAME PATTERN` definitions (global mode) */
   regexes: Map<string, string>;
@@ -114,7 +114,7 @@ export function defaultEsmtpMap(): EsmtpMap {
 /** A fresh user-defined map: no parameters, no match lines (INFERRED). */
 /** A config with nothing in it: what a device without `config:` reads. */
 export function emptyCiscoConfig(): CiscoConfig {
-  return { maps: new Map(), regexes: new Map(), regexClasses: new Map(), knobs: {}, faults: {} };
+  return { fixupSmtp: { on: true, port: 25, line: 0 }, inspectEsmtp: { on: true, line: 0 }, maps: new Map(), regexes: new Map(), regexClasses: new Map(), knobs: {}, faults: {} };
 }
 
 export function emptyEsmtpMap(name: string): EsmtpMap {

@@ -1,6 +1,5 @@
 import { defaultEsmtpMap } from '../config/model.js';
 import type { RuleSpec } from '../rules/index.js';
-import { isClassic } from './asa-inspect-classic.js';
 import { matchRules, verbRules } from './esmtp-rules.js';
 import type { DeviceFamily } from './types.js';
 
@@ -13,10 +12,9 @@ export const asaDefaultMap: DeviceFamily = {
   title: 'PIX/ASA 7.2(3)+ / 8.x / 9.x inspect esmtp _default_esmtp_map',
   examples: ['asa 7.2(3)', 'pix 7.2(3)', 'asa 8.4(7)', 'asa 9.12(4)', 'asa 9.x'],
   cisco: true,
-  matches: (d) => (d.product === 'pix' || d.product === 'asa') && !!d.version && d.version.major >= 7 && !isClassic(d.version),
-  build(_d, cfg, k) {
-    if (cfg.inspectEsmtp && !cfg.inspectEsmtp.on) return { inspecting: false, rules: [] };
-    const name = cfg.inspectEsmtp?.map ?? '_default_esmtp_map';
+  build({ cfg, knobs: k }) {
+    if (!cfg.inspectEsmtp.on) return { inspecting: false, rules: [] };
+    const name = cfg.inspectEsmtp.map ?? '_default_esmtp_map';
     const map = cfg.maps.get(name) ?? defaultEsmtpMap();
     const rules: RuleSpec[] = [];
     if (map.maskBanner) rules.push({ name: 'mask-banner', options: { style: 'asa', space: k['banner-space'] } });

@@ -15,8 +15,7 @@ export const dlinkDfl: DeviceFamily = {
   title: 'D-Link DFL SMTP ALG (SMTP_AllowSTARTTLS No: STARTTLS removed; removes PIPELINING, CHUNKING)',
   examples: ['dlink-dfl'],
   cisco: false,
-  matches: (d) => d.product === 'dlink-dfl',
-  build(_d, _cfg, k) {
+  build({ knobs: k }) {
     const allow = k.SMTP_AllowSTARTTLS === 'yes';
     const keywords = ['PIPELINING', 'CHUNKING', ...(allow ? [] : ['STARTTLS'])];
     const rules: RuleSpec[] = [{ name: 'remove-ehlo-parameter', options: { mode: 'remove', keywords, log: 'netdefendos' } }];

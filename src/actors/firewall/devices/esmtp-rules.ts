@@ -4,6 +4,9 @@ import { ESMTP_VERBS } from '../rules/mask-command.js';
 import type { EhloParameterMatch } from '../rules/mask-ehlo-parameter.js';
 import type { Knobs } from './knobs.js';
 
+/** Mailguard's allow-list (PIX 4.x–6.3). [C-MG, MS-295725] CONFIRMED. */
+export const MAILGUARD_VERBS = ['HELO', 'MAIL', 'RCPT', 'DATA', 'RSET', 'NOOP', 'QUIT'];
+
 /** EHLO keywords that survive `ehlo-reply-parameter others → mask` (INFERRED from transcripts). */
 export const EHLO_PASS = ['8BITMIME', 'AUTH', 'BINARYMIME', 'DSN', 'ENHANCEDSTATUSCODES', 'ETRN', 'PIPELINING', 'SIZE'];
 

@@ -9,7 +9,6 @@ export const fSecureIgk: DeviceFamily = {
   title: 'F-Secure Internet Gatekeeper (removes CHUNKING, BINARYMIME, PIPELINING, STARTTLS; caps SIZE)',
   examples: ['f-secure-igk'],
   cisco: false,
-  matches: (d) => d.product === 'f-secure-igk',
   build: () => ({
     inspecting: true,
     rules: [{ name: 'remove-ehlo-parameter', options: { mode: 'remove', keywords: ['CHUNKING', 'BINARYMIME', 'PIPELINING', 'STARTTLS'], sizeCap: FSIGK_SIZE_CAP } }],

@@ -13,23 +13,13 @@ import { none } from './none.js';
 import { parseDevice } from './parse-device.js';
 import { pixMailguard } from './pix-mailguard.js';
 import { pixMailhost } from './pix-mailhost.js';
+import { nextRow, type Release } from './release.js';
 import { zorp } from './zorp.js';
-import type { DeviceFamily, DeviceProfile } from './types.js';
+import type { DeviceFamily, DeviceProfile, FamilyName, ReleaseInfo } from './types.js';
 
-export type { DeviceFamily, DeviceProfile } from './types.js';
+export type { DeviceFamily, DeviceProfile, FamilyName, ReleaseInfo } from './types.js';
 
-export type FamilyName =
-  | 'none'
-  | 'pix-mailhost'
-  | 'pix-mailguard'
-  | 'asa-inspect-classic'
-  | 'asa-default-map'
-  | 'isp-stripper'
-  | 'zorp'
-  | 'f-secure-igk'
-  | 'dlink-dfl';
-
-/** The device table, in matching order: key = family name = file name. */
+/** The family table: key = family name = file name. Which family a device is comes from the release table (PIX/ASA) or the device's name. */
 export const FAMILIES: { [K in FamilyName]: DeviceFamily } = {
   none,
   'pix-mailhost': pixMailhost,
@@ -48,21 +38,21 @@ export function knownDevices(): string[] {
 
 export type ResolveResult = { ok: true; profile: DeviceProfile } | { ok: false; errors: ConfigError[] };
 
-/** Device string + optional config (+ knobs) → the rule list that version had. All errors at once. */
+/**
+ * Device string + optional config (+ knobs, faults) → the rule list that release had. All errors at
+ * once. A pure function of its arguments: call it again whenever the device or config changes.
+ */
 export function resolveDevice(device: string, config?: string, knobs?: Partial<Knobs>, faults?: Faults): ResolveResult {
   const parsed = parseDevice(device, knownDevices());
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
   const d = parsed.device;
-  const family = Object.values(FAMILIES).find((f) => f.matches(d));
-  if (!family) {
-    return { ok: false, errors: [{ line: 0, col: 1, message: `no emulation for "${d.label}"`, hint: `emulated: ${knownDevices().join(', ')}` }] };
-  }
+  const release = parsed.release;
+  const family = FAMILIES[release ? release.row.family : (d.product as FamilyName)];
   let cfg: CiscoConfig = emptyCiscoConfig();
   const errors: ConfigError[] = [];
   if (config && config.trim()) {
-    const dialect = dialectOf(d);
-    if (dialect && family.cisco) {
-      const r = parseConfig(config, dialect);
+    if (release && family.cisco) {
+      const r = parseConfig(config, dialectOf(release.row.dialect, d.label));
       cfg = r.config;
       errors.push(...r.errors);
     } else {
@@ -80,20 +70,36 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
   }
   if (errors.length) return { ok: false, errors };
   const k: Knobs = { ...DEFAULT_KNOBS, ...cfg.knobs };
-  const built = family.build(d, cfg, k);
-  built.rules = [...built.rules, ...faultRules(cfg.faults)];
+  const built = family.build({ release, cfg, knobs: k });
+  const rules = [...built.rules, ...faultRules(cfg.faults)];
   const syslogPrefix = d.product === 'pix' ? '%PIX' : d.product === 'asa' ? '%ASA' : 'mxlab';
   return {
     ok: true,
     profile: {
       device: d.label,
       family: family.name,
+      ...(release ? { release: releaseInfo(release) } : {}),
       syslogPrefix,
       inspecting: built.inspecting,
-      rules: built.rules,
-      knobs: k,
-      summary: built.rules.map((r) => `${r.name} ${JSON.stringify(r.options ?? {})}`),
+      rules,
+      knobs: { ...k },
+      summary: rules.map((r) => `${r.name} ${JSON.stringify(r.options ?? {})}`),
     },
+  };
+}
+
+function releaseInfo(r: Release): ReleaseInfo {
+  const until = nextRow(r.row)?.from;
+  return {
+    product: r.product,
+    version: r.version.text,
+    train: r.train,
+    from: r.row.from,
+    ...(until ? { until } : {}),
+    dialect: r.row.dialect,
+    defects: [...r.row.defects],
+    fixes: [...(r.row.fixes ?? [])],
+    note: r.row.note,
   };
 }
 

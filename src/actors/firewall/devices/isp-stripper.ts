@@ -12,8 +12,7 @@ export const ispStripper: DeviceFamily = {
   title: 'ISP STARTTLS stripper (Cricket / Vodafone India)',
   examples: ['isp-stripper'],
   cisco: false,
-  matches: (d) => d.product === 'isp-stripper',
-  build(_d, _cfg, k) {
+  build({ knobs: k }) {
     const rules: RuleSpec[] = [];
     if (k['isp-banner'] === 'cricket') rules.push({ name: 'mask-banner', options: { style: 'asa', code: '200' } });
     rules.push({ name: 'mask-ehlo-parameter', options: { pass: [], lines: [{ params: ['STARTTLS'], others: false }] } });

@@ -1,5 +1,5 @@
-import { MAILGUARD_VERBS } from './pix-mailguard.js';
-import { atLeast } from './version.js';
+import type { RuleSpec } from '../rules/index.js';
+import { MAILGUARD_VERBS } from './esmtp-rules.js';
 import type { DeviceFamily } from './types.js';
 
 /**
@@ -12,16 +12,13 @@ export const pixMailhost: DeviceFamily = {
   title: 'PIX 4.0/4.1 mailhost (firewall answers other verbs with OK)',
   examples: ['pix 4.1', 'pix 4.0'],
   cisco: true,
-  matches: (d) => d.product === 'pix' && !!d.version && d.version.major === 4 && !atLeast(d.version, '4.2(0)'),
-  build(_d, cfg, k) {
-    if (cfg.fixupSmtp && !cfg.fixupSmtp.on) return { inspecting: false, rules: [] };
-    return {
-      inspecting: true,
-      rules: [
-        { name: 'mask-banner', options: { style: 'mailguard-4.4' } },
-        { name: 'mailguard-noop', options: { allowed: MAILGUARD_VERBS, disallowed: 'ok', ehlo: 'same' } },
-        { name: 'duplicate-header-bug', options: { action: k['duplicate-header-action'] } },
-      ],
-    };
+  build({ release, cfg, knobs: k }) {
+    if (!cfg.fixupSmtp.on) return { inspecting: false, rules: [] };
+    const rules: RuleSpec[] = [
+      { name: 'mask-banner', options: { style: 'mailguard-4.4' } },
+      { name: 'mailguard-noop', options: { allowed: MAILGUARD_VERBS, disallowed: 'ok', ehlo: 'same' } },
+    ];
+    if (release!.row.defects.includes('duplicate-header')) rules.push({ name: 'duplicate-header-bug', options: { action: k['duplicate-header-action'] } });
+    return { inspecting: true, rules };
   },
 };

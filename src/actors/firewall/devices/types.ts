@@ -1,31 +1,36 @@
 import type { CiscoConfig } from '../config/model.js';
 import type { RuleSpec } from '../rules/index.js';
 import type { Knobs } from './knobs.js';
-import type { ParsedDevice } from './version.js';
+import type { Release } from './release.js';
 
-/** What a device string and its config expand to: the rule list the version really had. */
-export interface DeviceProfile {
-  /** normalised device, e.g. `asa 9.12(4)` */
-  device: string;
-  family: string;
-  /** prefix of the device's log lines, `%PIX` / `%ASA` / `mxlab` */
-  syslogPrefix: string;
-  /** SMTP inspection is active (false: pass-through) */
-  inspecting: boolean;
-  rules: RuleSpec[];
+export type { DeviceProfile, ReleaseInfo } from '../../../model/device-profile.js';
+
+export type FamilyName =
+  | 'none'
+  | 'pix-mailhost'
+  | 'pix-mailguard'
+  | 'asa-inspect-classic'
+  | 'asa-default-map'
+  | 'isp-stripper'
+  | 'zorp'
+  | 'f-secure-igk'
+  | 'dlink-dfl';
+
+/** What a family is built from: the release row (Cisco devices), the parsed config, the knobs. */
+export interface BuildInput {
+  release?: Release;
+  cfg: CiscoConfig;
   knobs: Knobs;
-  /** one line per rule, for `mxlab devices` and reports */
-  summary: string[];
 }
 
 export interface DeviceFamily {
   /** equals the file name */
-  name: string;
+  name: FamilyName;
   title: string;
-  /** device strings that select this family, for hints and `mxlab devices` */
+  /** device strings of this family, for hints and `mxlab devices` */
   examples: string[];
-  matches(d: ParsedDevice): boolean;
   /** takes Cisco config (`fixup` / `policy-map` …) */
   cisco: boolean;
-  build(d: ParsedDevice, cfg: CiscoConfig, knobs: Knobs): { inspecting: boolean; rules: RuleSpec[] };
+  /** the rule list: everything that differs between releases comes from `release.row` */
+  build(input: BuildInput): { inspecting: boolean; rules: RuleSpec[] };
 }

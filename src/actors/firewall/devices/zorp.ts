@@ -6,7 +6,6 @@ export const zorp: DeviceFamily = {
   title: 'Zorp SMTP proxy (removes unknown EHLO keywords)',
   examples: ['zorp'],
   cisco: false,
-  matches: (d) => d.product === 'zorp',
   build: () => ({
     inspecting: true,
     rules: [{ name: 'remove-ehlo-parameter', options: { mode: 'keep', keywords: ['PIPELINING', 'SIZE', 'ETRN', '8BITMIME', 'STARTTLS'] } }],

@@ -1,6 +1,6 @@
 import type { Clock } from '../../../model/clock.js';
 import type { FirewallEvent } from '../../../model/result.js';
-import { instantiate, type RuleSpec } from '../rules/index.js';
+import { instantiate, type RuleSpecData } from '../rules/index.js';
 import type { BodyView } from './body-view.js';
 import { genericLog } from './bytes.js';
 import { OwedReplies } from './owed-replies.js';
@@ -59,7 +59,7 @@ export class ConnectionEngine {
 
   constructor(
     readonly info: ConnInfo,
-    rules: readonly RuleSpec[],
+    rules: readonly RuleSpecData[],
     private readonly clock: Clock,
   ) {
     for (const spec of rules) {

@@ -79,7 +79,18 @@ export type RuleOptions<K extends RuleName> = Parameters<(typeof RULES)[K]>[0];
 /** One configured rule: its name and options, JSON-serialisable. */
 export type RuleSpec = { [K in RuleName]: { name: K; options: RuleOptions<K> } }[RuleName];
 
-export function instantiate(spec: RuleSpec): Rule<unknown> {
+/** A rule spec as data (a profile read from JSON): the name is checked when the rule is made. */
+export interface RuleSpecData {
+  name: string;
+  options?: unknown;
+}
+
+export function isRuleName(name: string): name is RuleName {
+  return Object.hasOwn(RULES, name);
+}
+
+export function instantiate(spec: RuleSpecData): Rule<unknown> {
+  if (!isRuleName(spec.name)) throw new Error(`no rule named "${spec.name}"`);
   const factory = RULES[spec.name] as RuleFactory;
   return factory(spec.options);
 }
