@@ -40,9 +40,7 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
     if (values.profile && (values.device || values.config || values.knob?.length)) throw new UsageError('--profile is the whole device: give it without --device, --config or --knob');
     let profile: DeviceProfile | undefined;
     if (values.profile) {
-      const text = await readFile(values.profile, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        throw new UsageError(`Failed to read --profile ${values.profile}: ${e.code ?? e.message}`);
-      });
+      const text = await readInputFile(values.profile, 'device profile', LIMITS.config * 4);
       const r = profileFromJson(text);
       if (!r.ok) throw new UsageError(`Failed to read --profile ${values.profile}: ${r.error}`);
       profile = r.profile;
