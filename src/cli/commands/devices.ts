@@ -14,6 +14,7 @@ mxlab devices "<device>"      the rules that version applies, and the knobs that
       for (const f of Object.values(FAMILIES)) {
         const trains = f.cisco ? trainList(f.name as Parameters<typeof rowsOf>[0]) : f.examples.join(', ');
         io.stdout.write(`  ${f.title}\n    ${trains}${f.cisco ? '   (takes Cisco config)' : ''}\n`);
+        if (f.cisco) io.stdout.write(`    e.g. ${f.examples.join(', ')}\n`);
       }
       io.stdout.write('\nmxlab devices "<device>" shows what one version does; mxlab devices --releases lists the release table.\n');
       return EXIT.ok;
