@@ -136,13 +136,19 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     timing.startMs = Date.now() - t1;
     try {
       nodes = await cell.describe?.().catch(() => undefined);
-      for (const m of plan.messages) {
-        if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
-        const t2 = Date.now();
-        const s = await cell.deliver(m);
-        s.durationMs = Date.now() - t2;
-        sessions.push(s);
-        reporter.onSession(info, s);
+      // every message at once; sessions reported as they finish, kept in the scenario's order
+      const done = new Set<SessionResult>();
+      const t2 = Date.now();
+      try {
+        await cell.deliver(plan.messages, {
+          onSession: (s) => {
+            s.durationMs = Date.now() - t2;
+            done.add(s);
+            reporter.onSession(info, s);
+          },
+        });
+      } finally {
+        sessions.push(...plan.messages.map((m) => [...done].find((s) => s.message === m.spec.id)).filter((s): s is SessionResult => !!s));
       }
     } finally {
       const t3 = Date.now();

@@ -28,9 +28,21 @@ export interface Runtime {
   dispose?(): Promise<void>;
 }
 
-/** A running cell: deliver messages through it, then stop it (idempotent, reverse start order). */
+/** What a cell reports while it delivers. */
+export interface DeliverHooks {
+  /** called as each message's session is complete, in the order they complete */
+  onSession?(s: SessionResult): void;
+}
+
+/**
+ * A running cell: deliver its messages through it, then stop it (idempotent, reverse start order).
+ * `deliver` submits every message at once and follows them concurrently (each sender keeps its
+ * own concurrency, as an MTA does); it resolves with one session per message in the order given.
+ * A harness failure rejects once every message has settled; sessions finished before it were
+ * passed to `onSession`.
+ */
 export interface StartedCell extends AsyncDisposable {
-  deliver(message: MessagePlan): Promise<SessionResult>;
+  deliver(messages: MessagePlan[], hooks?: DeliverHooks): Promise<SessionResult[]>;
   /** what runs as each node (software, version, image): bundles record it */
   describe?(): Promise<Record<string, NodeVersion>>;
   stop(): Promise<void>;

@@ -4,11 +4,14 @@ import type { DkimKey, MessageSpec, SenderOptions } from '../../actors/sender/in
 
 const USAGE = `mxlab deliver --sender-json JSON --message-json JSON --target HOST:PORT [options]
 
-  Runs the builtin sender once and prints one JSON DeliveryResult line on stdout.
-  Internal: the docker runtime runs it inside the mxlab node image.
+  Runs the builtin sender and prints one JSON line per message on stdout as it finishes: the
+  DeliveryResult with the message's "id". Internal: the docker runtime runs it inside the mxlab
+  node image, once per sender node with all of its messages.
 
   --sender-json JSON     SenderOptions without clock: {"name","hostname","tls","timeoutMs",…}
-  --message-json JSON    MessageSpec: {"id","from","to","subject","headers","size","starttls","dkim"}
+  --message-json JSON    MessageSpec {"id","from","to","subject","headers","size","starttls","dkim"}, or a list of them
+  --message-file FILE    the same JSON in a file (for many messages)
+  --concurrency N        sessions at once (default 20, Postfix's default_destination_concurrency_limit)
   --target HOST:PORT     the next hop
   --servername NAME      SNI and the name checked under tls: verify
   --node NAME            the next hop's node name (default: HOST)
@@ -44,7 +47,8 @@ export const deliverCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const o = parse(args);
-    for (const k of ['sender-json', 'message-json', 'target']) if (!o[k]) throw new UsageError(`--${k} is required`);
+    for (const k of ['sender-json', 'target']) if (!o[k]) throw new UsageError(`--${k} is required`);
+    if (!o['message-json'] && !o['message-file']) throw new UsageError('--message-json or --message-file is required');
     const m = /^(.+):(\d{1,5})$/.exec(o.target);
     if (!m) throw new UsageError(`--target must be HOST:PORT, got "${o.target}"`);
     const origin = o['epoch-origin'] !== undefined ? Number(o['epoch-origin']) : Date.now();
@@ -52,12 +56,23 @@ export const deliverCommand: Command = {
     const clock = { now: () => performance.timeOrigin + performance.now() - origin };
     const sender = { ...json<Omit<SenderOptions, 'clock'>>(o['sender-json'], '--sender-json'), clock } as SenderOptions;
     if (o['ca-file']) sender.ca = await readInputFile(o['ca-file'], 'PEM file', 1024 * 1024);
-    const message = json<MessageSpec>(o['message-json'], '--message-json');
+    const text = o['message-json'] ?? (await readInputFile(o['message-file'], 'message file', 16 * 1024 * 1024));
+    const given = json<MessageSpec | MessageSpec[]>(text, o['message-json'] ? '--message-json' : '--message-file');
+    const messages = Array.isArray(given) ? given : [given];
+    const concurrency = o.concurrency === undefined ? 20 : Number(o.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number, got "${o.concurrency}"`);
     const dkim = o['dkim-key-file'] ? json<DkimKey>(await readInputFile(o['dkim-key-file'], 'DKIM key file', 1024 * 1024), '--dkim-key-file') : undefined;
     const { deliver } = await import('../../actors/sender/index.js');
     const target = { host: m[1], port: Number(m[2]), node: o.node ?? m[1], ...(o.servername ? { servername: o.servername } : {}) };
-    const result = await deliver(sender, message, target, dkim ? { dkim } : undefined);
-    io.stdout.write(JSON.stringify(result) + '\n');
+    let next = 0;
+    const worker = async () => {
+      while (next < messages.length) {
+        const message = messages[next++];
+        const result = await deliver(sender, message, target, dkim ? { dkim } : undefined);
+        io.stdout.write(JSON.stringify({ id: message.id, ...result }) + '\n');
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
     return EXIT.ok;
   },
 };

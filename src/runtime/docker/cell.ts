@@ -1,15 +1,12 @@
-import type { MessageSpec } from '../../actors/sender/index.js';
 import type { SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../model/plan.js';
 import { nodeHostname } from '../../model/plan.js';
 import type { SenderNode } from '../../scenario/schema.js';
-import { messageSpecOf } from '../message-spec.js';
-import { HarnessError, type RunContext, type StartedCell } from '../types.js';
-import { collectSession, type CellNode, type SenderReport } from './collect.js';
-import { execOk } from './containers.js';
-import { messageIdOf, messageText } from './message-text.js';
-import { mtaAdapters } from './mta/index.js';
-import { deliverArgv } from './node-specs.js';
+import { collectSessions, type CollectItem, type Station } from '../collect/collector.js';
+import { HarnessError, type DeliverHooks, type RunContext, type StartedCell } from '../types.js';
+import type { CellNode } from './cell-node.js';
+import { postfixReceipt } from './postfix-receiver.js';
+import { submitBuiltin, submitMta } from './submit.js';
 import type { StartedTopology } from './topology.js';
 
 /** How long to wait for the far side's connection record after the sender is done. */
@@ -25,48 +22,52 @@ export class DockerCell implements StartedCell {
     private readonly topo: StartedTopology,
   ) {}
 
-  async deliver(m: MessagePlan): Promise<SessionResult> {
-    const senderName = m.path[0];
+  /** Every sender gets all of its messages at once; each sender's sessions are collected together. */
+  async deliver(messages: MessagePlan[], hooks: DeliverHooks = {}): Promise<SessionResult[]> {
+    const bySender = new Map<string, MessagePlan[]>();
+    for (const m of messages) bySender.set(m.path[0], [...(bySender.get(m.path[0]) ?? []), m]);
+    const sessions = new Map<string, SessionResult>();
+    const results = await Promise.allSettled(
+      [...bySender].map(async ([name, ms]) => {
+        for (const s of await this.deliverFrom(name, ms)) {
+          sessions.set(s.message, s);
+          hooks.onSession?.(s);
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return messages.map((m) => sessions.get(m.spec.id)!);
+  }
+
+  private async deliverFrom(senderName: string, ms: MessagePlan[]): Promise<SessionResult[]> {
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const node = this.topo.nodes.get(senderName);
-    if (!node) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: sender ${senderName} is not running`);
-    const next = m.path[1];
-    if (!this.topo.nodes.has(next)) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${next} is not running`);
-    const spec = messageSpecOf(m);
-    const t0 = this.ctx.clock.now();
-    const report = sender.mta === 'builtin' ? await this.deliverBuiltin(node, sender, spec, m) : await this.deliverMta(node, sender, spec);
-    const settle = sender.mta === 'opensmtpd' ? SETTLE_OPENSMTPD_MS : SETTLE_MS;
-    return collectSession(m, this.topo.nodes, report, t0, settle);
+    if (!node) throw new HarnessError('E_TOPOLOGY', `message ${ms[0].spec.id}: sender ${senderName} is not running`);
+    for (const m of ms) if (!this.topo.nodes.has(m.path[1])) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${m.path[1]} is not running`);
+    const settleMs = sender.mta === 'opensmtpd' ? SETTLE_OPENSMTPD_MS : SETTLE_MS;
+    const hostname = sender.hostname ?? nodeHostname(this.plan.scenario, senderName);
+    const env = { plan: this.plan, ctx: this.ctx, topo: this.topo };
+    if (sender.mta === 'builtin') {
+      const results = await submitBuiltin(env, node, sender, hostname, ms);
+      // the builtin sender knows its port: each session is found on its own
+      return Promise.all(ms.map(async (m) => (await collectSessions([{ m, report: { kind: 'builtin', result: results.get(m.spec.id)! }, stations: this.stations(m), settleMs }]))[0]));
+    }
+    const reports = await submitMta(env, node, sender, hostname, ms);
+    const items: CollectItem[] = ms.map((m) => ({ m, report: { kind: 'mta', report: reports.get(m.spec.id)! }, stations: this.stations(m), settleMs }));
+    return collectSessions(items);
   }
 
-  private async deliverBuiltin(node: CellNode, sender: SenderNode, spec: MessageSpec, m: MessagePlan): Promise<SenderReport> {
-    const s = this.plan.scenario;
-    const argv = deliverArgv({
-      sender: { name: m.path[0], hostname: sender.hostname ?? nodeHostname(s, m.path[0]), tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}) },
-      message: spec,
-      target: `${this.topo.containerName(m.path[1])}:25`,
-      node: m.path[1],
-      servername: nodeHostname(s, m.spec.to),
-      epochOrigin: this.topo.epochOrigin,
+  /** The nodes after the sender on a message's path, as the collector reads them. */
+  private stations(m: MessagePlan): Station[] {
+    return m.path.slice(1).map((name): Station => {
+      const n: CellNode | undefined = this.topo.nodes.get(name);
+      if (!n) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${name} is not running`);
+      if (n.kind === 'firewall') return { kind: 'hop', node: name, records: n.records, firewall: true };
+      if (n.kind === 'receiver') return { kind: 'receiver', node: name, records: n.records };
+      if (n.kind === 'postfix-receiver') return { kind: 'mta-receiver', node: name, receipt: (id, waitMs) => postfixReceipt(n.c.logs, id, waitMs) };
+      throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${name} (${n.kind}) cannot be on a path`);
     });
-    const out = await execOk(node.c, argv, `mxlab deliver ${spec.id}`);
-    const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-    if (!line) throw new HarnessError('E_SENDER_OUTPUT', `mxlab deliver printed no result for ${spec.id}: ${out.slice(-300)}`);
-    return { kind: 'builtin', result: JSON.parse(line) };
-  }
-
-  private async deliverMta(node: CellNode, sender: SenderNode, spec: MessageSpec): Promise<SenderReport> {
-    const adapter = mtaAdapters[sender.mta as keyof typeof mtaAdapters];
-    const hostname = sender.hostname ?? nodeHostname(this.plan.scenario, node.c.node);
-    const file = `/tmp/mxlab-${spec.id}.eml`;
-    await node.c.container.copyContentToContainer([{ content: messageText(spec, hostname, this.ctx.dkim), target: file }]);
-    const sub = { id: spec.id, messageId: messageIdOf(spec, hostname), from: spec.from, to: spec.to };
-    const from = node.c.logs.length;
-    await execOk(node.c, adapter.submit(sub, file), `submitting ${spec.id} to ${sender.mta}`);
-    const timeoutMs = Math.min(180_000, 6 * sender.timeout + 15_000);
-    const verdict = await adapter.follow(node.c.logs, from, sub, timeoutMs, this.ctx.signal);
-    if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(adapter.drop(verdict.queueId)).catch(() => undefined);
-    return { kind: 'mta', verdict, attempts: 1 };
   }
 
   stop(): Promise<void> {

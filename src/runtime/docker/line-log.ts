@@ -9,6 +9,9 @@ const MAX_LINES = 200_000;
  */
 export class LineLog {
   readonly lines: string[] = [];
+  /** Date.now() when each line arrived */
+  readonly times: number[] = [];
+  private readonly listeners: ((line: string) => void)[] = [];
   private partial = '';
   private ended = false;
   private waiters = new Set<() => void>();
@@ -24,17 +27,32 @@ export class LineLog {
   push(chunk: string): void {
     const parts = (this.partial + chunk).split('\n');
     this.partial = (parts.pop() ?? '').slice(-MAX_LINE);
-    for (const p of parts) this.lines.push(p.replace(/\r$/, '').slice(0, MAX_LINE));
-    if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
+    const now = Date.now();
+    for (const p of parts) this.add(p.replace(/\r$/, '').slice(0, MAX_LINE), now);
+    if (this.lines.length > MAX_LINES) {
+      this.lines.splice(0, this.lines.length - MAX_LINES);
+      this.times.splice(0, this.times.length - MAX_LINES);
+    }
     if (parts.length) this.notify();
   }
 
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    if (this.partial) this.lines.push(this.partial);
+    if (this.partial) this.add(this.partial, Date.now());
     this.partial = '';
     this.notify();
+  }
+
+  /** `fn` sees every line from now on, as it arrives */
+  onLine(fn: (line: string) => void): void {
+    this.listeners.push(fn);
+  }
+
+  private add(line: string, now: number): void {
+    this.lines.push(line);
+    this.times.push(now);
+    for (const fn of this.listeners) fn(line);
   }
 
   get length(): number {

@@ -1,4 +1,4 @@
-import type { MessageSpec, SenderOptions } from '../../actors/sender/index.js';
+import type { SenderOptions } from '../../actors/sender/index.js';
 import type { ImageName } from '../../images/catalog.js';
 import { nodeHostname } from '../../model/plan.js';
 import type { DeviceProfile } from '../../model/device-profile.js';
@@ -7,7 +7,7 @@ import { HarnessError } from '../types.js';
 import type { NodeContainerSpec } from './containers.js';
 import { mtaAdapters } from './mta/index.js';
 import { postfixReceiverEnv } from './postfix-receiver.js';
-import type { CellNode } from './collect.js';
+import type { CellNodeKind } from './cell-node.js';
 
 export const TLS_DIR = '/etc/mxlab/tls';
 const PROFILE_FILE = '/etc/mxlab/firewall-profile.json';
@@ -32,7 +32,7 @@ export interface SpecContext {
 }
 
 /** Which kind of container a scenario node becomes. */
-export function kindOf(node: NodeSpec): CellNode['kind'] {
+export function kindOf(node: NodeSpec): CellNodeKind {
   switch (node.role) {
     case 'firewall':
       return 'firewall';
@@ -116,7 +116,8 @@ function receiverFor(s: Scenario, sender: string): string {
 /** argv of `mxlab deliver` inside a builtin sender's container. */
 export function deliverArgv(o: {
   sender: Omit<SenderOptions, 'clock'>;
-  message: MessageSpec;
+  /** a JSON list of MessageSpec in the container */
+  messageFile: string;
   target: string;
   node: string;
   servername: string;
@@ -125,7 +126,7 @@ export function deliverArgv(o: {
   return [
     ...NODE, 'deliver',
     '--sender-json', JSON.stringify(o.sender),
-    '--message-json', JSON.stringify(o.message),
+    '--message-file', o.messageFile,
     '--target', o.target, '--node', o.node, '--servername', o.servername,
     '--ca-file', `${TLS_DIR}/ca.pem`, '--dkim-key-file', '/etc/mxlab/dkim.json',
     '--epoch-origin', String(o.epochOrigin),

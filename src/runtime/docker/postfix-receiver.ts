@@ -1,4 +1,5 @@
 import type { ServerView } from '../../model/result.js';
+import type { MtaReceipt } from '../collect/records.js';
 import type { ReceiverNode } from '../../scenario/schema.js';
 import type { LineLog } from './line-log.js';
 
@@ -47,4 +48,10 @@ export function postfixReceiverView(logs: LineLog, id: string): { view: ServerVi
   }
   const received = headers.find((h) => h.startsWith('Received:')) ?? '';
   return { view: { commands: [], tls: /using TLS/.test(received), accepted: true, headers }, log };
+}
+
+/** The collector's receipt for message `id`: waits up to `waitMs` for it to be logged. */
+export async function postfixReceipt(logs: LineLog, id: string, waitMs: number): Promise<MtaReceipt | undefined> {
+  if (waitMs > 0) await waitPostfixReceived(logs, id, waitMs);
+  return postfixReceiverView(logs, id);
 }

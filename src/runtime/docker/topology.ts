@@ -1,7 +1,8 @@
 import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
 import type { RunContext } from '../types.js';
-import type { CellNode } from './collect.js';
+import type { CellNode } from './cell-node.js';
+import { recordsFrom } from './records.js';
 import { startNodeContainer } from './containers.js';
 import { LABEL, runLabels, sweep } from './labels.js';
 import { containerSpec, kindOf } from './node-specs.js';
@@ -55,7 +56,10 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     const results = await Promise.allSettled(
       specs.map(async ({ n, kind, spec }) => {
         ctx.progress(`${plan.label || plan.name}: starting ${n} (${spec.image})`);
-        nodes.set(n, { kind, c: await startNodeContainer(spec, networkIds) });
+        const c = await startNodeContainer(spec, networkIds);
+        if (kind === 'firewall') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
+        else if (kind === 'receiver') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
+        else nodes.set(n, { kind, c });
       }),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,13 +1,20 @@
-import { deliver, type DeliveryResult } from '../../actors/sender/index.js';
+import { deliver } from '../../actors/sender/index.js';
 import { startFirewall, type FirewallConnection, type StartedFirewall } from '../../actors/firewall/index.js';
 import { startReceiver, type ReceiverConnection, type StartedReceiver } from '../../actors/receiver/index.js';
-import type { FirewallEvent, Hop, SessionResult } from '../../model/result.js';
+import type { SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../model/plan.js';
 import { nodeHostname } from '../../model/plan.js';
 import type { FirewallNode, ReceiverNode, SenderNode } from '../../scenario/schema.js';
 import { describeNodes } from '../describe-nodes.js';
+import { collectSessions, type Station } from '../collect/collector.js';
+import { RecordStore } from '../collect/record-store.js';
+import type { HopRecord, ReceiverRecord } from '../collect/records.js';
 import { messageSpecOf } from '../message-spec.js';
-import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
+import { settleAll } from '../settle-all.js';
+import { HarnessError, type DeliverHooks, type RunContext, type Runtime, type StartedCell } from '../types.js';
+
+/** Sessions a builtin sender runs at once (Postfix's default_destination_concurrency_limit). */
+const SENDER_CONCURRENCY = 20;
 
 /** How long to wait for the far side of a session to finish recording after the sender is done. */
 const SETTLE_MS = 2000;
@@ -31,6 +38,9 @@ export class LocalRuntime implements Runtime {
 class LocalCell implements StartedCell {
   private readonly receivers = new Map<string, StartedReceiver>();
   private readonly firewalls = new Map<string, StartedFirewall>();
+  /** each node's closed connections, as the records the collector reads */
+  private readonly hopRecords = new Map<string, RecordStore<HopRecord>>();
+  private readonly receiverRecords = new Map<string, RecordStore<ReceiverRecord>>();
   private readonly started: { stop(): Promise<void> }[] = [];
   private stopping?: Promise<void>;
 
@@ -51,7 +61,11 @@ class LocalCell implements StartedCell {
     }
     for (const [name, node] of Object.entries(nodes)) {
       if (node.role !== 'receiver') continue;
-      const r = await startReceiver(this.receiverOptions(name, node));
+      const store = new RecordStore<ReceiverRecord>();
+      this.receiverRecords.set(name, store);
+      const onConnection = (c: ReceiverConnection) =>
+        void c.closed.then(() => store.push({ id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view() }));
+      const r = await startReceiver({ ...this.receiverOptions(name, node), onConnection, keepClosed: 0 });
       this.receivers.set(name, r);
       this.started.push(r);
     }
@@ -62,7 +76,13 @@ class LocalCell implements StartedCell {
       if (i < 0) throw new HarnessError('E_TOPOLOGY', `firewalls ${pending.map(([n]) => n).join(', ')} forward in a loop`);
       const [name, fw] = pending.splice(i, 1)[0];
       const upstream = this.endpoint(fw['forwards-to'])!;
-      const f = await startFirewall({ name, profile: this.plan.firewalls[name], clock: this.ctx.clock, upstream });
+      const store = new RecordStore<HopRecord>();
+      this.hopRecords.set(name, store);
+      const onConnection = (c: FirewallConnection) =>
+        void c.closed.then(() =>
+          store.push({ id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events }),
+        );
+      const f = await startFirewall({ name, profile: this.plan.firewalls[name], clock: this.ctx.clock, upstream, onConnection, keepClosed: 0 });
       this.firewalls.set(name, f);
       this.started.push(f);
     }
@@ -77,7 +97,16 @@ class LocalCell implements StartedCell {
     return n ? { host: n.host, port: n.port } : undefined;
   }
 
-  async deliver(m: MessagePlan): Promise<SessionResult> {
+  async deliver(messages: MessagePlan[], hooks: DeliverHooks = {}): Promise<SessionResult[]> {
+    return settleAll(messages, (m) => m.path[0], SENDER_CONCURRENCY, async (m) => {
+      const s = await this.deliverOne(m);
+      hooks.onSession?.(s);
+      return s;
+    });
+  }
+
+  private async deliverOne(m: MessagePlan): Promise<SessionResult> {
+    if (this.ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
     const [senderName, ...rest] = m.path;
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const next = rest[0];
@@ -91,52 +120,19 @@ class LocalCell implements StartedCell {
       // one key per run; d= is the sending node's own domain, as a real signer's would be
       { dkim: { ...this.ctx.dkim, domain: m.fromAddress.split('@')[1] } },
     );
-    return this.collect(m, result);
+    const [session] = await collectSessions([{ m, report: { kind: 'builtin', result }, stations: this.stations(m), settleMs: SETTLE_MS }]);
+    return session;
   }
 
-  /** Follows the sender's connection through each firewall to the receiver by port, and assembles the session. */
-  private async collect(m: MessagePlan, r: DeliveryResult): Promise<SessionResult> {
-    const hops: Hop[] = [];
-    const events: FirewallEvent[] = [];
-    let port = r.localPort;
-    const fwConns: FirewallConnection[] = [];
-    for (let i = 1; i < m.path.length - 1; i++) {
-      const fw = this.firewalls.get(m.path[i]);
-      const conn = port === undefined ? undefined : fw?.byClientPort(port);
-      if (!conn) {
-        port = undefined;
-        break;
-      }
-      await settle(conn.closed);
-      fwConns.push(conn);
-      events.push(...conn.events);
-      port = conn.upstreamLocalPort;
-    }
-    const receiver = this.receivers.get(m.spec.to);
-    const rconn: ReceiverConnection | undefined = port === undefined ? undefined : receiver?.byRemotePort(port);
-    if (rconn) await settle(rconn.closed);
-
-    hops.push({ from: m.path[0], to: m.path[1], entries: r.transcript });
-    fwConns.forEach((c, i) => {
-      const last = i === fwConns.length - 1;
-      const entries = last && rconn ? rconn.recorder.entries : c.serverHop.entries;
-      hops.push({ from: m.path[i + 1], to: m.path[i + 2], entries });
+  /** The nodes after the sender on a message's path, as the collector reads them. */
+  private stations(m: MessagePlan): Station[] {
+    return m.path.slice(1).map((node): Station => {
+      const hop = this.hopRecords.get(node);
+      if (hop) return { kind: 'hop', node, records: hop, firewall: true };
+      const rec = this.receiverRecords.get(node);
+      if (rec) return { kind: 'receiver', node, records: rec };
+      throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${node} is not running`);
     });
-    return {
-      message: m.spec.id,
-      from: m.spec.from,
-      to: m.spec.to,
-      outcome: r.outcome,
-      reason: r.reason,
-      tls: r.tls,
-      detail: r.detail,
-      attempts: 1,
-      clientView: r.clientView,
-      serverView: rconn ? rconn.view() : { commands: [], tls: false, accepted: false },
-      hops,
-      firewall: { events },
-      log: r.log,
-    };
   }
 
   async describe() {
@@ -153,14 +149,4 @@ class LocalCell implements StartedCell {
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
-}
-
-function settle(p: Promise<void>): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, SETTLE_MS);
-    p.then(() => {
-      clearTimeout(t);
-      resolve();
-    }, resolve);
-  });
 }

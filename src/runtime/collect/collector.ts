@@ -1,0 +1,231 @@
+import type { DeliveryResult } from '../../actors/sender/index.js';
+import type { FirewallEvent, Hop, Outcome, Reason, ServerView, SessionResult, TranscriptEntry } from '../../model/result.js';
+import type { MessagePlan } from '../../model/plan.js';
+import { clientViewFromHop } from './client-view.js';
+import type { RecordStore } from './record-store.js';
+import type { HopRecord, MtaReceipt, ReceiverRecord } from './records.js';
+import { carries, greetingName, messagesIn, span, transactionOf } from './transactions.js';
+
+/**
+ * One collector for both runtimes: a session is assembled from the sender's report and the
+ * records of the nodes on the message's path, found by port where the sender knows its port (the
+ * builtin sender), else by the message's own header in a transcript or a real receiver's log,
+ * and — for a connection that never carried the message's header (e.g. deferred before MAIL) —
+ * by time among the sender's connections that no message claimed.
+ */
+
+/** A node on a message's path after the sender, as the collector reads it. */
+export type Station =
+  | { kind: 'hop'; node: string; records: RecordStore<HopRecord>; firewall: boolean }
+  | { kind: 'receiver'; node: string; records: RecordStore<ReceiverRecord> }
+  | { kind: 'mta-receiver'; node: string; receipt(id: string, waitMs: number): Promise<MtaReceipt | undefined> };
+
+/** What a real MTA's own log says about one message. */
+export interface MtaReport {
+  outcome: Outcome;
+  reason: Reason;
+  tls: boolean;
+  detail?: string;
+  log: string[];
+  attempts: number;
+  /** the EHLO name it uses: picks its connections at a hop */
+  hostname: string;
+  /** run-clock ms when its final log line arrived */
+  at: number;
+}
+
+export type SenderReport = { kind: 'builtin'; result: DeliveryResult } | { kind: 'mta'; report: MtaReport };
+
+export interface CollectItem {
+  m: MessagePlan;
+  report: SenderReport;
+  /**
+   * the stations after the sender, in path order; a recording hop the runtime put between two
+   * real MTAs is a `hop` station with `firewall: false` and the same node as the one after it
+   */
+  stations: Station[];
+  /** how long to wait for a record that is not there yet */
+  settleMs: number;
+}
+
+type Found = HopRecord | ReceiverRecord | MtaReceipt | undefined;
+
+const inPort = (s: Station, r: Found): number | undefined =>
+  !r ? undefined : s.kind === 'hop' ? (r as HopRecord).clientPort : s.kind === 'receiver' ? (r as ReceiverRecord).remotePort : (r as MtaReceipt).remotePort;
+
+/** Assembles the sessions of a batch of messages (one cell's), in the order given. */
+export async function collectSessions(items: CollectItem[]): Promise<SessionResult[]> {
+  const found = await Promise.all(items.map((it) => anchorAndWalk(it)));
+  // connections that carried no message header: attributed by time, each at most once
+  const claimed = new Set<HopRecord | ReceiverRecord>();
+  for (const f of found) for (const r of f ?? []) if (r && 'id' in r && messagesIn(entriesIn(r)).length) claimed.add(r);
+  const pending = items.map((it, i) => ({ it, i })).filter(({ i }) => !found[i]);
+  pending.sort((a, b) => at(a.it) - at(b.it));
+  for (const { it, i } of pending) found[i] = await fallback(it, claimed);
+  return items.map((it, i) => assemble(it, found[i] ?? it.stations.map(() => undefined)));
+}
+
+const at = (it: CollectItem) => (it.report.kind === 'mta' ? it.report.report.at : 0);
+const entriesIn = (r: HopRecord | ReceiverRecord): TranscriptEntry[] => ('clientHop' in r ? r.clientHop : r.transcript);
+
+/** Finds one record of the path that belongs to the message for sure, then the others by port. */
+async function anchorAndWalk(it: CollectItem): Promise<Found[] | undefined> {
+  const { stations, settleMs, m } = it;
+  const found: Found[] = stations.map(() => undefined);
+  if (!stations.length) return found;
+  const id = m.spec.id;
+  if (it.report.kind === 'builtin') {
+    const port = it.report.result.localPort;
+    if (port === undefined) return found;
+    found[0] = await byInPort(stations[0], port, id, settleMs);
+    if (found[0]) await forward(it, found, 0);
+    return found;
+  }
+  const delivered = it.report.report.outcome === 'delivered';
+  const last = stations.length - 1;
+  const end = stations[last];
+  if (end.kind === 'receiver') found[last] = await end.records.wait((r) => carries(r.transcript, id), delivered ? settleMs : 0);
+  else if (end.kind === 'mta-receiver') found[last] = await end.receipt(id, delivered ? settleMs : 0);
+  if (found[last]) {
+    await backward(it, found, last);
+    return found;
+  }
+  for (let j = last; j >= 0; j--) {
+    const s = stations[j];
+    if (s.kind !== 'hop') continue;
+    const r = s.records.records.find((x) => carries(x.clientHop, id) || carries(x.serverHop, id));
+    if (!r) continue;
+    found[j] = r;
+    await backward(it, found, j);
+    await forward(it, found, j);
+    return found;
+  }
+  return undefined;
+}
+
+async function byInPort(s: Station, port: number, id: string, settleMs: number): Promise<Found> {
+  if (s.kind === 'hop') return s.records.wait((r) => r.clientPort === port, settleMs);
+  if (s.kind === 'receiver') return s.records.wait((r) => r.remotePort === port, settleMs);
+  return s.receipt(id, settleMs);
+}
+
+async function forward(it: CollectItem, found: Found[], from: number): Promise<void> {
+  for (let j = from + 1; j < it.stations.length; j++) {
+    const prev = found[j - 1] as HopRecord | undefined;
+    const port = prev?.upstreamLocalPort;
+    if (port === undefined) return;
+    found[j] = await byInPort(it.stations[j], port, it.m.spec.id, it.settleMs);
+    if (!found[j]) return;
+  }
+}
+
+async function backward(it: CollectItem, found: Found[], from: number): Promise<void> {
+  for (let j = from; j > 0; j--) {
+    const port = inPort(it.stations[j], found[j]);
+    const s = it.stations[j - 1];
+    if (port === undefined || s.kind !== 'hop') return;
+    found[j - 1] = await s.records.wait((r) => r.upstreamLocalPort === port, it.settleMs);
+    if (!found[j - 1]) return;
+  }
+}
+
+/**
+ * A message no transcript names (e.g. deferred at EHLO): the first station's connection from this
+ * sender (by its EHLO name) that carried no message and no other message took, closest in time to
+ * the sender's final log line; then the rest of the path by port.
+ */
+async function fallback(it: CollectItem, claimed: Set<HopRecord | ReceiverRecord>): Promise<Found[]> {
+  const found: Found[] = it.stations.map(() => undefined);
+  const first = it.stations[0];
+  if (!first || first.kind === 'mta-receiver' || it.report.kind !== 'mta') return found;
+  const { hostname, at: t } = it.report.report;
+  const fits = (r: HopRecord | ReceiverRecord) => {
+    const e = entriesIn(r);
+    return !claimed.has(r) && !messagesIn(e).length && (greetingName(e) ?? hostname) === hostname.toLowerCase();
+  };
+  const list = (first.records as RecordStore<HopRecord | ReceiverRecord>).records.filter(fits);
+  let pick: HopRecord | ReceiverRecord | undefined = list.sort((a, b) => Math.abs(span(entriesIn(a)).end - t) - Math.abs(span(entriesIn(b)).end - t))[0];
+  pick ??= await (first.records as RecordStore<HopRecord | ReceiverRecord>).wait(fits, it.settleMs);
+  if (!pick) return found;
+  claimed.add(pick);
+  found[0] = pick;
+  await forward(it, found, 0);
+  return found;
+}
+
+/** The session: hops by edge of the path, the views, the events and logs. */
+function assemble(it: CollectItem, found: Found[]): SessionResult {
+  const { m, stations, report } = it;
+  const id = m.spec.id;
+  const hops: Hop[] = [];
+  const events: FirewallEvent[] = [];
+  const extraLog: string[] = [];
+  let serverView: ServerView = { commands: [], tls: false, accepted: false };
+  let edge: TranscriptEntry[] | undefined = report.kind === 'builtin' ? report.result.transcript : undefined;
+  let from = m.path[0];
+  for (let j = 0; j < stations.length; j++) {
+    const s = stations[j];
+    const r = found[j];
+    const recording = s.kind === 'hop' && !s.firewall;
+    if (s.kind === 'hop') {
+      const h = r as HopRecord | undefined;
+      edge ??= h ? transactionOf(h.clientHop, id) : undefined;
+      if (!recording) {
+        hops.push({ from, to: s.node, entries: edge ?? [] });
+        from = s.node;
+        if (h) events.push(...h.events.map((e) => ({ ...e, node: s.node })));
+      }
+      edge = h ? transactionOf(h.serverHop, id) : undefined;
+      continue;
+    }
+    if (s.kind === 'receiver') {
+      const rec = r as ReceiverRecord | undefined;
+      if (rec) {
+        edge = transactionOf(rec.transcript, id);
+        serverView = rec.view;
+      }
+    } else {
+      const receipt = r as MtaReceipt | undefined;
+      if (receipt) {
+        serverView = { ...receipt.view, commands: commandsOf(edge ?? []) };
+        extraLog.push(...receipt.log.map((l) => `${s.node}: ${l}`));
+      }
+    }
+    hops.push({ from, to: s.node, entries: edge ?? [] });
+    break;
+  }
+  const base = { message: id, from: m.spec.from, to: m.spec.to, serverView, hops, firewall: { events } };
+  if (report.kind === 'builtin') {
+    const r = report.result;
+    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView: r.clientView, log: [...r.log, ...extraLog] };
+  }
+  const v = report.report;
+  return {
+    ...base,
+    outcome: v.outcome,
+    reason: v.reason,
+    tls: v.tls,
+    ...(v.detail !== undefined ? { detail: v.detail } : {}),
+    attempts: v.attempts,
+    clientView: clientViewFromHop(hops[0]?.entries ?? []),
+    log: [...v.log, ...extraLog],
+  };
+}
+
+/** The commands a real receiver got, from the transcript of the hop into it (its plaintext part, message content left out). */
+function commandsOf(entries: TranscriptEntry[]): string[] {
+  const out: string[] = [];
+  let content = false;
+  for (const e of entries) {
+    if (e.dir === 's2c') {
+      if (e.text.startsWith('354')) content = true;
+      continue;
+    }
+    if (content) {
+      if (e.text === '.') content = false;
+      continue;
+    }
+    if (!e.text.startsWith('<')) out.push(e.text);
+  }
+  return out;
+}

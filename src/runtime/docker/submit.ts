@@ -1,0 +1,99 @@
+import type { DeliveryResult } from '../../actors/sender/index.js';
+import type { CellPlan, MessagePlan } from '../../model/plan.js';
+import { nodeHostname } from '../../model/plan.js';
+import type { SenderNode } from '../../scenario/schema.js';
+import type { MtaReport } from '../collect/collector.js';
+import { messageSpecOf } from '../message-spec.js';
+import { HarnessError, type RunContext } from '../types.js';
+import type { CellNode } from './cell-node.js';
+import { execOk } from './containers.js';
+import { messageIdOf, messageText } from './message-text.js';
+import { mtaAdapters, type SubmittedMessage } from './mta/index.js';
+import { deliverArgv } from './node-specs.js';
+import type { StartedTopology } from './topology.js';
+
+export interface SubmitEnv {
+  plan: CellPlan;
+  ctx: RunContext;
+  topo: StartedTopology;
+}
+
+/** Submission processes a real MTA's container runs at once (each hands one message to the MTA). */
+const SUBMIT_CONCURRENCY = 20;
+let batch = 0;
+
+/**
+ * The builtin sender in its container: one `mxlab deliver` per next hop with all of that hop's
+ * messages, which it delivers concurrently; one DeliveryResult per message id.
+ */
+export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, DeliveryResult>> {
+  const groups = new Map<string, MessagePlan[]>();
+  for (const m of ms) groups.set(`${m.path[1]} ${m.spec.to}`, [...(groups.get(`${m.path[1]} ${m.spec.to}`) ?? []), m]);
+  const out = new Map<string, DeliveryResult>();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const file = `/tmp/mxlab-messages-${++batch}.json`;
+      await node.c.container.copyContentToContainer([{ content: JSON.stringify(group.map(messageSpecOf)), target: file }]);
+      const argv = deliverArgv({
+        sender: { name: node.c.node, hostname, tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}) },
+        messageFile: file,
+        target: `${env.topo.containerName(group[0].path[1])}:25`,
+        node: group[0].path[1],
+        servername: nodeHostname(env.plan.scenario, group[0].spec.to),
+        epochOrigin: env.topo.epochOrigin,
+      });
+      const text = await execOk(node.c, argv, `mxlab deliver (${group.length} messages)`);
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const { id, ...result } = JSON.parse(line) as DeliveryResult & { id: string };
+        out.set(id, result);
+      }
+      const missing = group.filter((m) => !out.has(m.spec.id)).map((m) => m.spec.id);
+      if (missing.length) throw new HarnessError('E_SENDER_OUTPUT', `mxlab deliver printed no result for ${missing.join(', ')}: ${text.slice(-300)}`);
+    }),
+  );
+  return out;
+}
+
+/** POSIX-shell quoting of one word. */
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * A real MTA in its container: every message written into the container and handed to the MTA's
+ * own submission command at once (at most SUBMIT_CONCURRENCY processes at a time), then each
+ * followed in the MTA's log until it is delivered, deferred or bounced.
+ */
+export async function submitMta(env: SubmitEnv, node: CellNode, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, MtaReport>> {
+  const adapter = mtaAdapters[sender.mta as keyof typeof mtaAdapters];
+  const n = ++batch;
+  const subs = ms.map((m) => {
+    const spec = messageSpecOf(m);
+    const sub: SubmittedMessage = { id: spec.id, messageId: messageIdOf(spec, hostname), from: spec.from, to: spec.to };
+    return { m, spec, sub, file: `/tmp/mxlab-${n}-${spec.id}.eml` };
+  });
+  const script = [
+    'run() { id="$1"; shift; "$@" >/dev/null 2>/tmp/mxlab-submit-$id.err || { echo "mxlab-submit-failed $id $?"; cat /tmp/mxlab-submit-$id.err; }; }',
+    ...subs.flatMap((s, i) => [`run ${quote(s.spec.id)} ${adapter.submit(s.sub, s.file).map(quote).join(' ')} &`, ...((i + 1) % SUBMIT_CONCURRENCY === 0 ? ['wait'] : [])]),
+    'wait',
+  ].join('\n');
+  await node.c.container.copyContentToContainer([
+    ...subs.map((s) => ({ content: messageText(s.spec, hostname, env.ctx.dkim), target: s.file })),
+    { content: script, target: `/tmp/mxlab-submit-${n}.sh` },
+  ]);
+  const from = node.c.logs.length;
+  const out = await execOk(node.c, ['sh', `/tmp/mxlab-submit-${n}.sh`], `submitting ${ms.length} messages to ${sender.mta}`);
+  if (out.includes('mxlab-submit-failed')) {
+    throw new HarnessError('E_CONTAINER_EXEC', `submitting to ${sender.mta} in ${node.c.node} failed: ${out.trim().slice(-500)}`);
+  }
+  const timeoutMs = Math.min(180_000, 6 * sender.timeout + 15_000);
+  const reports = new Map<string, MtaReport>();
+  await Promise.all(
+    subs.map(async (s) => {
+      const verdict = await adapter.follow(node.c.logs, from, s.sub, timeoutMs, env.ctx.signal);
+      const at = env.ctx.clock.now();
+      if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(adapter.drop(verdict.queueId)).catch(() => undefined);
+      reports.set(s.spec.id, { outcome: verdict.outcome, reason: verdict.reason, tls: verdict.tls, ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}), log: verdict.log, attempts: 1, hostname, at });
+    }),
+  );
+  return reports;
+}
