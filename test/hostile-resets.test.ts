@@ -121,3 +121,35 @@ describe('asa 9.12(4) with allow-tls in front of asyncos', () => {
   });
 });
 
+
+describe('a reset while the firewall forwards a FIN', () => {
+  it('closes both sockets (a reset refused mid-shutdown once left the upstream socket open forever)', async () => {
+    // an upstream that talks and never reads: what the client sends stays queued in the firewall
+    const sockets: net.Socket[] = [];
+    const upstream = net.createServer({ allowHalfOpen: true }, (s) => {
+      sockets.push(s);
+      s.pause();
+      s.on('error', () => undefined);
+      s.write('220 quiet.example.com ESMTP\r\n');
+      const talk = setInterval(() => (s.destroyed ? clearInterval(talk) : s.write('250-still talking\r\n')), 10);
+    });
+    upstream.listen(0, '127.0.0.1');
+    await once(upstream, 'listening');
+    const fw = await startFirewall({ name: 'fw', device: 'none', clock: monotonicClock(), upstream: { host: '127.0.0.1', port: (upstream.address() as net.AddressInfo).port } });
+    try {
+      const c = await Raw.connect(fw.port);
+      await c.until((t) => t.includes('220'));
+      // more than the socket buffers hold, then a FIN: the firewall's FIN upstream waits behind the queue
+      c.socket.write(Buffer.alloc(16 * 1024 * 1024, 'NOOP\r\n'));
+      c.socket.end();
+      await new Promise((r) => setTimeout(r, 300));
+      // the reset makes the firewall's next write to the client fail: it resets both sides
+      c.socket.resetAndDestroy();
+      await within(fw.connections[0].closed, 5000, 'the firewall connection to close after the client reset');
+    } finally {
+      await within(fw.stop(), 5000, 'stop()');
+      for (const s of sockets) s.destroy();
+      upstream.close();
+    }
+  });
+});

@@ -17,6 +17,11 @@ export interface ConnectionRetention<C> {
    * receiver`) reports each connection as it closes and keeps none, so its memory stays flat.
    */
   keepClosed?: number;
+  /**
+   * transcript lines kept per connection hop (the rest counted); default 100 000. A server facing
+   * peers that are not ours keeps fewer: a client pipelining a flood of commands then costs little.
+   */
+  transcriptEntries?: number;
 }
 
 /** A server's connection list under a `ConnectionRetention`: live connections always, closed ones up to `keepClosed`. */

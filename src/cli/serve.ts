@@ -10,6 +10,12 @@ export function epochClock(origin: string | undefined): Clock {
   return { now: () => offset + Number(process.hrtime.bigint() - hr0) / 1e6 };
 }
 
+/**
+ * Transcript lines (and firewall events) a standalone server keeps per connection: a normal
+ * session has a few dozen; a peer that floods commands is counted past this, not stored.
+ */
+export const SERVER_TRANSCRIPT_ENTRIES = 1000;
+
 /** Resolves when the user interrupts (SIGINT/SIGTERM via io.signal). */
 export function untilInterrupted(io: Io): Promise<void> {
   return new Promise((resolve) => (io.signal.aborted ? resolve() : io.signal.addEventListener('abort', () => resolve(), { once: true })));

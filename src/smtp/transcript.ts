@@ -37,7 +37,17 @@ export class TranscriptRecorder {
   private chars = 0;
   private dropped = 0;
 
-  constructor(private readonly clock: Clock) {}
+  private readonly maxEntries: number;
+  private readonly maxChars: number;
+
+  /** `limits`: entries and text kept (default MAX_ENTRIES, 4 MiB); past either, lines are only counted */
+  constructor(
+    private readonly clock: Clock,
+    limits: { entries?: number; chars?: number } = {},
+  ) {
+    this.maxEntries = limits.entries ?? MAX_ENTRIES;
+    this.maxChars = limits.chars ?? MAX_TOTAL_CHARS;
+  }
 
   /**
    * Record raw bytes travelling in `dir`. `tls` marks decrypted lines of a TLS session.
@@ -222,7 +232,7 @@ export class TranscriptRecorder {
   }
 
   private full(): boolean {
-    return this.entries.length >= MAX_ENTRIES || this.chars >= MAX_TOTAL_CHARS;
+    return this.entries.length >= this.maxEntries || this.chars >= this.maxChars;
   }
 
   private keep(dir: Dir, text: string, tls: boolean): void {

@@ -132,8 +132,9 @@ function profileOf(o: StartFirewallOptions): DeviceProfile {
 }
 
 function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile: DeviceProfile, sockets: Set<net.Socket>): FirewallConnection {
-  const clientHop = new TranscriptRecorder(o.clock);
-  const serverHop = new TranscriptRecorder(o.clock);
+  const limits = o.transcriptEntries === undefined ? {} : { entries: o.transcriptEntries, chars: o.transcriptEntries * 200 };
+  const clientHop = new TranscriptRecorder(o.clock, limits);
+  const serverHop = new TranscriptRecorder(o.clock, limits);
   const events: FirewallEvent[] = [];
   const upstream = net.connect({ host: o.upstream.host, port: o.upstream.port, allowHalfOpen: true, noDelay: true });
   sockets.add(client).add(upstream);
@@ -167,7 +168,7 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
     serverHop.note('c2s', why);
     for (const s of [client, upstream]) {
       try {
-        if (how === 'reset' && !s.connecting && !s.destroyed) s.resetAndDestroy();
+        if (how === 'reset' && canReset(s)) s.resetAndDestroy();
         else s.destroy();
       } catch {
         s.destroy();
@@ -259,4 +260,17 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
   wire(client, upstream, 'client');
   wire(upstream, client, 'server');
   return conn;
+}
+
+/**
+ * Whether `resetAndDestroy()` is safe on `s`. Not while its FIN is on the way (end() called, the
+ * shutdown not finished): libuv's uv_tcp_close_reset refuses a handle that is shutting down
+ * (UV_EINVAL) and Node marks the handle closing anyway, so it is never closed — no 'close'
+ * event, the fd leaks, and at exit Node's Environment::CleanupHandles spins at 100% CPU waiting
+ * for it (reproduced on Node 20.20 after ~6,000 hostile sessions; the same race is described in
+ * libp2p/js-libp2p#3597 for Node 24). Such a socket is destroyed instead: its FIN already says
+ * the connection is over.
+ */
+export function canReset(s: net.Socket): boolean {
+  return !s.connecting && !s.destroyed && (!s.writableEnded || s.writableFinished);
 }

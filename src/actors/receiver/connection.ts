@@ -12,6 +12,8 @@ import { decide } from './policy.js';
 import { replyKind } from './reply-kind.js';
 import { ClientTap } from './transcript-tap.js';
 
+/** Commands answered in a row before a pipelining client yields to the others. */
+const PIPELINE_TURN = 32;
 /** Commands kept per connection for `view()`, and the longest command text kept. */
 const MAX_COMMANDS = 1000;
 const MAX_COMMAND_CHARS = 1000;
@@ -52,6 +54,8 @@ export class ConnectionState {
   bytes = 0;
   /** the server closed the session (QUIT, 421): what the client still sends is discarded, only counted */
   closing = false;
+  /** commands answered since this connection last yielded (see PIPELINE_TURN) */
+  inARow = 0;
   private discarded = 0;
   private resolveClosed!: () => void;
   private ended = false;
@@ -62,8 +66,9 @@ export class ConnectionState {
     readonly socket: net.Socket,
     clock: Clock,
     bdat: boolean,
+    transcriptEntries?: number,
   ) {
-    this.recorder = new TranscriptRecorder(clock);
+    this.recorder = new TranscriptRecorder(clock, transcriptEntries === undefined ? {} : { entries: transcriptEntries, chars: transcriptEntries * 200 });
     this.tap = new ClientTap(this.recorder, bdat);
     this.startedAt = clock.now();
     this.closed = new Promise((r) => (this.resolveClosed = r));
@@ -157,6 +162,12 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     if (code >= 400) conn.session.error = payload;
     const socket = conn._socket;
     if (!conn._upgrading && !socket.destroyed && socket.readyState === 'open') {
+      // replies to pipelined commands leave in one write, like an MTA that flushes its output
+      // once no more input is buffered (Postfix's smtpd); not across STARTTLS (see upgrade below)
+      if (!socket.writableCorked) {
+        socket.cork();
+        process.nextTick(() => socket.uncork());
+      }
       socket.write(`${payload}\r\n`);
       st.recorder.push('s2c', `${payload}\r\n`, conn.secure);
     }
@@ -195,7 +206,13 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
   };
 
   const onCommand = conn._onCommand.bind(conn);
-  conn._onCommand = (command, callback) => {
+  conn._onCommand = (command, given) => {
+    // The client is gone: what it pipelined is dropped, not answered into a closed socket (a
+    // hostile client that sends 100 000 NOOPs and leaves would otherwise keep the server busy).
+    if ((st.tlsSocket ?? st.socket).destroyed) return;
+    // A client that pipelines thousands of commands shares the server with the others: after
+    // PIPELINE_TURN commands in a row the next waits for a turn of the event loop.
+    const callback = given && (() => (++st.inARow < PIPELINE_TURN ? given() : ((st.inARow = 0), setImmediate(given))));
     if (conn._upgrading || conn._nextHandler || !conn._ready) return onCommand(command, callback);
     const line = command.toString('latin1');
     st.addCommand(line);
@@ -229,6 +246,8 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
   // upgrade() strips the plain socket's listeners (our transcript tap among them); keep `closed` working
   const upgrade = conn.upgrade.bind(conn);
   conn.upgrade = (callback, secureCallback) => {
+    // the 220 goes out before the first handshake byte: TLS writes bypass the socket's buffer
+    while (st.socket.writableCorked) st.socket.uncork();
     if (s.tlsFault === 'handshake-abort') return abortHandshake(conn, st, callback);
     upgrade(callback, secureCallback);
     st.recorder.note('c2s', '<TLS handshake>');

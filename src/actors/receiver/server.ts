@@ -130,7 +130,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
       raw.destroy();
       return;
     }
-    const st = new ConnectionState(++next, raw.remotePort ?? 0, raw, o.clock, persona.knownVerbs.includes('BDAT'));
+    const st = new ConnectionState(++next, raw.remotePort ?? 0, raw, o.clock, persona.knownVerbs.includes('BDAT'), o.transcriptEntries);
     const conn = new SMTPConnection(smtp, raw, socketOptions);
     live.add(st);
     states.set(conn.id, st);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { FirewallConfigError, profileFromJson, startFirewall, type DeviceProfile, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
+import { epochClock, jsonLine, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
 import { readInputFile } from '../../scenario/input-file.js';
 import { LIMITS } from '../../scenario/schema.js';
 
@@ -20,7 +20,7 @@ export const proxy: Command = {
   --json                JSON lines on stdout (ready, event, connection) instead of log lines on stderr
   --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)
 
-Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's syslog.`,
+Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is logged like the device's syslog.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -84,6 +84,8 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
         onEvent: (e) => (values.json ? jsonLine(io, { type: 'event', ...e }) : io.stderr.write(`${e.log}\n`)),
         onConnection: report,
         keepClosed: 0,
+        transcriptEntries: SERVER_TRANSCRIPT_ENTRIES,
+        maxEventsPerConnection: SERVER_TRANSCRIPT_ENTRIES,
       });
     } catch (err) {
       if (err instanceof FirewallConfigError) {
@@ -99,7 +101,8 @@ Runs until interrupted (Ctrl-C). Each applied rule is logged like the device's s
     else io.stderr.write(`mxlab proxy: ${fw.profile.device} listening on ${fw.host}:${fw.port}, forwarding to ${upstream.host}:${upstream.port} (Ctrl-C to stop)\n`);
     await untilInterrupted(io);
     await fw.stop();
-    return EXIT.ok;
+    // stopped by the user: 130 (SIGINT) or 143 (SIGTERM), like every command
+    return EXIT.sigint;
   },
 };
 

@@ -5,7 +5,7 @@ import { EXIT, UsageError, type Command } from '../command.js';
 import { RECEIVER_TLS, TLS_FAULTS, type TlsFault } from '../../vocabulary.js';
 import { isCertFault } from '../../tls/certs.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, untilInterrupted } from '../serve.js';
+import { epochClock, jsonLine, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
 import { readInputFile } from '../../scenario/input-file.js';
 import { hostname } from '../../scenario/schema.js';
 
@@ -29,7 +29,7 @@ export const receiver: Command = {
   --epoch-origin MS     timestamps in ms since this epoch time
 
 Without --cert-file a self-signed certificate for the hostname is made at start (never written to disk).
-Runs until interrupted (Ctrl-C).`,
+Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -78,12 +78,14 @@ Runs until interrupted (Ctrl-C).`,
       idleTimeoutMs: positiveMs('--idle-timeout', values['idle-timeout']),
       onConnection: report,
       keepClosed: 0,
+      transcriptEntries: SERVER_TRANSCRIPT_ENTRIES,
     });
     if (values.json) jsonLine(io, { type: 'ready', host: r.host, port: r.port, persona });
     else io.stderr.write(`mxlab receiver: ${persona} (${values.hostname}, tls ${values.tls}${fault !== 'none' ? `, tls-fault ${fault}` : ''}) listening on ${r.host}:${r.port} (Ctrl-C to stop)\n`);
     await untilInterrupted(io);
     await r.stop();
-    return EXIT.ok;
+    // stopped by the user: 130 (SIGINT) or 143 (SIGTERM), like every command
+    return EXIT.sigint;
   },
 };
 
