@@ -117,6 +117,8 @@ describe('mxlab run --reporter bundle (built CLI, real sockets)', () => {
     const file = join(out, 'mxlab-bundle.tar.gz');
     const t = 'mxlab-bundle/transcripts/seed-esa-behind-pix/run';
     const names = await list(file);
+    // a bundle asks the run to record the wire: one pcap per hop and message (7), and the key log
+    expect(names.filter((n) => n.startsWith('mxlab-bundle/pcap/')).length).toBe(7);
     expect(names.filter((n) => !n.startsWith('mxlab-bundle/pcap/'))).toEqual([
       'mxlab-bundle/README.txt',
       'mxlab-bundle/manifest.json',
@@ -129,6 +131,7 @@ describe('mxlab run --reporter bundle (built CLI, real sockets)', () => {
       `${t}/outside-forced.txt`,
       `${t}/outside-dkim.txt`,
       'mxlab-bundle/report.html',
+      'mxlab-bundle/keylog.txt',
     ]);
     const readme = (await extract(file, 'mxlab-bundle/README.txt')).toString().split('\n');
     expect(readme).toHaveLength(4); // three lines and the final newline

@@ -86,6 +86,42 @@ export interface SessionResult {
   log?: string[];
   /** wall-clock ms the delivery took (from handing the message to the sender to the assembled session) */
   durationMs?: number;
+  /** every hop's raw bytes, one entry per TCP connection (only when the run records them: the pcap and bundle reporters ask) */
+  wire?: WireCapture[];
+  /** the TLS key log of the session's TLS connections, NSS key log lines from both ends (recorded with `wire`) */
+  keylog?: string[];
+}
+
+/** The bytes of one TCP connection of a hop, and the hop it belongs to (an index into `hops`). */
+export interface WireCapture extends WireConnection {
+  hop: number;
+}
+
+/** The bytes of one TCP connection as they crossed the wire, TLS records included. */
+export interface WireConnection {
+  /** the connecting side and the listening side */
+  client: WireEndpoint;
+  server: WireEndpoint;
+  /** when the connection was seen open (ms since run start) */
+  t: number;
+  segments: WireSegment[];
+  /** how it ended: both sides closed, or one side (`by`) reset it */
+  end?: { t: number; how: 'close' | 'reset'; by?: 'client' | 'server' };
+}
+
+export interface WireEndpoint {
+  ip: string;
+  port: number;
+}
+
+/** Bytes one side sent at one time. */
+export interface WireSegment {
+  t: number;
+  dir: 'c2s' | 's2c';
+  /** base64 of the bytes kept */
+  data: string;
+  /** the segment's full length, when more than what `data` keeps (capture limit reached) */
+  len?: number;
 }
 
 export interface ExpectationResult {

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { Clock } from '../../model/clock.js';
 import type { FirewallEvent } from '../../model/result.js';
 import { TranscriptRecorder, type BodyChunk } from '../../smtp/transcript.js';
+import { WireRecorder } from '../../smtp/wire-capture.js';
 import { ConnectionList, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import type { ConfigError } from './config/model.js';
 import { resolveDevice, type DeviceProfile } from './devices/index.js';
@@ -20,6 +21,9 @@ export interface FirewallConnection {
   clientHop: TranscriptRecorder;
   /** firewall ↔ upstream (what the server got / sent) */
   serverHop: TranscriptRecorder;
+  /** the raw bytes of both connections, when the firewall was started with `capture` (pcap) */
+  clientWire?: WireRecorder;
+  serverWire?: WireRecorder;
   /** the connection's rule events, the first `maxEventsPerConnection` of them (a flood of logged segments stays bounded) */
   events: FirewallEvent[];
   /** events past that: counted, passed to `onEvent`, not kept */
@@ -57,6 +61,8 @@ export interface StartFirewallOptions extends ConnectionRetention<FirewallConnec
   faults?: Faults;
   /** rule events kept per connection; default `MAX_EVENTS` (10 000) */
   maxEventsPerConnection?: number;
+  /** record both connections' raw bytes (`clientWire`, `serverWire`) for pcaps; off by default: it costs memory */
+  capture?: boolean;
 }
 
 /** The device string or config was rejected. */
@@ -153,6 +159,12 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
   );
   const maxEvents = o.maxEventsPerConnection ?? MAX_EVENTS;
   const conn: FirewallConnection = { id, clientPort: client.remotePort ?? 0, clientHop, serverHop, events, eventsDropped: 0, closed: Promise.resolve() };
+  if (o.capture) {
+    conn.clientWire = new WireRecorder(o.clock, { ip: client.remoteAddress ?? '0.0.0.0', port: client.remotePort ?? 0 }, { ip: client.localAddress ?? '0.0.0.0', port: client.localPort ?? 0 });
+    conn.serverWire = new WireRecorder(o.clock, { ip: '0.0.0.0', port: 0 }, { ip: o.upstream.host, port: o.upstream.port });
+  }
+  const clientWire = conn.clientWire;
+  const serverWire = conn.serverWire;
   let ended = false;
   const gone = (s: net.Socket) => new Promise<void>((res) => (s.destroyed && !s.connecting && s.closed ? res() : s.once('close', () => res())));
   conn.closed = Promise.all([gone(client), gone(upstream)]).then(() => {
@@ -160,10 +172,17 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
     sockets.delete(upstream);
     clientHop.end();
     serverHop.end();
+    clientWire?.end('close');
+    serverWire?.end('close');
   });
-  const finish = (why: string, how: 'close' | 'reset') => {
+  const finish = (why: string, how: 'close' | 'reset', from?: net.Socket) => {
     if (ended) return;
     ended = true;
+    if (clientWire && serverWire && how === 'reset') {
+      // the side whose error ended it reset its own connection; the firewall resets the other (or both, for its own verdict)
+      clientWire.end('reset', from === client ? 'client' : 'server');
+      serverWire.end('reset', from === upstream ? 'server' : 'client');
+    }
     clientHop.note('s2c', why);
     serverHop.note('c2s', why);
     for (const s of [client, upstream]) {
@@ -175,16 +194,23 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       }
     }
   };
-  upstream.on('connect', () => (conn.upstreamLocalPort = upstream.localPort));
+  upstream.on('connect', () => {
+    conn.upstreamLocalPort = upstream.localPort;
+    if (serverWire) serverWire.client.ip = upstream.localAddress ?? '0.0.0.0';
+    if (serverWire) serverWire.client.port = upstream.localPort ?? 0;
+    if (serverWire) serverWire.server = { ip: upstream.remoteAddress ?? o.upstream.host, port: upstream.remotePort ?? o.upstream.port };
+  });
   client.setTimeout(o.idleTimeoutMs ?? 300_000, () => finish('<idle timeout>', 'close'));
   for (const s of [client, upstream]) {
-    s.on('error', (err: NodeJS.ErrnoException) => finish(`<${s === client ? 'client' : 'upstream'} error: ${err.code ?? err.message}>`, 'reset'));
+    s.on('error', (err: NodeJS.ErrnoException) => finish(`<${s === client ? 'client' : 'upstream'} error: ${err.code ?? err.message}>`, 'reset', s));
   }
   const wire = (from: net.Socket, to: net.Socket, dir: Direction) => {
     const inHop = dir === 'client' ? clientHop : serverHop;
     const outHop = dir === 'client' ? serverHop : clientHop;
     const inDir = dir === 'client' ? 'c2s' : 's2c';
     const outDir = inDir;
+    const inWire = dir === 'client' ? clientWire : serverWire;
+    const outWire = dir === 'client' ? serverWire : clientWire;
     /** `from` reads again once neither side it writes to has a full buffer */
     const unblock = () => {
       if (!ended && !from.writableNeedDrain && !to.writableNeedDrain) from.resume();
@@ -195,6 +221,7 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
     };
     from.on('data', (data: Buffer) => {
       if (ended) return;
+      inWire?.push(inDir, data);
       const out: SegmentOutcome = engine.process(dir, data);
       let scanned: BodyChunk | undefined;
       if (out.tls) inHop.note(inDir, `<TLS ${data.length} bytes>`, true);
@@ -213,6 +240,7 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       if (out.terminate) return finish(out.terminate === 'reset' ? '<connection reset by firewall>' : '<connection closed by firewall>', out.terminate === 'reset' ? 'reset' : 'close');
       if (out.reply) {
         inHop.push(inDir === 'c2s' ? 's2c' : 'c2s', out.reply);
+        inWire?.push(inDir === 'c2s' ? 's2c' : 'c2s', out.reply);
         // a side that sends and never reads must not make the firewall buffer its answers
         if (!from.write(out.reply)) hold(from);
       }
@@ -220,6 +248,7 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       if (!fwd || fwd.length === 0) return;
       const send = () => {
         if (ended || to.destroyed) return;
+        outWire?.push(outDir, fwd);
         if (out.tls) outHop.note(outDir, `<TLS ${fwd.length} bytes>`, true);
         // unchanged message body: the other hop takes the scan just made instead of repeating it
         else if (fwd !== data || !outHop.mirror(scanned)) outHop.push(outDir, fwd);

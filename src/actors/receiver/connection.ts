@@ -30,6 +30,8 @@ export interface PersonaSettings {
   clock: Clock;
   /** messages accepted by the receiver, shared by its connections */
   messages: { count: number };
+  /** record each connection's TLS key log (NSS format) for pcaps */
+  keylog?: boolean;
 }
 
 /** Everything the receiver knows about one client connection. */
@@ -44,6 +46,8 @@ export class ConnectionState {
   headers: string[] | undefined;
   /** the TLS socket once STARTTLS began */
   tlsSocket: tls.TLSSocket | undefined;
+  /** NSS key log lines of the session's TLS, when the receiver records them */
+  keylog: string[] | undefined;
   secure = false;
   bad = 0;
   verb = '';
@@ -240,7 +244,11 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
   // STARTTLS: the TLS socket is armed with the idle timeout right after it is created
   const armTimeout = conn._armTimeout.bind(conn);
   conn._armTimeout = (socket) => {
-    if (socket && socket !== st.socket && !st.tlsSocket) st.tlsSocket = socket as tls.TLSSocket;
+    if (socket && socket !== st.socket && !st.tlsSocket) {
+      st.tlsSocket = socket as tls.TLSSocket;
+      // the TLS socket was made this tick: no key exists yet
+      if (s.keylog) st.tlsSocket.on('keylog', (line: Buffer) => (st.keylog ??= []).push(line.toString('latin1').trimEnd()));
+    }
     armTimeout(socket);
   };
   // upgrade() strips the plain socket's listeners (our transcript tap among them); keep `closed` working

@@ -35,6 +35,8 @@ export interface ReceiverOptions extends ConnectionRetention<ReceiverConnection>
   port?: number;
   /** default 30000 */
   idleTimeoutMs?: number;
+  /** record each connection's TLS key log (NSS format, `ReceiverConnection.keylog()`) for pcaps */
+  keylog?: boolean;
 }
 
 export interface ReceiverConnection {
@@ -45,6 +47,8 @@ export interface ReceiverConnection {
   recorder: TranscriptRecorder;
   /** commands as received (e.g. `EHLO x`, `XXXXXXXX`), tls, accepted, headers */
   view(): ServerView;
+  /** the TLS key log lines of the session, when the receiver records them */
+  keylog(): string[] | undefined;
   closed: Promise<void>;
 }
 
@@ -64,7 +68,7 @@ export interface StartedReceiver extends StartedServer {
 }
 
 function toPublic(st: ConnectionState): ReceiverConnection {
-  return { id: st.id, remotePort: st.remotePort, startedAt: st.startedAt, recorder: st.recorder, view: () => st.view(), closed: st.closed };
+  return { id: st.id, remotePort: st.remotePort, startedAt: st.startedAt, recorder: st.recorder, view: () => st.view(), keylog: () => st.keylog, closed: st.closed };
 }
 
 /** Starts an SMTP receiver that speaks like `o.persona`. Rejects with `E_LISTEN` when the port is taken. */
@@ -82,6 +86,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     badCommandLimit: o.badCommandLimit ?? persona.badCommandLimit,
     clock: o.clock,
     messages: { count: 0 },
+    keylog: o.keylog === true,
   };
   const host = o.host ?? '127.0.0.1';
   const states = new Map<string, ConnectionState>();

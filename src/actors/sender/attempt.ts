@@ -27,6 +27,7 @@ export interface AttemptInput {
 
 export interface AttemptResult extends Verdict {
   tls: boolean;
+  keylog?: string[];
   clientView: ClientView;
   helo?: { ehloReply: string[]; heloReply: string[] };
   transcript: TranscriptEntry[];
@@ -81,6 +82,21 @@ class Attempt {
     });
     this.wire.onReply = (e) => this.onReply(e);
     this.wire.onUpgraded = () => this.onUpgraded();
+    if (sender.keylog) this.recordKeys();
+  }
+
+  private readonly keylog: string[] = [];
+
+  /** The TLS socket nodemailer makes for STARTTLS logs its keys: listened to in the same tick it is made, before any key exists. */
+  private recordKeys(): void {
+    const conn = this.conn as unknown as { _upgradeConnection(cb: unknown): unknown; _socket?: Socket };
+    const upgrade = conn._upgradeConnection.bind(conn);
+    conn._upgradeConnection = (cb: unknown) => {
+      const plain = conn._socket;
+      const r = upgrade(cb);
+      if (conn._socket && conn._socket !== plain) conn._socket.on('keylog', (line: Buffer) => this.keylog.push(line.toString('latin1').trimEnd()));
+      return r;
+    };
   }
 
   start(): void {
@@ -195,6 +211,7 @@ class Attempt {
       clientView: this.wire.view,
       ...(this.wire.helo ? { helo: this.wire.helo } : {}),
       transcript: this.wire.recorder.entries,
+      ...(this.input.sender.keylog ? { keylog: this.keylog } : {}),
       ...(this.wire.localPort !== undefined ? { localPort: this.wire.localPort } : {}),
       log: this.log,
     });

@@ -44,6 +44,7 @@ export async function deliver(
     ...(last.localPort !== undefined ? { localPort: last.localPort } : {}),
     connections: results.length,
     log: [...log, ...results.flatMap((r) => r.log)],
+    ...(sender.keylog ? { keylog: results.flatMap((r) => r.keylog ?? []) } : {}),
   };
 }
 

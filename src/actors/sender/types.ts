@@ -25,6 +25,8 @@ export interface SenderOptions {
    * on later ones (Postfix), `never` defers. See docs/tls-faults.md.
    */
   plaintextFallback?: PlaintextFallback;
+  /** record the TLS key log (NSS format) of the connections, for pcaps (`DeliveryResult.keylog`) */
+  keylog?: boolean;
 }
 
 export interface MessageSpec {
@@ -85,4 +87,6 @@ export interface DeliveryResult {
   connections: number;
   /** MTA-style log lines, worded like AsyncOS mail logs */
   log: string[];
+  /** NSS key log lines of every TLS session of the delivery, when `SenderOptions.keylog` */
+  keylog?: string[];
 }

@@ -15,10 +15,10 @@ export const run: Command = {
 
   paths                 scenario files, or folders of them (default: scenarios/)
   --runtime R           local (default: in-process on 127.0.0.1) | docker
-  --reporter LIST       console (default), json, junit, html, bundle; comma-separated. At most one writes to stdout:
+  --reporter LIST       console (default), json, junit, html, pcap, bundle; comma-separated. At most one writes to stdout:
                         the console, or json/junit/html when it is the only one and --out is not given
   --out DIR             where file reports go (default ./mxlab-report/): json → result.json, junit → junit.xml,
-                        html → report.html, bundle → mxlab-bundle.tar.gz
+                        html → report.html, pcap → pcap/ + keylog.txt, bundle → mxlab-bundle.tar.gz
   --matrix KEY=V1,V2    replace (or add) a matrix axis, e.g. fw.device="pix 7.2(2),asa 9.12(4)"
   --shard I/N           run every N-th run starting at I (split a matrix across CI workers)
   --jobs N              runs at once (default 2)

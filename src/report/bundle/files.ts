@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { RunResult } from '../../model/result.js';
 import { renderHtml } from '../html/page.js';
+import { unique } from '../names.js';
+import { resultJson } from '../serialise.js';
+import { pcapFiles } from '../pcap/files.js';
 import { cellScenarioYaml } from './cell-scenario.js';
 import { BUNDLE_ROOT, MANIFEST, type BundleManifest, type BundleRun } from './manifest.js';
 import { bundleReadme } from './readme.js';
@@ -11,23 +14,21 @@ import { versions } from './versions.js';
 
 export const BUNDLE_FILE = 'mxlab-bundle.tar.gz';
 
-/** Extra members from other reporters' data (pcaps and the key log), added under the bundle root. */
-export type ExtraFiles = (result: RunResult) => Promise<TarFile[]> | TarFile[];
-
 /**
  * Everything needed to look at a run elsewhere and run it again, as archive members under
  * `mxlab-bundle/`: README.txt, manifest.json, versions.json, result.json, report.html, the
  * scenario files as given, one standalone scenario per run (runs/…/scenario.yaml, with the golden
- * files it names), one transcript per session. `notes` says what could not be included.
+ * files it names), one transcript per session, and when the run recorded the wire, one pcap per
+ * hop and message with keylog.txt. `notes` says what could not be included.
  */
-export async function bundleFiles(result: RunResult, extra?: ExtraFiles): Promise<{ files: TarFile[]; notes: string[] }> {
+export async function bundleFiles(result: RunResult): Promise<{ files: TarFile[]; notes: string[] }> {
   const mtime = Math.floor((Date.parse(result.startedAt) || Date.now()) / 1000);
   const files: TarFile[] = [];
   const notes: string[] = [];
   const add = (name: string, data: Buffer | string) => files.push({ name: `${BUNDLE_ROOT}/${name}`, data, mtime });
 
-  const extras = (await extra?.(result)) ?? [];
-  add('README.txt', bundleReadme(result, BUNDLE_FILE, extras.some((f) => f.name.startsWith('pcap/'))));
+  const captured = pcapFiles(result);
+  add('README.txt', bundleReadme(result, BUNDLE_FILE, captured.length > 0));
   const runs: BundleRun[] = [];
   const manifest: BundleManifest = { format: 'mxlab-bundle', version: 1, mxlab: result.mxlab, startedAt: result.startedAt, ...(result.command ? { command: result.command } : {}), runs };
   const manifestAt = files.length;
@@ -40,7 +41,7 @@ export async function bundleFiles(result: RunResult, extra?: ExtraFiles): Promis
       notes.push(`scenario file ${file} not included: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
-  add('result.json', JSON.stringify(result, null, 2) + '\n');
+  add('result.json', resultJson(result));
   add('versions.json', JSON.stringify(await versions(result), null, 2) + '\n');
 
   const dirs = unique();
@@ -75,24 +76,7 @@ export async function bundleFiles(result: RunResult, extra?: ExtraFiles): Promis
     }
   }
   add('report.html', renderHtml(result));
-  for (const f of extras) add(f.name, f.data);
+  for (const f of captured) add(f.name, f.data);
   files.splice(manifestAt, 0, { name: `${BUNDLE_ROOT}/${MANIFEST}`, data: JSON.stringify(manifest, null, 2) + '\n', mtime });
   return { files, notes };
-}
-
-/** A path component from arbitrary text: safe characters only, no leading dot (so never `.`/`..`), at most 80 characters. */
-export function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9._=+@-]+/g, '_').replace(/^[._]+|_+$/g, '').slice(0, 80) || '_';
-}
-
-/** safeName, plus `-2`, `-3` … for names already handed out by this generator. */
-export function unique(): (s: string) => string {
-  const seen = new Set<string>();
-  return (s) => {
-    const base = safeName(s);
-    let name = base;
-    for (let i = 2; seen.has(name.toLowerCase()); i++) name = `${base}-${i}`;
-    seen.add(name.toLowerCase());
-    return name;
-  };
 }

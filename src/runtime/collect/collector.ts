@@ -1,5 +1,5 @@
 import type { DeliveryResult } from '../../actors/sender/index.js';
-import type { FirewallEvent, Hop, Outcome, Reason, ServerView, SessionResult, TranscriptEntry } from '../../model/result.js';
+import type { FirewallEvent, Hop, Outcome, Reason, ServerView, SessionResult, TranscriptEntry, WireCapture, WireConnection } from '../../model/result.js';
 import type { MessagePlan } from '../../model/plan.js';
 import { clientViewFromHop } from './client-view.js';
 import type { RecordStore } from './record-store.js';
@@ -163,6 +163,14 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
   let serverView: ServerView = { commands: [], tls: false, accepted: false };
   let edge: TranscriptEntry[] | undefined = report.kind === 'builtin' ? report.result.transcript : undefined;
   let from = m.path[0];
+  // the raw bytes of the edge being walked: the previous proxy's upstream side, else the next proxy's client side
+  const wire: WireCapture[] = [];
+  let edgeWire: WireConnection | undefined;
+  const keylog = new Set(report.kind === 'builtin' ? (report.result.keylog ?? []) : []);
+  const pushHop = (to: string) => {
+    if (edgeWire) wire.push({ hop: hops.length, ...edgeWire });
+    hops.push({ from, to, entries: edge ?? [] });
+  };
   for (let j = 0; j < stations.length; j++) {
     const s = stations[j];
     const r = found[j];
@@ -170,12 +178,14 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
     if (s.kind === 'hop') {
       const h = r as HopRecord | undefined;
       edge ??= h ? transactionOf(h.clientHop, id) : undefined;
+      edgeWire ??= h?.clientWire;
       if (!recording) {
-        hops.push({ from, to: s.node, entries: edge ?? [] });
+        pushHop(s.node);
         from = s.node;
         if (h) events.push(...h.events.map((e) => ({ ...e, node: s.node })));
       }
       edge = h ? transactionOf(h.serverHop, id) : undefined;
+      edgeWire = h?.serverWire;
       continue;
     }
     if (s.kind === 'receiver') {
@@ -183,6 +193,7 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
       if (rec) {
         edge = transactionOf(rec.transcript, id);
         serverView = rec.view;
+        for (const k of rec.keylog ?? []) keylog.add(k);
       }
     } else {
       const receipt = r as MtaReceipt | undefined;
@@ -191,10 +202,11 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
         extraLog.push(...receipt.log.map((l) => `${s.node}: ${l}`));
       }
     }
-    hops.push({ from, to: s.node, entries: edge ?? [] });
+    pushHop(s.node);
     break;
   }
-  const base = { message: id, from: m.spec.from, to: m.spec.to, serverView, hops, firewall: { events } };
+  const captured = wire.length || keylog.size ? { wire, keylog: [...keylog] } : {};
+  const base = { message: id, from: m.spec.from, to: m.spec.to, serverView, hops, firewall: { events }, ...captured };
   if (report.kind === 'builtin') {
     const r = report.result;
     return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView: r.clientView, log: [...r.log, ...extraLog] };

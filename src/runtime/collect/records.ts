@@ -1,4 +1,4 @@
-import type { FirewallEvent, ServerView, TranscriptEntry } from '../../model/result.js';
+import type { FirewallEvent, ServerView, TranscriptEntry, WireConnection } from '../../model/result.js';
 
 /**
  * The records a session is built from, the same in every runtime: the local runtime makes them
@@ -18,6 +18,9 @@ export interface HopRecord {
   /** proxy ↔ next node, as the next node saw it */
   serverHop: TranscriptEntry[];
   events: FirewallEvent[];
+  /** both connections' raw bytes, when the run records the wire (pcap, bundle) */
+  clientWire?: WireConnection;
+  serverWire?: WireConnection;
 }
 
 /** One connection into a receiver persona. */
@@ -27,6 +30,8 @@ export interface ReceiverRecord {
   /** decrypted after STARTTLS (`tls: true` on those lines) */
   transcript: TranscriptEntry[];
   view: ServerView;
+  /** the session's TLS key log (NSS lines), when the run records the wire */
+  keylog?: string[];
 }
 
 /** What a real MTA receiver says it got for one message (its log and the stored message). */

@@ -19,6 +19,22 @@ const SENDER_CONCURRENCY = 20;
 /** How long to wait for the far side of a session to finish recording after the sender is done. */
 const SETTLE_MS = 2000;
 
+/** A proxy's closed connections as the collector's hop records (with their raw bytes when recorded). */
+function hopRecorder(store: RecordStore<HopRecord>) {
+  return (c: FirewallConnection) =>
+    void c.closed.then(() =>
+      store.push({
+        id: c.id,
+        clientPort: c.clientPort,
+        upstreamLocalPort: c.upstreamLocalPort,
+        clientHop: c.clientHop.entries,
+        serverHop: c.serverHop.entries,
+        events: c.events,
+        ...(c.clientWire && c.serverWire ? { clientWire: c.clientWire.toConnection(), serverWire: c.serverWire.toConnection() } : {}),
+      }),
+    );
+}
+
 /** Every node in this process on 127.0.0.1, ephemeral ports. Zero set-up; the default. */
 export class LocalRuntime implements Runtime {
   readonly name = 'local' as const;
@@ -41,6 +57,8 @@ class LocalCell implements StartedCell {
   /** each node's closed connections, as the records the collector reads */
   private readonly hopRecords = new Map<string, RecordStore<HopRecord>>();
   private readonly receiverRecords = new Map<string, RecordStore<ReceiverRecord>>();
+  /** with ctx.capture: a recording relay (device none) in front of each receiver, for the hops straight into it */
+  private readonly recorders = new Map<string, { server: StartedFirewall; records: RecordStore<HopRecord> }>();
   private readonly started: { stop(): Promise<void> }[] = [];
   private stopping?: Promise<void>;
 
@@ -64,10 +82,19 @@ class LocalCell implements StartedCell {
       const store = new RecordStore<ReceiverRecord>();
       this.receiverRecords.set(name, store);
       const onConnection = (c: ReceiverConnection) =>
-        void c.closed.then(() => store.push({ id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view() }));
+        void c.closed.then(() => {
+          const keylog = c.keylog();
+          store.push({ id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view(), ...(keylog ? { keylog } : {}) });
+        });
       const r = await startReceiver({ ...this.receiverOptions(name, node), onConnection, keepClosed: 0 });
       this.receivers.set(name, r);
       this.started.push(r);
+      if (this.ctx.capture) {
+        const records = new RecordStore<HopRecord>();
+        const server = await startFirewall({ name: `${name}-recorder`, device: 'none', clock: this.ctx.clock, upstream: { host: r.host, port: r.port }, onConnection: hopRecorder(records), keepClosed: 0, capture: true });
+        this.recorders.set(name, { server, records });
+        this.started.push(server);
+      }
     }
     // firewalls start after whatever they forward to
     const pending = Object.entries(nodes).filter((e): e is [string, FirewallNode] => e[1].role === 'firewall');
@@ -78,18 +105,14 @@ class LocalCell implements StartedCell {
       const upstream = this.endpoint(fw['forwards-to'])!;
       const store = new RecordStore<HopRecord>();
       this.hopRecords.set(name, store);
-      const onConnection = (c: FirewallConnection) =>
-        void c.closed.then(() =>
-          store.push({ id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events }),
-        );
-      const f = await startFirewall({ name, profile: this.plan.firewalls[name], clock: this.ctx.clock, upstream, onConnection, keepClosed: 0 });
+      const f = await startFirewall({ name, profile: this.plan.firewalls[name], clock: this.ctx.clock, upstream, onConnection: hopRecorder(store), keepClosed: 0, capture: this.ctx.capture });
       this.firewalls.set(name, f);
       this.started.push(f);
     }
   }
 
   private receiverOptions(name: string, node: ReceiverNode) {
-    return { name, persona: node.persona, hostname: nodeHostname(this.plan.scenario, name), tls: node.tls, tlsFault: node['tls-fault'], size: node.size, certs: this.ctx.certs, clock: this.ctx.clock };
+    return { name, persona: node.persona, hostname: nodeHostname(this.plan.scenario, name), tls: node.tls, tlsFault: node['tls-fault'], size: node.size, certs: this.ctx.certs, clock: this.ctx.clock, keylog: this.ctx.capture };
   }
 
   private endpoint(name: string): { host: string; port: number } | undefined {
@@ -110,11 +133,13 @@ class LocalCell implements StartedCell {
     const [senderName, ...rest] = m.path;
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const next = rest[0];
-    const target = this.endpoint(next);
+    // a hop straight into a receiver goes through its recording relay when the run records the wire
+    const recorder = this.recorders.get(next)?.server;
+    const target = recorder ? { host: recorder.host, port: recorder.port } : this.endpoint(next);
     if (!target) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${next} is not running`);
     const receiverName = m.spec.to;
     const result = await deliver(
-      { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout, plaintextFallback: sender['plaintext-fallback'] },
+      { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout, plaintextFallback: sender['plaintext-fallback'], keylog: this.ctx.capture },
       messageSpecOf(m),
       { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next },
       // one key per run; d= is the sending node's own domain, as a real signer's would be
@@ -126,13 +151,15 @@ class LocalCell implements StartedCell {
 
   /** The nodes after the sender on a message's path, as the collector reads them. */
   private stations(m: MessagePlan): Station[] {
-    return m.path.slice(1).map((node): Station => {
+    const recorder = m.path.length === 2 ? this.recorders.get(m.path[1]) : undefined;
+    const relay: Station[] = recorder ? [{ kind: 'hop', node: m.path[1], records: recorder.records, firewall: false }] : [];
+    return [...relay, ...m.path.slice(1).map((node): Station => {
       const hop = this.hopRecords.get(node);
       if (hop) return { kind: 'hop', node, records: hop, firewall: true };
       const rec = this.receiverRecords.get(node);
       if (rec) return { kind: 'receiver', node, records: rec };
       throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${node} is not running`);
-    });
+    })];
   }
 
   async describe() {

@@ -1,0 +1,36 @@
+import type { RunResult } from '../../model/result.js';
+import { safeName, unique } from '../names.js';
+import { pcapOf } from './packets.js';
+
+export const KEYLOG_FILE = 'keylog.txt';
+
+/**
+ * The pcap reporter's files: `pcap/<scenario>/<run>/<message>/hop<N>-<from>-<to>.pcap`, one per
+ * hop of each message whose bytes the run recorded (every TCP connection of that hop in it), and
+ * `keylog.txt` with every TLS session's keys in NSS key log format. Empty when nothing was recorded.
+ */
+export function pcapFiles(result: RunResult): { name: string; data: Buffer | string }[] {
+  const epoch = Date.parse(result.startedAt) || 0;
+  const files: { name: string; data: Buffer | string }[] = [];
+  const keys = new Set<string>();
+  const scenarios = unique();
+  for (const s of result.scenarios) {
+    const sDir = scenarios(s.file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''));
+    const runs = unique();
+    for (const cell of s.cells) {
+      const rDir = runs(cell.label || 'run');
+      const messages = unique();
+      for (const session of cell.sessions) {
+        for (const line of session.keylog ?? []) keys.add(line);
+        if (!session.wire?.length) continue;
+        const mDir = messages(session.message);
+        session.hops.forEach((hop, i) => {
+          const captures = session.wire!.filter((w) => w.hop === i);
+          if (captures.length) files.push({ name: `pcap/${sDir}/${rDir}/${mDir}/hop${i + 1}-${safeName(`${hop.from}-${hop.to}`)}.pcap`, data: pcapOf(captures, epoch) });
+        });
+      }
+    }
+  }
+  if (files.length || keys.size) files.push({ name: KEYLOG_FILE, data: [...keys].map((k) => `${k}\n`).join('') });
+  return files;
+}

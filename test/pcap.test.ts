@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WireCapture } from '../src/model/result.js';
+import { pcapOf } from '../src/report/pcap/packets.js';
+import { mxlab } from './helpers/cli.js';
+import { needsTshark, tshark } from './helpers/tshark.js';
+
+const sh = promisify(execFile);
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mxlab-pcap-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const b64 = (s: string) => Buffer.from(s, 'latin1').toString('base64');
+
+/** The records of a classic pcap: [incl_len, orig_len, frame]. */
+function records(pcap: Buffer): { incl: number; orig: number; frame: Buffer }[] {
+  const out = [];
+  for (let off = 24; off < pcap.length; ) {
+    const incl = pcap.readUInt32LE(off + 8);
+    const orig = pcap.readUInt32LE(off + 12);
+    out.push({ incl, orig, frame: pcap.subarray(off + 16, off + 16 + incl) });
+    off += 16 + incl;
+  }
+  return out;
+}
+
+describe('pcap files (synthesized Ethernet/IPv4/TCP around the recorded bytes)', () => {
+  const capture: WireCapture = {
+    hop: 0,
+    client: { ip: '127.0.0.1', port: 40000 },
+    server: { ip: '127.0.0.1', port: 37000 },
+    t: 1,
+    segments: [
+      { t: 2, dir: 's2c', data: b64('220 esa.example.com ESMTP\r\n') },
+      { t: 3, dir: 'c2s', data: b64('EHLO partner.example\r\n') },
+      { t: 4, dir: 'c2s', data: b64('x'.repeat(100)), len: 4000 },
+    ],
+    end: { t: 5, how: 'reset', by: 'server' },
+  };
+
+  it('classic pcap, Ethernet, handshake, data cut at 1460 bytes with sequence numbers that follow the bytes, the end', () => {
+    const pcap = pcapOf([capture], Date.UTC(2026, 0, 1));
+    expect(pcap.readUInt32LE(0)).toBe(0xa1b2c3d4);
+    expect(pcap.readUInt32LE(20)).toBe(1);
+    const recs = records(pcap);
+    const tcp = recs.map(({ frame }) => ({ sport: frame.readUInt16BE(34), dport: frame.readUInt16BE(36), seq: frame.readUInt32BE(38), ack: frame.readUInt32BE(42), flags: frame[47], len: frame.readUInt16BE(16) - 40 }));
+    // SYN, SYN/ACK, ACK, banner, EHLO, 4000 bytes as 1460 + 1460 + 1080, RST
+    expect(tcp.map((p) => p.flags)).toEqual([0x02, 0x12, 0x10, 0x18, 0x18, 0x18, 0x18, 0x18, 0x14]);
+    expect(tcp.map((p) => p.len)).toEqual([0, 0, 0, 27, 22, 1460, 1460, 1080, 0]);
+    expect(tcp[0]).toMatchObject({ sport: 40000, dport: 25 }); // the listening side shows as SMTP's port
+    const [c0, s0] = [tcp[0].seq, tcp[1].seq];
+    expect(tcp[1].ack).toBe(c0 + 1);
+    expect(tcp[3]).toMatchObject({ seq: s0 + 1, ack: c0 + 1 });
+    expect(tcp[4]).toMatchObject({ seq: c0 + 1, ack: s0 + 1 + 27 });
+    expect(tcp[7].seq).toBe(c0 + 1 + 22 + 2920);
+    expect(tcp[8]).toMatchObject({ sport: 25, seq: s0 + 1 + 27, ack: c0 + 1 + 22 + 4000 });
+    // bytes past the capture limit: the record is cut, the original length kept
+    expect(recs[5]).toMatchObject({ incl: 54 + 100, orig: 54 + 1460 });
+    expect(recs[6]).toMatchObject({ incl: 54, orig: 54 + 1460 });
+  });
+
+  it.skipIf(needsTshark)('tshark reads it: the TCP stream is complete and SMTP is decoded on both sides', async () => {
+    const f = join(dir, 'crafted.pcap');
+    await writeFile(f, pcapOf([{ ...capture, segments: capture.segments.slice(0, 2), end: { t: 5, how: 'close' } }], Date.UTC(2026, 0, 1)));
+    const smtp = await tshark(['-r', f, '-Y', 'smtp', '-T', 'fields', '-e', 'smtp.response', '-e', 'smtp.req.command']);
+    expect(smtp).toEqual(['220 esa.example.com ESMTP\\r\\n\t', '\tEHLO']);
+    const expert = (await tshark(['-r', f, '-q', '-z', 'expert'])).join('\n');
+    expect(expert).not.toMatch(/previous segment|ACKed segment that wasn't captured|Retransmission|Out-Of-Order/i);
+  });
+});
+
+describe.skipIf(needsTshark)('mxlab run --reporter junit,html,pcap,bundle on the seed, read with tshark', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = join(dir, 'seed');
+    const r = await mxlab(['run', 'scenarios/seed-esa-behind-pix.yaml', '--reporter', 'junit,html,pcap,bundle', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`reports: ${out}/junit.xml, ${out}/report.html, ${out}/pcap/ (7 files), ${out}/keylog.txt, ${out}/mxlab-bundle.tar.gz\n`);
+  });
+
+  it('one pcap per hop per message and one keylog.txt', async () => {
+    const run = join(out, 'pcap/seed-esa-behind-pix/run');
+    const perMessage = Object.fromEntries(await Promise.all((await readdir(run)).sort().map(async (m) => [m, (await readdir(join(run, m))).sort()])));
+    expect(perMessage).toEqual({
+      inside: ['hop1-lan-esa.pcap'],
+      outside: ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
+      'outside-dkim': ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
+      'outside-forced': ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
+    });
+    const keylog = (await readFile(join(out, 'keylog.txt'), 'utf8')).trim().split('\n');
+    // one TLS 1.3 session (inside): five secrets, each logged once though both ends log it
+    expect(keylog.map((l) => l.split(' ')[0]).sort()).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0']);
+    for (const l of keylog) expect(l).toMatch(/^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]{64,96}$/);
+  });
+
+  it('tshark -Y smtp decodes the masked EHLO reply on the outside hop, the real one on the inside', async () => {
+    const outside = await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'), '-Y', 'smtp', '-T', 'fields', '-e', 'smtp.rsp.parameter']);
+    expect(outside.join('\n')).toContain('XXXXXXXA');
+    const summary = (await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'), '-Y', 'smtp'])).join('\n');
+    expect(summary).toMatch(/S: 250-esa\.example\.com \| 8BITMIME \| SIZE 14680064 \| XXXXXXXA/);
+    const fwToEsa = (await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop2-fw-esa.pcap'), '-Y', 'smtp'])).join('\n');
+    expect(fwToEsa).toMatch(/S: 250-esa\.example\.com \| 8BITMIME \| SIZE 14680064 \| STARTTLS/);
+    // Wireshark shows a line that is no SMTP verb as a "DATA fragment"; the bytes are there
+    expect(await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop2-fw-esa.pcap'), '-Y', 'tcp.payload == "XXXXXXXX\\r\\n"', '-T', 'fields', '-e', 'tcp.srcport'])).toEqual([expect.stringMatching(/^\d+$/)]);
+    expect(await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop1-partner-fw.pcap'), '-Y', 'smtp.req.command == "STAR"', '-T', 'fields', '-e', 'smtp.req.parameter'])).toEqual(['TLS']);
+  });
+
+  it('with keylog.txt tshark decodes the commands sent inside TLS on the inside hop; without it, it cannot', async () => {
+    const inside = join(out, 'pcap/seed-esa-behind-pix/run/inside/hop1-lan-esa.pcap');
+    const fields = ['-T', 'fields', '-e', 'smtp.req.command', '-e', 'smtp.req.parameter'];
+    // (Wireshark 4.0 takes the first four letters of STARTTLS as the command)
+    const plain = await tshark(['-r', inside, '-Y', 'smtp.req', ...fields]);
+    expect(plain).toEqual(['EHLO\tlan.example', 'STAR\tTLS']);
+    const decrypted = await tshark(['-o', `tls.keylog_file:${join(out, 'keylog.txt')}`, '-r', inside, '-Y', 'smtp.req && tls', ...fields]);
+    expect(decrypted.slice(0, 3)).toEqual(['EHLO\tlan.example', 'MAIL\tFROM:<lan@lan.example> SIZE=512', 'RCPT\tTO:<postmaster@esa.example.com>']);
+  });
+
+  it('the bundle carries the same pcaps and key log, and tshark reads them from it', async () => {
+    const x = join(dir, 'x');
+    await sh('mkdir', ['-p', x]);
+    await sh('tar', ['-xzf', join(out, 'mxlab-bundle.tar.gz'), '-C', x]);
+    const b = join(x, 'mxlab-bundle');
+    expect(await readFile(join(b, 'keylog.txt'), 'utf8')).toBe(await readFile(join(out, 'keylog.txt'), 'utf8'));
+    const decrypted = await tshark(['-o', `tls.keylog_file:${join(b, 'keylog.txt')}`, '-r', join(b, 'pcap/seed-esa-behind-pix/run/inside/hop1-lan-esa.pcap'), '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter']);
+    expect(decrypted).toEqual(['FROM:<lan@lan.example> SIZE=512']);
+    expect((await readFile(join(b, 'README.txt'), 'utf8')).split('\n')[2]).toContain('pcap/ with keylog.txt (Wireshark)');
+  });
+});
