@@ -49,3 +49,26 @@ export class ConnectionList<C> {
     });
   }
 }
+
+/**
+ * Stops or starts a listener in place (a timeline `state: stopped | started`): stopped, its port is
+ * closed (a client gets connection refused) and its open connections are destroyed; started, it
+ * listens on the same port again. Idempotent both ways.
+ */
+export async function setListening(server: import('node:net').Server, on: boolean, at: { host: string; port: number }, open: () => Iterable<{ destroy(): void }>): Promise<void> {
+  if (on === server.listening) return;
+  if (!on) {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of open()) s.destroy();
+    });
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

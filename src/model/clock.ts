@@ -8,3 +8,30 @@ export function monotonicClock(): Clock {
   const start = process.hrtime.bigint();
   return { now: () => Number(process.hrtime.bigint() - start) / 1e6 };
 }
+
+/**
+ * A cell's scenario clock: it runs with real time while anything happens (sessions take the time
+ * they take) and jumps forward over the idle stretches between events (`advanceTo`), so hours of
+ * queue time pass in the time of the sessions. Every `t` a cell records is read from it.
+ */
+export class ScenarioClock implements Clock {
+  private readonly start = process.hrtime.bigint();
+  private skipped = 0;
+
+  now(): number {
+    return Number(process.hrtime.bigint() - this.start) / 1e6 + this.skipped;
+  }
+
+  /** Jumps to scenario time `t` (never backwards); returns how far it jumped, in ms. */
+  advanceTo(t: number): number {
+    const gap = t - this.now();
+    if (gap <= 0) return 0;
+    this.skipped += gap;
+    return gap;
+  }
+
+  /** ms skipped so far: scenario time minus real time since the clock started */
+  get skippedMs(): number {
+    return this.skipped;
+  }
+}

@@ -10,6 +10,8 @@ export interface MessagePlan {
   toAddress: string;
   /** node names from the sender to the receiver, e.g. ['partner', 'fw', 'esa'] */
   path: string[];
+  /** which delivery attempt this is (1-based; absent: the first), for senders whose behaviour depends on it */
+  attempt?: number;
 }
 
 export interface PlannedExpectation {

@@ -76,13 +76,16 @@ export interface SessionResult {
   tls: boolean;
   /** free text: the reply or error that decided the outcome */
   detail?: string;
-  /** delivery attempts made (a connection each) */
+  /**
+   * delivery attempts made (a queue run each; one attempt may hold two connections: a plaintext one after
+   * a failed handshake). The session's other fields describe the last attempt; `history` lists them all.
+   */
   attempts: number;
   clientView: ClientView;
   serverView: ServerView;
   hops: Hop[];
   firewall: { events: FirewallEvent[] };
-  /** the sender's own log lines (real MTAs in containers; builtin sender's notes) */
+  /** the sender's own log lines (real MTAs in containers; builtin sender's notes), every attempt's */
   log?: string[];
   /** wall-clock ms the delivery took (from handing the message to the sender to the assembled session) */
   durationMs?: number;
@@ -90,6 +93,12 @@ export interface SessionResult {
   wire?: WireCapture[];
   /** the TLS key log of the session's TLS connections, NSS key log lines from both ends (recorded with `wire`) */
   keylog?: string[];
+  /** scenario time (ms) the last attempt started */
+  t?: number;
+  /** scenario time (ms) the message was accepted by the receiver's side (`delivered-after:`) */
+  deliveredAt?: number;
+  /** every attempt, first to last, when there was more than one */
+  history?: AttemptRecord[];
 }
 
 /** The bytes of one TCP connection of a hop, and the hop it belongs to (an index into `hops`). */
@@ -122,6 +131,41 @@ export interface WireSegment {
   data: string;
   /** the segment's full length, when more than what `data` keeps (capture limit reached) */
   len?: number;
+}
+
+/** One delivery attempt of a message: what the session's fields hold for the last one. */
+export interface AttemptRecord {
+  /** 1-based */
+  attempt: number;
+  /** scenario time (ms) the attempt started */
+  t: number;
+  /** scenario time (ms) it ended */
+  end: number;
+  outcome: Outcome;
+  reason: Reason;
+  tls: boolean;
+  detail?: string;
+  clientView: ClientView;
+  serverView: ServerView;
+  hops: Hop[];
+  firewall: { events: FirewallEvent[] };
+  log?: string[];
+  /** the attempt's raw bytes and TLS keys, when the run records them (see SessionResult.wire) */
+  wire?: WireCapture[];
+  keylog?: string[];
+}
+
+/** A timeline step as it was applied to a cell. */
+export interface TimelineRecord {
+  /** scenario time (ms) it was due */
+  at: number;
+  /** scenario time (ms) it was applied (`at`, or later when a session was still running) */
+  t: number;
+  node: string;
+  /** what changed, e.g. `config-append "policy-map global_policy …"`, `state stopped` */
+  change: string;
+  /** the step could not be applied (e.g. a device the emulator rejects) */
+  error?: string;
 }
 
 export interface ExpectationResult {
@@ -162,6 +206,10 @@ export interface CellResult {
   scenario?: Scenario;
   /** what ran as each node: software, version (read from the running image for real MTAs), image tag */
   nodes?: Record<string, NodeVersion>;
+  /** the timeline steps, at the scenario times they were applied */
+  timeline?: TimelineRecord[];
+  /** scenario time (ms) the cell's schedule ended: the last attempt or step (a timeline of hours on a run of seconds) */
+  scenarioMs?: number;
 }
 
 /** What ran as one node of a cell. */

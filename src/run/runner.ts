@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { evaluate, type CheckContext } from '../assertions/index.js';
 import { createDkimKey } from '../actors/sender/index.js';
-import { monotonicClock, type Clock } from '../model/clock.js';
+import { monotonicClock, ScenarioClock, type Clock } from '../model/clock.js';
+import { needsSchedule, runSchedule, scheduleDriver } from './schedule.js';
 import type { CellResult, RunResult, ScenarioResult, SessionResult } from '../model/result.js';
 import type { Reporter } from '../report/types.js';
 import { createRuntime, type RuntimeName } from '../runtime/index.js';
@@ -128,24 +129,31 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
   const timing = { startMs: 0, stopMs: 0 };
   let nodes: CellResult['nodes'];
   let error: CellResult['error'];
+  let scheduled: Awaited<ReturnType<typeof runSchedule>> | undefined;
+  // every t the cell records is its scenario time (ms from the cell's start; jumps over idle queue time)
+  const clock = new ScenarioClock();
+  const cellCtx: RunContext = { ...ctx, clock };
   try {
     if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
     const runtime = await getRuntime();
     const t1 = Date.now();
-    const cell = await runtime.startCell(plan, ctx);
+    const cell = await runtime.startCell(plan, cellCtx);
     timing.startMs = Date.now() - t1;
     try {
       nodes = await cell.describe?.().catch(() => undefined);
-      // every message at once; sessions reported as they finish, kept in the scenario's order
+      // one schedule for every cell: the messages' attempts and the timeline's steps in scenario time
+      // (without retry: or timeline:, every message once, all at once); sessions kept in the scenario's order
+      if (needsSchedule(plan) && runtime.name === 'docker') {
+        throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to run ${plan.name}: retries and the timeline run on the local runtime only, so far`, 'run it with --runtime local');
+      }
       const done = new Set<SessionResult>();
-      const t2 = Date.now();
       try {
-        await cell.deliver(plan.messages, {
+        scheduled = await runSchedule(plan, scheduleDriver(cell, runtime.name), clock, {
           onSession: (s) => {
-            s.durationMs = Date.now() - t2;
             done.add(s);
             reporter.onSession(info, s);
           },
+          signal: ctx.signal,
         });
       } finally {
         sessions.push(...plan.messages.map((m) => [...done].find((s) => s.message === m.spec.id)).filter((s): s is SessionResult => !!s));
@@ -171,6 +179,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     timing,
     scenario: cellScenario(plan),
     ...(nodes ? { nodes } : {}),
+    ...(scheduled ? { timeline: scheduled.timeline, scenarioMs: scheduled.endMs } : {}),
   };
   reporter.onCellEnd(info, result, { file: plan.file, name: plan.name });
   return result;

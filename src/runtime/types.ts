@@ -1,6 +1,7 @@
 import type { Clock } from '../model/clock.js';
 import type { NodeVersion, SessionResult } from '../model/result.js';
 import type { CellPlan, MessagePlan } from '../model/plan.js';
+import type { TimelineStep } from '../scenario/schema.js';
 import type { RunCertificates } from '../tls/certs.js';
 import type { DkimKey } from '../actors/sender/index.js';
 
@@ -45,6 +46,12 @@ export interface StartedCell extends AsyncDisposable {
   deliver(messages: MessagePlan[], hooks?: DeliverHooks): Promise<SessionResult[]>;
   /** what runs as each node (software, version, image): bundles record it */
   describe?(): Promise<Record<string, NodeVersion>>;
+  /**
+   * Applies one timeline step to the running nodes (firewall config/device/fault, receiver tls/size/tls-fault,
+   * a firewall's or receiver's state); connections that start afterwards see it. A runtime without it
+   * cannot run a timeline.
+   */
+  apply?(step: TimelineStep): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTCOMES, PERSONA_NAMES, PLAINTEXT_FALLBACKS, REASON_NAMES, RECEIVER_MTAS, RECEIVER_TLS, SENDER_MTAS, SENDER_TLS, STARTTLS_MODES, TLS_FAULTS } from '../vocabulary.js';
+import { MAX_DURATION_MS, parseDuration } from './duration.js';
 
 /**
  * The scenario format v1: the single source of truth. Types are inferred from it, the editor
@@ -78,6 +79,19 @@ export function capped<T extends z.ZodType>(schema: T, max: number = LIMITS.list
   return schema.refine((v) => v === null || typeof v !== 'object' || Object.keys(v).length <= max, `at most ${max} entries`);
 }
 
+/** A duration: `250ms`, `90s`, `10m`, `4h`, `2d`, parts run together (`1h30m`), or 0; parsed to ms. */
+export const duration = z
+  .union([z.literal(0), text(32)])
+  .transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined || ms > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: ms === undefined ? 'a duration such as 90s, 10m, 4h or 1h30m' : 'a duration of at most 366d' });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .describe('a duration: 250ms, 90s, 10m, 4h, 2d, 1h30m, or 0');
+
 const nodeName = z
   .string()
   .max(LIMITS.name, { message: `a node name of ${chars(LIMITS.name)}`, abort: true })
@@ -97,6 +111,8 @@ export const senderNode = z
       .enum(PLAINTEXT_FALLBACKS)
       .optional()
       .describe('builtin sender, opportunistic, after a failed TLS handshake: same-attempt (default; Exim, OpenSMTPD) | next-attempt (Postfix) | never'),
+    retry: list(duration, 100).optional().describe('delays between delivery attempts of a deferred message, the last one repeating, e.g. [5m, 10m, 20m]; without it one attempt'),
+    'queue-lifetime': duration.optional().describe('a deferred message older than this bounces (reason expired) at its next failed attempt; default 5d with retry'),
   })
   .describe('An MTA that queues and delivers');
 
@@ -154,7 +170,30 @@ export const expectationSchema = z.strictObject({
   server: z.strictObject({ commands: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
   firewall: z.strictObject({ events: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
   golden: filePath.optional().describe("a file with the message's normalised transcript, relative to the scenario file; mxlab run --update writes it"),
+  attempt: z.number().int().min(1).max(100_000).optional().describe('check the other fields on this delivery attempt (1 = the first) instead of the last'),
+  attempts: z.number().int().min(1).max(100_000).optional().describe('how many delivery attempts the message took'),
+  'delivered-after': duration.optional().describe('the message was delivered, at this scenario time or later (e.g. 10m)'),
 });
+
+/**
+ * One timeline step: at scenario time `at`, change `node`. Firewall: `config` (replaces it),
+ * `config-append` (adds lines to it), `device`, `fault` (`break-tls`, `delay 200`, … or `none`);
+ * receiver: `tls`, `size`, `tls-fault`; any node: `state: stopped | started`.
+ */
+export const timelineStep = z
+  .strictObject({
+    at: duration.describe('scenario time of the change, e.g. 10m'),
+    node: nodeName.describe('the node it changes'),
+    config: text(LIMITS.config).optional().describe("firewall: the whole new configuration (replaces the node's config)"),
+    'config-append': text(LIMITS.config).optional().describe('firewall: lines added after the current configuration'),
+    device: word(LIMITS.id).optional().describe('firewall: a new device or release (a firmware upgrade)'),
+    fault: line(LIMITS.id).optional().describe('firewall: a fault to add, "NAME [VALUE]" (break-tls, strip-tls-reply, delay 200, …), or none to clear them'),
+    tls: z.enum(RECEIVER_TLS).optional().describe('receiver: off | preferred | required'),
+    size: z.number().int().positive().optional().describe('receiver: advertised and enforced SIZE'),
+    'tls-fault': z.enum(TLS_FAULTS).optional().describe('receiver: a TLS fault, or none'),
+    state: z.enum(['stopped', 'started']).optional().describe('any node: stopped (refuses connections; a sender holds its queue) or started'),
+  })
+  .refine((s) => Object.keys(s).some((k) => k !== 'at' && k !== 'node'), 'a change: config, config-append, device, fault, tls, size, tls-fault or state');
 
 export const matrixSchema = capped(z.record(
   text(LIMITS.id).regex(/^[a-z][a-z0-9-]*\.[a-z-]+$/, 'node.field, e.g. fw.device'),
@@ -170,6 +209,7 @@ export const scenarioSchema = z.strictObject({
   messages: list(messageSchema, 10_000),
   expect: z.array(expectationSchema).max(10_000, { message: 'at most 10000 entries', abort: true }).default([]),
   matrix: matrixSchema.optional(),
+  timeline: z.array(timelineStep).max(LIMITS.list, { message: `at most ${LIMITS.list} entries`, abort: true }).optional().describe('changes to the network at scenario times'),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -180,6 +220,7 @@ export type ReceiverNode = z.output<typeof receiverNode>;
 export type FirewallNode = z.output<typeof firewallNode>;
 export type MessageSpecV1 = z.output<typeof messageSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
+export type TimelineStep = z.output<typeof timelineStep>;
 
 /** The JSON Schema for editors (`# yaml-language-server: $schema=…`). */
 export function scenarioJsonSchema(): unknown {

@@ -4,7 +4,7 @@ import type { Clock } from '../../model/clock.js';
 import type { FirewallEvent } from '../../model/result.js';
 import { TranscriptRecorder, type BodyChunk } from '../../smtp/transcript.js';
 import { WireRecorder } from '../../smtp/wire-capture.js';
-import { ConnectionList, type ConnectionRetention, type StartedServer } from '../started-server.js';
+import { ConnectionList, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import type { ConfigError } from './config/model.js';
 import { resolveDevice, type DeviceProfile } from './devices/index.js';
 import type { Faults } from './devices/faults.js';
@@ -35,9 +35,17 @@ export interface FirewallConnection {
 export const MAX_EVENTS = 10_000;
 
 export interface StartedFirewall extends StartedServer {
+  /** the rules new connections get */
   readonly profile: DeviceProfile;
   readonly connections: readonly FirewallConnection[];
   byClientPort(port: number): FirewallConnection | undefined;
+  /**
+   * A new device, config or faults for the connections that start from now on (open ones keep their
+   * rules, as a real device's policy change does). Rejects with FirewallConfigError, changing nothing.
+   */
+  reconfigure(o: { device: string; config?: string; faults?: Faults }): void;
+  /** stopped: the port is closed and open connections are cut; started: it listens on the same port again */
+  setListening(on: boolean): Promise<void>;
 }
 
 export interface StartFirewallOptions extends ConnectionRetention<FirewallConnection> {
@@ -83,7 +91,7 @@ export class FirewallConfigError extends MxlabError {
 
 /** Starts the emulator: a TCP proxy that inspects SMTP per segment with the device's rules. */
 export async function startFirewall(o: StartFirewallOptions): Promise<StartedFirewall> {
-  const profile = profileOf(o);
+  let profile = profileOf(o);
   const host = o.host ?? '127.0.0.1';
   const list = new ConnectionList<FirewallConnection>(o);
   const connections = list.items;
@@ -117,7 +125,15 @@ export async function startFirewall(o: StartFirewallOptions): Promise<StartedFir
     name: o.name,
     host,
     port,
-    profile,
+    get profile() {
+      return profile;
+    },
+    reconfigure(c) {
+      const again = resolveDevice(c.device, c.config, o.knobs, c.faults);
+      if (!again.ok) throw new FirewallConfigError(o.name, again.errors);
+      profile = again.profile;
+    },
+    setListening: (on) => setListening(server, on, { host, port }, () => sockets),
     connections,
     byClientPort: (p) => [...connections].reverse().find((c) => c.clientPort === p),
     stop,

@@ -7,7 +7,7 @@ import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
 import { faultCertificate, type RunCertificates } from '../../tls/certs.js';
 import type { TlsFault } from '../../vocabulary.js';
-import { ConnectionList, type ConnectionRetention, type StartedServer } from '../started-server.js';
+import { ConnectionList, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
 import { ReceiverError } from './errors.js';
 import { sinkMessage } from './message-sink.js';
@@ -63,6 +63,8 @@ export interface StartedReceiver extends StartedServer {
   readonly connections: readonly ReceiverConnection[];
   /** applies a change to the connections that start from now on */
   reconfigure(change: ReceiverChange): Promise<void>;
+  /** stopped: the port is closed and open connections are cut; started: it listens on the same port again */
+  setListening(on: boolean): Promise<void>;
   /** the latest connection from that client port */
   byRemotePort(port: number): ReceiverConnection | undefined;
 }
@@ -203,6 +205,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     port: address.port,
     connections: publics,
     reconfigure,
+    setListening: (on) => setListening(smtp.server, on, { host, port: address.port }, () => [...[...live].map((st) => ({ destroy: () => st.destroy() })), ...sockets]),
     byRemotePort: (port) => {
       for (let i = publics.length - 1; i >= 0; i--) if (publics[i].remotePort === port) return publics[i];
       return undefined;

@@ -5,6 +5,7 @@ import { expectationTable } from './expectations.js';
 import { matrixTable, sessionId } from './matrix.js';
 import { sessionBlock } from './session.js';
 import { CSS, SCRIPT } from './style.js';
+import { timelineLines } from '../timeline.js';
 
 /**
  * The whole report as one self-contained HTML document: no external resources, and a
@@ -29,7 +30,9 @@ export function renderHtml(result: RunResult): string {
     const cells = s.cells.map((c, ci) => {
       const sessions = c.sessions.map((x, mi) => sessionBlock(sessionId(si, ci, mi), x, c.expectations, s.file)).join('\n');
       const err = c.error ? `<p class="bad">harness error ${esc(c.error.code)}: ${esc(c.error.message)}</p>` : '';
-      return `<details class="cell"${c.ok ? '' : ' open'}><summary><h3 style="display:inline">${c.ok ? '✓' : '✗'} run ${c.label ? esc(c.label) : '(single run)'}</h3> <span class="dim">${c.sessions.length} messages, ${c.durationMs} ms</span></summary>\n${err}${sessions}\n</details>`;
+      const steps = timelineLines(c);
+      const timeline = steps.length ? `<details open><summary><h4>Timeline (scenario time)</h4></summary><pre>${steps.map(esc).join('\n')}</pre></details>\n` : '';
+      return `<details class="cell"${c.ok ? '' : ' open'}><summary><h3 style="display:inline">${c.ok ? '✓' : '✗'} run ${c.label ? esc(c.label) : '(single run)'}</h3> <span class="dim">${c.sessions.length} messages, ${c.durationMs} ms</span></summary>\n${err}${timeline}${sessions}\n</details>`;
     });
     const failedHtml = failed.length
       ? `<h4>Failed expectations</h4>${failed.map(({ c, e }) => `<p>run ${c.label ? esc(c.label) : '(single run)'}</p>${expectationTable([e], s.file)}`).join('\n')}`

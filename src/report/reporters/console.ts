@@ -1,5 +1,7 @@
 import type { CellResult, RunResult } from '../../model/result.js';
 import { explainFailure } from '../explain.js';
+import { attemptsText, timelineLines } from '../timeline.js';
+import { formatTime } from '../../model/time.js';
 import type { CellInfo, ReporterFactory } from '../types.js';
 
 const paint = (on: boolean) => (code: number) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -46,7 +48,9 @@ export const console: ReporterFactory = ({ stdout, tty, progressAfterMs = 3000 }
       const held = r.expectations.filter((e) => e.ok).length;
       const mark = r.ok ? green('✓') : red('✗');
       const what = r.error ? red(`error ${r.error.code}: ${r.error.message}`) : `${r.sessions.length} message${r.sessions.length === 1 ? '' : 's'}, ${held}/${r.expectations.length} expectations`;
-      out(`  ${mark} ${where(cell)} ${dim('—')} ${what} ${dim(`(${r.durationMs} ms)`)}`);
+      const scenarioTime = r.scenarioMs !== undefined && r.scenarioMs >= 1000 ? `, scenario time ${formatTime(r.scenarioMs)}` : '';
+      out(`  ${mark} ${where(cell)} ${dim('—')} ${what} ${dim(`(${r.durationMs} ms${scenarioTime})`)}`);
+      for (const l of timelineLines(r)) out(dim(`      ${l}`));
     },
     onRunEnd(result) {
       out();
@@ -109,13 +113,15 @@ function slowest(result: RunResult): { ms: number; what: string }[] {
 }
 
 function table(result: RunResult): string[] {
-  const rows: string[][] = [['scenario', 'run', 'message', 'outcome', 'tls', 'reason', 'failed']];
+  // an attempts column only when some message was tried more than once
+  const retried = result.scenarios.some((s) => s.cells.some((c) => c.sessions.some((m) => m.attempts > 1)));
+  const rows: string[][] = [['scenario', 'run', 'message', 'outcome', 'tls', 'reason', ...(retried ? ['attempts'] : []), 'failed']];
   for (const s of result.scenarios) {
     for (const cell of s.cells) {
-      if (cell.error && cell.sessions.length === 0) rows.push([s.file, cell.label, '-', 'error', '-', cell.error.code, '']);
+      if (cell.error && cell.sessions.length === 0) rows.push([s.file, cell.label, '-', 'error', '-', cell.error.code, ...(retried ? [''] : []), '']);
       for (const m of cell.sessions) {
         const failed = failedChecks(cell, m.message);
-        rows.push([s.file, cell.label, m.message, m.outcome, m.tls ? 'yes' : 'no', m.reason, failed.join(', ')]);
+        rows.push([s.file, cell.label, m.message, m.outcome, m.tls ? 'yes' : 'no', m.reason, ...(retried ? [attemptsText(m) || String(m.attempts)] : []), failed.join(', ')]);
       }
     }
   }

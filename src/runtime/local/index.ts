@@ -4,7 +4,8 @@ import { startReceiver, type ReceiverConnection, type StartedReceiver } from '..
 import type { SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../model/plan.js';
 import { nodeHostname } from '../../model/plan.js';
-import type { FirewallNode, ReceiverNode, SenderNode } from '../../scenario/schema.js';
+import type { FirewallNode, ReceiverNode, SenderNode, TimelineStep } from '../../scenario/schema.js';
+import { applyStep, firewallState, type FirewallState } from './apply-step.js';
 import { describeNodes } from '../describe-nodes.js';
 import { collectSessions, type Station } from '../collect/collector.js';
 import { RecordStore } from '../collect/record-store.js';
@@ -59,6 +60,7 @@ class LocalCell implements StartedCell {
   private readonly receiverRecords = new Map<string, RecordStore<ReceiverRecord>>();
   /** with ctx.capture: a recording relay (device none) in front of each receiver, for the hops straight into it */
   private readonly recorders = new Map<string, { server: StartedFirewall; records: RecordStore<HopRecord> }>();
+  private readonly firewallStates = new Map<string, FirewallState>();
   private readonly started: { stop(): Promise<void> }[] = [];
   private stopping?: Promise<void>;
 
@@ -107,6 +109,7 @@ class LocalCell implements StartedCell {
       this.hopRecords.set(name, store);
       const f = await startFirewall({ name, profile: this.plan.firewalls[name], clock: this.ctx.clock, upstream, onConnection: hopRecorder(store), keepClosed: 0, capture: this.ctx.capture });
       this.firewalls.set(name, f);
+      this.firewallStates.set(name, firewallState(fw));
       this.started.push(f);
     }
   }
@@ -118,6 +121,10 @@ class LocalCell implements StartedCell {
   private endpoint(name: string): { host: string; port: number } | undefined {
     const n = this.receivers.get(name) ?? this.firewalls.get(name);
     return n ? { host: n.host, port: n.port } : undefined;
+  }
+
+  apply(step: TimelineStep): Promise<void> {
+    return applyStep(step, { firewall: this.firewalls.get(step.node), state: this.firewallStates.get(step.node), receiver: this.receivers.get(step.node) });
   }
 
   async deliver(messages: MessagePlan[], hooks: DeliverHooks = {}): Promise<SessionResult[]> {
@@ -144,6 +151,7 @@ class LocalCell implements StartedCell {
       { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next },
       // one key per run; d= is the sending node's own domain, as a real signer's would be
       { dkim: { ...this.ctx.dkim, domain: m.fromAddress.split('@')[1] } },
+      m.attempt ?? 1,
     );
     const [session] = await collectSessions([{ m, report: { kind: 'builtin', result }, stations: this.stations(m), settleMs: SETTLE_MS }]);
     return session;

@@ -35,7 +35,7 @@ const whole = (min: number, max: number, unit: string): Entry<'delay'> => ({
 });
 const flag: Pick<Entry<'break-tls'>, 'takes' | 'parse'> = {
   takes: 'on or off (a bare name is on)',
-  parse: (v) => (v === '' || v === 'on' ? true : v === 'off' ? false : undefined),
+  parse: (v) => (v === '' || v === 'on' || v === 'true' ? true : v === 'off' || v === 'false' ? false : undefined),
 };
 
 /** The fault table, in wire order: the TLS faults, reset and blackhole decide first, then the timing. */
@@ -74,4 +74,11 @@ export function faultRules(f: Faults): RuleSpec[] {
     if (spec) out.push(spec);
   }
   return out;
+}
+
+/** A timeline `fault:` value, `NAME [VALUE]` (`break-tls`, `delay 200`), added to `f`; returns an error message or undefined. */
+export function addFaultText(f: Faults, text: string): string | undefined {
+  const [name = '', value = '', ...rest] = text.trim().split(/\s+/);
+  if (rest.length) return `a fault is "NAME [VALUE]", got "${text}"`;
+  return setFault(f, name, value);
 }

@@ -1,0 +1,73 @@
+import { didYouMean, oneOf } from './diagnostics.js';
+import { attemptsWithin, MAX_ATTEMPTS, queuePolicy } from './queue-policy.js';
+import type { DeviceChecker } from './references.js';
+import type { NodeSpec, Scenario, TimelineStep } from './schema.js';
+
+type Diag = (path: PropertyKey[], message: string, hint?: string, key?: boolean) => void;
+
+/** The change fields a timeline step may set on a node of each role. */
+const FIELDS: Record<NodeSpec['role'], (keyof TimelineStep)[]> = {
+  firewall: ['config', 'config-append', 'device', 'fault', 'state'],
+  receiver: ['tls', 'size', 'tls-fault', 'state'],
+  sender: ['state'],
+};
+const CHANGES: (keyof TimelineStep)[] = ['config', 'config-append', 'device', 'fault', 'tls', 'size', 'tls-fault', 'state'];
+
+/**
+ * What a schema cannot say about `retry:`, `queue-lifetime:` and `timeline:`: delays of at least a
+ * second and a bounded number of attempts; each step names a node and only fields of its role; a
+ * firewall's device, config and faults after each step are ones the emulator takes (in time order).
+ */
+export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceChecker): void {
+  for (const [name, node] of Object.entries(s.nodes)) {
+    if (node.role !== 'sender') continue;
+    node.retry?.forEach((d, i) => {
+      if (d < 1000) diag(['nodes', name, 'retry', i], `expected a delay of at least 1s, got ${d}ms`, 'real MTAs wait minutes between attempts (Postfix minimal_backoff_time 300s)');
+    });
+    const policy = queuePolicy(node);
+    if (policy && (node.retry ?? []).every((d) => d >= 1000) && attemptsWithin(policy) > MAX_ATTEMPTS) {
+      diag(['nodes', name, node.retry ? 'retry' : 'queue-lifetime'], `expected at most ${MAX_ATTEMPTS} attempts per message, got more with these retry delays over the queue lifetime`, 'make the delays longer or the queue-lifetime shorter', true);
+    }
+  }
+
+  const steps = (s.timeline ?? []).map((step, i) => ({ step, i })).sort((a, b) => a.step.at - b.step.at || a.i - b.i);
+  const firewalls = new Map<string, { device: string; config?: string; faults: string[] }>();
+  for (const { step, i } of steps) {
+    const node = s.nodes[step.node];
+    if (!node) {
+      diag(['timeline', i, 'node'], `expected a node (${oneOf(Object.keys(s.nodes))}), got "${step.node}"`, didYouMean(step.node, Object.keys(s.nodes)));
+      continue;
+    }
+    const allowed = FIELDS[node.role];
+    let fits = true;
+    for (const k of CHANGES) {
+      if (step[k] === undefined || allowed.includes(k)) continue;
+      fits = false;
+      diag(['timeline', i, k], `expected a change a ${node.role} takes (${oneOf(allowed)}), got "${k}"`, `${step.node} is a ${node.role}`, true);
+    }
+    if (!fits || node.role !== 'firewall' || !checkDevice) continue;
+    if (step.config === undefined && step['config-append'] === undefined && step.device === undefined && step.fault === undefined) continue;
+    const cur = firewalls.get(step.node) ?? { device: node.device, config: node.config, faults: [] };
+    const before = new Set(checkDevice(cur.device, withFaults(cur.config, cur.faults)).map((e) => e.message));
+    const next = { ...cur, faults: [...cur.faults] };
+    if (step.device !== undefined) next.device = step.device;
+    if (step.config !== undefined) next.config = step.config;
+    if (step['config-append'] !== undefined) next.config = [next.config, step['config-append']].filter((c) => c && c.trim()).join('\n');
+    if (step.fault !== undefined) next.faults = step.fault.trim() === 'none' ? [] : [...next.faults, step.fault.trim()];
+    const field: keyof TimelineStep = step.fault !== undefined ? 'fault' : step['config-append'] !== undefined ? 'config-append' : step.config !== undefined ? 'config' : 'device';
+    const text = withFaults(next.config, next.faults);
+    const configLines = (text ?? '').split(/\r?\n/);
+    for (const e of checkDevice(next.device, text)) {
+      if (before.has(e.message)) continue; // the node's own config already said so
+      const where = e.on === 'config' && e.line > 0 && e.line <= configLines.length ? `, config line ${e.line} ("${configLines[e.line - 1].trim()}")` : '';
+      diag(['timeline', i, field], `with ${next.device}${where} after this step: ${e.message}`, e.hint);
+    }
+    firewalls.set(step.node, next);
+  }
+}
+
+/** The timeline's faults as `! mxlab fault` lines after the config (how the emulator reads them). */
+function withFaults(config: string | undefined, faults: string[]): string | undefined {
+  if (!faults.length) return config;
+  return [config, ...faults.map((f) => `! mxlab fault ${f}`)].filter((c) => c && c.trim()).join('\n');
+}
