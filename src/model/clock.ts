@@ -1,6 +1,6 @@
 /** The run's clock: one timeline for every actor. Injectable for tests. */
 export interface Clock {
-  /** ms since the start of the run, sub-ms precision */
+  /** ms since the start of the run (a cell: its scenario time), sub-ms precision */
   now(): number;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The result model: everything a run records, JSON-serialisable. Reporters and assertions
- * read only these types. Times are milliseconds since the start of the run (see clock.ts).
+ * read only these types. Times are scenario time: milliseconds since the start of the cell, jumping over
+ * idle queue time (see ScenarioClock in clock.ts).
  */
 
 export type { Outcome, Reason } from '../vocabulary.js';
@@ -9,7 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 
 /** One line (or one opaque chunk) seen on a hop. */
 export interface TranscriptEntry {
-  /** ms since run start */
+  /** scenario time: ms since the cell started */
   t: number;
   /** c2s = from the connecting side to the listening side of this hop */
   dir: 'c2s' | 's2c';
