@@ -9,7 +9,7 @@ export { planCells, type CellPlan, type MessagePlan } from './run/plan.js';
 
 // running
 export { runScenarios, type RunOptions } from './run/runner.js';
-export { runScenario } from './run/run-scenario.js';
+export { runScenario, type RunScenarioOptions } from './run/run-scenario.js';
 export { evaluate, checks } from './assertions/index.js';
 export type { Runtime, StartedCell, RunContext } from './runtime/types.js';
 export { MxlabError, HarnessError, UsageError, ERRORS, EXIT, exitOf, type ErrorCode, type ExitCode } from './errors.js';

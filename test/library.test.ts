@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../src/index.js';
-import { mxlabMatchers, sessionOf, type MxlabMatchers } from '../src/vitest/index.js';
-
-declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  interface Assertion<T = any> extends MxlabMatchers<T> {}
-}
-expect.extend(mxlabMatchers);
+// importing the kit adds its matchers to expect, types included: no declare module here
+import { sessionOf } from '../src/vitest/index.js';
 
 describe('library use: runScenario + mxlab/vitest matchers', () => {
   it('runs an inline scenario and asserts on sessions in code', async () => {

@@ -1,53 +1,26 @@
 /**
- * `mxlab/vitest`: matchers for suites written in code.
+ * `mxlab/vitest`: scenarios as vitest suites. Importing it adds the matchers to `expect` (at run
+ * time and in the types: a user's `tsc --strict` needs no `declare module` of their own).
  *
  *   import { expect } from 'vitest';
- *   import { mxlabMatchers, sessionOf } from 'mxlab/vitest';
- *   expect.extend(mxlabMatchers);
- *   const result = await runScenario('scenarios/seed-esa-behind-pix.yaml');
- *   expect(sessionOf(result, 'inside')).toHaveNegotiatedTls();
- *
- * No import of vitest here: the matchers follow the expect.extend protocol ({ pass, message }).
+ *   import { labTest } from 'mxlab/vitest';
+ *   const test = labTest('scenarios/seed-esa-behind-pix.yaml');
+ *   test('the seed', ({ lab }) => {
+ *     expect(lab.result).toPassExpectations();
+ *     expect(lab.session('inside')).toHaveNegotiatedTls();
+ *   });
  */
-import type { Outcome, Reason, RunResult, SessionResult } from '../model/result.js';
+import { expect } from 'vitest';
+import { mxlabMatchers, type MxlabMatchers } from './matchers.js';
 
-/** The session of a message (first cell that has it, or the cell with the given label). */
-export function sessionOf(result: RunResult, message: string, cellLabel?: string): SessionResult {
-  for (const s of result.scenarios) {
-    for (const c of s.cells) {
-      if (cellLabel !== undefined && c.label !== cellLabel) continue;
-      const hit = c.sessions.find((x) => x.message === message);
-      if (hit) return hit;
-    }
-  }
-  throw new Error(`Failed to find a session for message "${message}"${cellLabel ? ` in run [${cellLabel}]` : ''}. Did you forget to list it under messages?`);
-}
+export { mxlabMatchers, type MxlabMatchers } from './matchers.js';
+export { cellOf, sessionOf } from './session-of.js';
+export { labTest, type Lab } from './lab.js';
+export { runScenario, type RunScenarioOptions } from '../run/run-scenario.js';
 
-interface MatcherResult {
-  pass: boolean;
-  message: () => string;
-  actual?: unknown;
-  expected?: unknown;
-}
+expect.extend(mxlabMatchers);
 
-const describe = (s: SessionResult) => `${s.message}: ${s.outcome} (${s.reason}), tls ${s.tls}${s.detail ? ` — ${s.detail}` : ''}`;
-
-export const mxlabMatchers = {
-  toHaveNegotiatedTls(received: SessionResult): MatcherResult {
-    return { pass: received.tls, message: () => `expected ${describe(received)} to have ${received.tls ? 'not ' : ''}negotiated TLS; EHLO: ${received.clientView.ehlo.join(' | ')}` };
-  },
-  toHaveOutcome(received: SessionResult, outcome: Outcome, reason?: Reason): MatcherResult {
-    const pass = received.outcome === outcome && (reason === undefined || received.reason === reason);
-    return { pass, message: () => `expected ${describe(received)} to${pass ? ' not' : ''} be ${outcome}${reason ? ` (${reason})` : ''}`, actual: `${received.outcome} (${received.reason})`, expected: `${outcome}${reason ? ` (${reason})` : ''}` };
-  },
-  toHaveEhloLine(received: SessionResult, text: string): MatcherResult {
-    const pass = received.clientView.ehlo.some((l) => l.includes(text));
-    return { pass, message: () => `expected the EHLO reply of ${received.message} to${pass ? ' not' : ''} contain "${text}": ${received.clientView.ehlo.join(' | ')}` };
-  },
-};
-
-export interface MxlabMatchers<R = unknown> {
-  toHaveNegotiatedTls(): R;
-  toHaveOutcome(outcome: Outcome, reason?: Reason): R;
-  toHaveEhloLine(text: string): R;
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
+  interface Matchers<T = any> extends MxlabMatchers<T> {}
 }
