@@ -86,7 +86,9 @@ describe('mxlab CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const files = (await readdir(join(ROOT, 'scenarios'))).filter((f) => f.endsWith('.yaml'));
-    expect(r.stdout.trim().split('\n')).toHaveLength(files.length);
+    expect(r.stdout.trim().split('\n').filter((l) => l.startsWith('ok '))).toHaveLength(files.length);
+    // each firewall config says what became of its lines
+    expect(r.stdout).toMatch(/^  fw: asa 8\.2\(5\) \(from its version line\), scenarios\/configs\/asa-8\.2-show-run\.txt: \d+ lines — \d+ applied, \d+ ignored \(/m);
   });
 });
 

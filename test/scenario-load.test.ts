@@ -105,7 +105,7 @@ nodes:
   s: { role: sender, via: fw }
 messages: [{ id: m, from: s, to: esa }]
 `;
-    const checkDevice = (_d: string, config?: string) =>
+    const checkDevice = (_d: string | undefined, config?: string) =>
       config?.includes('bogus') ? [{ line: 2, col: 2, message: 'expected a command, got "bogus"', on: 'config' as const }] : [];
     try {
       parseScenario(src, 'd.yaml', { checkDevice });

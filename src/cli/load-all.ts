@@ -24,3 +24,15 @@ export function printDiagnostics(diagnostics: Diagnostic[], stderr: NodeJS.Writa
   const files = new Set(diagnostics.map((d) => d.file)).size;
   stderr.write(`\n${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; nothing was run.\n`);
 }
+
+/** Prints the warnings of the loaded scenarios (they do not stop anything); returns how many. */
+export function printWarnings(scenarios: LoadedScenario[], stream: NodeJS.WritableStream): number {
+  let n = 0;
+  for (const l of scenarios) {
+    for (const d of l.warnings) {
+      stream.write(formatDiagnostic(d) + '\n');
+      n++;
+    }
+  }
+  return n;
+}

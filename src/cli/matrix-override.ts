@@ -3,7 +3,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { overrideMatrix, type MatrixValue } from '../run/matrix-override.js';
 
 /** Applies `--matrix key=v1,v2` options (see run/matrix-override.ts); a malformed option is a diagnostic. */
-export function applyMatrixOverrides(scenarios: LoadedScenario[], specs: string[]): { ok: true } | { ok: false; diagnostics: Diagnostic[] } {
+export async function applyMatrixOverrides(scenarios: LoadedScenario[], specs: string[]): Promise<{ ok: true } | { ok: false; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const axes: [string, MatrixValue[]][] = [];
   for (const spec of specs) {
@@ -16,7 +16,7 @@ export function applyMatrixOverrides(scenarios: LoadedScenario[], specs: string[
     }
     axes.push([key, values]);
   }
-  const applied = overrideMatrix(scenarios, axes);
+  const applied = await overrideMatrix(scenarios, axes);
   if (!applied.ok) diagnostics.push(...applied.diagnostics);
   return diagnostics.length ? { ok: false, diagnostics } : { ok: true };
 }

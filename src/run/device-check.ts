@@ -6,7 +6,7 @@ const memo = new Map<string, ResolveResult>();
 const MEMO_MAX = 256;
 
 /** resolveDevice, remembered (it is a pure function of its arguments). */
-export function resolveOnce(device: string, config: string | undefined): ResolveResult {
+export function resolveOnce(device: string | undefined, config: string | undefined): ResolveResult {
   const key = JSON.stringify([device, config ?? null]);
   let r = memo.get(key);
   if (!r) {
@@ -18,7 +18,7 @@ export function resolveOnce(device: string, config: string | undefined): Resolve
 }
 
 /** The profile of a firewall node of a cell; a device or config the loader did not check throws FirewallConfigError (exit 2). */
-export function firewallProfile(node: string, device: string, config: string | undefined): DeviceProfile {
+export function firewallProfile(node: string, device: string | undefined, config: string | undefined): DeviceProfile {
   const r = resolveOnce(device, config);
   if (!r.ok) throw new FirewallConfigError(node, r.errors);
   return r.profile;
@@ -27,6 +27,8 @@ export function firewallProfile(node: string, device: string, config: string | u
 /** Adapts the firewall's device resolver to the scenario loader's checker (keeps `scenario` free of internal imports). */
 export const checkDevice: DeviceChecker = (device, config) => {
   const r = resolveOnce(device, config);
-  if (r.ok) return [];
-  return r.errors.map((e) => ({ ...e, on: e.line === 0 ? ('device' as const) : ('config' as const) }));
+  const on = (e: { line: number }) => (e.line === 0 ? ('device' as const) : ('config' as const));
+  const warnings = r.warnings.map((e) => ({ ...e, on: on(e), warning: true }));
+  if (r.ok) return warnings;
+  return [...r.errors.map((e) => ({ ...e, on: on(e) })), ...warnings];
 };

@@ -1,5 +1,5 @@
 import { didYouMean, type Diagnostic } from '../scenario/diagnostics.js';
-import type { LoadedScenario } from '../scenario/load.js';
+import { addConfigFiles, type LoadedScenario } from '../scenario/load.js';
 import { checkReferences } from '../scenario/references.js';
 import { checkDevice } from './device-check.js';
 
@@ -11,7 +11,7 @@ export type MatrixValue = string | number | boolean;
  * checked against the node's schema and device table). `source` names the override in diagnostics
  * (`--matrix` on the command line, `runScenario({ matrix })` in code).
  */
-export function overrideMatrix(scenarios: LoadedScenario[], axes: [key: string, values: MatrixValue[]][], source = '--matrix'): { ok: true } | { ok: false; diagnostics: Diagnostic[] } {
+export async function overrideMatrix(scenarios: LoadedScenario[], axes: [key: string, values: MatrixValue[]][], source = '--matrix'): Promise<{ ok: true } | { ok: false; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   for (const [key, values] of axes) {
     if (!values.length || !/^[a-z][a-z0-9-]*\.[a-z-]+$/.test(key)) {
@@ -27,7 +27,9 @@ export function overrideMatrix(scenarios: LoadedScenario[], axes: [key: string, 
     for (const l of targets) {
       l.scenario.matrix = { ...l.scenario.matrix, [key]: values };
       // the expectations' `when` may name values the override removed: they simply select no run
-      const errors = checkReferences(l.file, { ...l.scenario, expect: [] }, l.positions, l.source, checkDevice).filter((d) => d.path.startsWith('matrix'));
+      // a config-file axis names files to read (relative to the scenario, like its own)
+      if (key.endsWith('.config-file')) await addConfigFiles(l.file, values.filter((v): v is string => typeof v === 'string'), l.configFiles);
+      const errors = checkReferences(l.file, { ...l.scenario, expect: [] }, l.positions, l.source, checkDevice, l.configFiles).filter((d) => d.path.startsWith('matrix') && d.severity !== 'warning');
       diagnostics.push(...errors.map((d) => ({ ...d, file: `${source} ${key} (${l.file})` })));
     }
   }

@@ -3,6 +3,7 @@ import type { Expectation, MessageSpecV1, Scenario } from '../scenario/schema.js
 import { nodeHostname, type CellPlan, type MessagePlan } from '../model/plan.js';
 import type { DeviceProfile } from '../model/device-profile.js';
 import { firewallProfile } from './device-check.js';
+import { configSource, configText } from '../scenario/firewall-config.js';
 
 export { nodeHostname, type CellPlan, type MessagePlan, type PlannedExpectation } from '../model/plan.js';
 
@@ -25,15 +26,17 @@ export function planCells(loaded: LoadedScenario): CellPlan[] {
       expectations: s.expect
         .map((spec, i) => ({ spec, line: loaded.lineOf(['expect', i]) }))
         .filter(({ spec }) => appliesTo(spec, cell)),
-      firewalls: firewallsOf(scenario),
+      firewalls: firewallsOf(loaded, scenario),
     };
   });
 }
 
-/** Each firewall node's device profile for this cell's device and config. */
-function firewallsOf(s: Scenario): Record<string, DeviceProfile> {
+/** Each firewall node's device profile for this cell's device and config (inline, or the config file read at load). */
+function firewallsOf(loaded: LoadedScenario, s: Scenario): Record<string, DeviceProfile> {
   const out: Record<string, DeviceProfile> = {};
-  for (const [name, n] of Object.entries(s.nodes)) if (n.role === 'firewall') out[name] = firewallProfile(name, n.device, n.config);
+  for (const [name, n] of Object.entries(s.nodes)) {
+    if (n.role === 'firewall') out[name] = firewallProfile(name, n.device, configText(configSource(n), loaded.configFiles));
+  }
   return out;
 }
 
@@ -45,7 +48,11 @@ function applyCell(s: Scenario, combo: Record<string, string | number | boolean>
   const nodes = { ...s.nodes };
   for (const [key, value] of Object.entries(combo)) {
     const [name, field] = key.split('.');
-    nodes[name] = { ...nodes[name], [field]: value } as (typeof nodes)[string];
+    const node: Record<string, unknown> = { ...nodes[name], [field]: value };
+    // config and config-file are one setting: the matrix value replaces the other one
+    if (field === 'config') delete node['config-file'];
+    if (field === 'config-file') delete node.config;
+    nodes[name] = node as (typeof nodes)[string];
   }
   return { ...s, nodes };
 }

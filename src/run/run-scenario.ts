@@ -38,7 +38,7 @@ export async function runScenario(
 ): Promise<RunResult> {
   const loaded = await load(input);
   if (opts.matrix) {
-    const applied = overrideMatrix([loaded], Object.entries(opts.matrix), 'runScenario({ matrix })');
+    const applied = await overrideMatrix([loaded], Object.entries(opts.matrix), 'runScenario({ matrix })');
     if (!applied.ok) throw new ScenarioError(applied.diagnostics);
   }
   return runScenarios([loaded], {

@@ -10,10 +10,12 @@ export interface Diagnostic {
   /** `expected …, got …` */
   message: string;
   hint?: string;
+  /** a warning does not stop the run (errors have none) */
+  severity?: 'warning';
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col} ${d.path || '(file)'}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`;
+  return `${d.file}:${d.line}:${d.col} ${d.path || '(file)'}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}${d.hint ? ` — ${d.hint}` : ''}`;
 }
 
 /** Thrown by loadScenario with every problem of the file. */

@@ -4,7 +4,8 @@ import { InputFileError, MAX_SCENARIO_BYTES, readInputFile } from './input-file.
 import { issuesToDiagnostics } from './issues.js';
 import { PositionIndex } from './positions.js';
 import { checkReferences, type DeviceChecker } from './references.js';
-import { scenarioSchema, type Scenario } from './schema.js';
+import { configFilePath, type ConfigFiles } from './firewall-config.js';
+import { LIMITS, scenarioSchema, type Scenario } from './schema.js';
 
 export interface LoadedScenario {
   file: string;
@@ -14,11 +15,17 @@ export interface LoadedScenario {
   positions: PositionIndex;
   /** 1-based line of a path in the file, e.g. lineOf(['expect', 2]) */
   lineOf(path: readonly PropertyKey[]): number;
+  /** problems that do not stop a run (an unused policy map in a pasted config, …), positioned like errors */
+  warnings: Diagnostic[];
+  /** the `config-file:` files read (value as written → path and text) */
+  configFiles: ConfigFiles;
 }
 
 export interface LoadOptions {
   /** validates `device:`/`config:` (the firewall module's resolveDevice); without it devices are not checked */
   checkDevice?: DeviceChecker;
+  /** `config-file:` files already read (loadScenario reads them; parseScenario cannot) */
+  files?: ConfigFiles;
 }
 
 /** Deepest nesting of mappings and lists a scenario may have (the format itself needs 6). */
@@ -35,10 +42,48 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     if (!(err instanceof InputFileError)) throw err;
     throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `expected ${err.expected}, got ${err.got}`, hint: err.hint }]);
   }
-  return parseScenario(source, file, opts);
+  const doc = readYaml(source, file);
+  const files = await readConfigFiles(file, doc.data);
+  return validate(doc, source, file, { ...opts, files });
 }
 
 export function parseScenario(source: string, file: string, opts: LoadOptions = {}): LoadedScenario {
+  return validate(readYaml(source, file), source, file, opts);
+}
+
+interface Yaml {
+  data: Record<string, unknown>;
+  pos: PositionIndex;
+}
+
+/** The `config-file:` values of the nodes and of matrix axes, read relative to the scenario (same limits as `config:`). */
+async function readConfigFiles(file: string, data: Record<string, unknown>): Promise<ConfigFiles> {
+  const values = new Set<string>();
+  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  for (const n of Object.values(isObj(data.nodes) ? data.nodes : {})) if (isObj(n) && typeof n['config-file'] === 'string') values.add(n['config-file']);
+  for (const [k, v] of Object.entries(isObj(data.matrix) ? data.matrix : {})) {
+    if (k.endsWith('.config-file') && Array.isArray(v)) for (const x of v) if (typeof x === 'string') values.add(x);
+  }
+  const files: ConfigFiles = new Map();
+  await addConfigFiles(file, [...values], files);
+  return files;
+}
+
+/** Reads the `config-file:` values not read yet into `files` (a --matrix override names new ones). */
+export async function addConfigFiles(file: string, values: readonly string[], files: ConfigFiles): Promise<void> {
+  for (const value of values) {
+    if (files.has(value) || value.length === 0 || value.length > LIMITS.path) continue; // the schema reports a bad value
+    const path = configFilePath(file, value);
+    try {
+      files.set(value, { path, text: await readInputFile(path, 'device configuration', LIMITS.config) });
+    } catch (err) {
+      if (!(err instanceof InputFileError)) throw err;
+      files.set(value, { path, error: { expected: err.expected, got: err.got, ...(err.hint ? { hint: err.hint } : {}) } });
+    }
+  }
+}
+
+function readYaml(source: string, file: string): Yaml {
   const at = (offset: number, message: string, hint?: string): ScenarioError => {
     const p = lines.linePos(offset);
     return new ScenarioError([{ file, line: p.line, col: p.col, path: '', message, hint }]);
@@ -79,17 +124,23 @@ export function parseScenario(source: string, file: string, opts: LoadOptions = 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `expected a mapping with name, nodes, messages, expect, got ${data === null || data === undefined ? 'an empty file' : Array.isArray(data) ? 'a list' : typeof data}` }]);
   }
+  return { data: data as Record<string, unknown>, pos };
+}
+
+function validate({ data, pos }: Yaml, source: string, file: string, opts: LoadOptions): LoadedScenario {
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     const schemaErrors = issuesToDiagnostics(file, parsed.error.issues, pos, scenarioSchema as never, data);
     // Report broken references too, as far as the raw data allows: every error of a file at once.
     const seen = new Set(schemaErrors.map((d) => d.path));
-    const refs = bestEffortReferences(file, data as Record<string, unknown>, pos, source, opts).filter((d) => !seen.has(d.path));
+    const refs = bestEffortReferences(file, data, pos, source, opts).filter((d) => !seen.has(d.path) && d.severity !== 'warning');
     throw new ScenarioError(sortDiagnostics([...schemaErrors, ...refs]));
   }
-  const refs = checkReferences(file, parsed.data, pos, source, opts.checkDevice);
-  if (refs.length) throw new ScenarioError(sortDiagnostics(refs));
-  return { file, source, scenario: parsed.data, positions: pos, lineOf: (path) => pos.at(path).line };
+  const refs = checkReferences(file, parsed.data, pos, source, opts.checkDevice, opts.files);
+  const errors = refs.filter((d) => d.severity !== 'warning');
+  if (errors.length) throw new ScenarioError(sortDiagnostics(errors));
+  const warnings = sortDiagnostics(refs.filter((d) => d.severity === 'warning'));
+  return { file, source, scenario: parsed.data, positions: pos, lineOf: (path) => pos.at(path).line, warnings, configFiles: opts.files ?? new Map() };
 }
 
 function bestEffortReferences(file: string, raw: Record<string, unknown>, pos: PositionIndex, source: string, opts: LoadOptions): Diagnostic[] {
@@ -98,7 +149,7 @@ function bestEffortReferences(file: string, raw: Record<string, unknown>, pos: P
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (isObj(x) ? x : {})) : []);
   const shaped = { ...raw, nodes, messages: list(raw.messages), expect: list(raw.expect), matrix: isObj(raw.matrix) ? raw.matrix : undefined };
   try {
-    return checkReferences(file, shaped as unknown as Scenario, pos, source, opts.checkDevice);
+    return checkReferences(file, shaped as unknown as Scenario, pos, source, opts.checkDevice, opts.files);
   } catch {
     return [];
   }

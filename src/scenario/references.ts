@@ -1,17 +1,23 @@
 import { didYouMean, describeValue, oneOf, type Diagnostic } from './diagnostics.js';
+import { configSource, deviceDiagnostics, type ConfigFiles, type DeviceChecker } from './firewall-config.js';
 import type { PositionIndex } from './positions.js';
 import { checkTimeline } from './timeline-check.js';
 import { nodeSchema, type NodeSpec, type Scenario } from './schema.js';
 import { forwardingLoops, loopText, MAX_RUNS, runCount } from './topology.js';
 
-/** A device checker injected by the caller (the firewall module), so `scenario` imports nothing internal. */
-export type DeviceChecker = (device: string, config?: string) => { line: number; col: number; message: string; hint?: string; on: 'device' | 'config' }[];
+export type { DeviceChecker } from './firewall-config.js';
 
 type Role = NodeSpec['role'];
 
-/** Cross-reference checks that a schema cannot express: every name points at a node of the right role. */
-export function checkReferences(file: string, s: Scenario, pos: PositionIndex, source: string, checkDevice?: DeviceChecker): Diagnostic[] {
+/**
+ * Cross-reference checks that a schema cannot express: every name points at a node of the right role;
+ * devices and configs (with `checkDevice`; `config-file:` texts from `files`). Warnings come back
+ * with `severity: 'warning'`.
+ */
+export function checkReferences(file: string, s: Scenario, pos: PositionIndex, source: string, checkDevice?: DeviceChecker, files?: ConfigFiles): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const dev = checkDevice ? { file, pos, source, files, checkDevice, errors: out, warnings } : undefined;
   const names = Object.keys(s.nodes);
   const ofRole = (...roles: Role[]) => names.filter((n) => roles.includes(s.nodes[n].role));
   const diag = (path: PropertyKey[], message: string, hint?: string, key = false) =>
@@ -36,7 +42,8 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
     if (node.role === 'firewall') {
       ref(['nodes', name, 'forwards-to'], node['forwards-to'], ['receiver', 'firewall'], 'a receiver or firewall node');
       if (node['forwards-to'] === name) diag(['nodes', name, 'forwards-to'], `expected another node, got "${name}" itself`);
-      if (checkDevice) deviceDiagnostics(file, ['nodes', name], node.device, node.config, pos, source, checkDevice, out);
+      if (node.config !== undefined && node['config-file'] !== undefined) diag(['nodes', name, 'config-file'], 'expected config: or config-file:, got both', 'keep one: config-file: for a pasted show running-config, config: for a few lines', true);
+      else if (dev) deviceDiagnostics(dev, ['nodes', name], node.device, configSource(node));
     }
   }
 
@@ -59,7 +66,7 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
 
   const matrixKeys = Object.keys(s.matrix ?? {});
   const before = out.length;
-  for (const key of matrixKeys) checkMatrixKey(file, s, key, pos, source, checkDevice, diag, out, ref);
+  for (const key of matrixKeys) checkMatrixKey(s, key, dev, diag, ref);
   const runs = runCount(s.matrix);
   if (runs > MAX_RUNS) diag(['matrix'], `expected a matrix of at most ${MAX_RUNS} runs, got ${runs.toLocaleString('en-US')} (${matrixKeys.map((k) => s.matrix![k].length).join(' × ')})`, 'split it into several scenario files, or narrow an axis with --matrix');
   else if (out.length === before) checkCellRoutes(s, diag);
@@ -79,7 +86,7 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
       }
     }
   });
-  return out;
+  return [...out, ...warnings.filter((w, i) => warnings.findIndex((x) => x.file === w.file && x.line === w.line && x.message === w.message) === i)];
 }
 
 /** The receiver a sender's path ends at, following via / forwards-to (cycle-safe). */
@@ -133,10 +140,7 @@ function checkCellRoutes(s: Scenario, diag: Diag): void {
   }
 }
 
-function checkMatrixKey(
-  file: string, s: Scenario, key: string, pos: PositionIndex, source: string, checkDevice: DeviceChecker | undefined,
-  diag: Diag, out: Diagnostic[], ref: Ref,
-): void {
+function checkMatrixKey(s: Scenario, key: string, dev: Parameters<typeof deviceDiagnostics>[0] | undefined, diag: Diag, ref: Ref): void {
   const [nodeName, field] = key.split('.');
   const node = s.nodes[nodeName];
   if (!node) {
@@ -161,49 +165,13 @@ function checkMatrixKey(
       if (value === nodeName) diag(['matrix', key, j], `expected another node, got "${nodeName}" itself`);
     }
     if (field === 'via' && typeof value === 'string') ref(['matrix', key, j], value, ['firewall'], 'a firewall node');
-    if (node.role === 'firewall' && checkDevice && (field === 'device' || field === 'config')) {
+    if (node.role === 'firewall' && dev && (field === 'device' || field === 'config' || field === 'config-file')) {
       const t = trial.data as typeof node;
+      // a matrix value replaces the node's config source: config and config-file are one setting
+      const src = field === 'config' ? { inline: t.config! } : field === 'config-file' ? { file: t['config-file']! } : configSource(node);
       const own = new Set<string>();
-      deviceDiagnostics(file, ['nodes', nodeName], node.device, node.config, pos, source, checkDevice, [], 'node', own);
-      deviceDiagnostics(file, ['matrix', key, j], t.device, t.config, pos, source, checkDevice, out, 'value', own);
+      deviceDiagnostics({ ...dev, errors: [], warnings: [] }, ['nodes', nodeName], node.device, configSource(node), 'node', own);
+      deviceDiagnostics(dev, ['matrix', key, j], t.device, src, 'value', own);
     }
   });
-}
-
-function deviceDiagnostics(
-  file: string, base: PropertyKey[], device: string, config: string | undefined, pos: PositionIndex, source: string,
-  checkDevice: DeviceChecker, out: Diagnostic[], mode: 'node' | 'value' = 'node', known: Set<string> = new Set(),
-): void {
-  const path = base.map(String).join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-  const configLines = (config ?? '').split(/\r?\n/);
-  for (const e of checkDevice(device, config)) {
-    const onConfig = e.on === 'config' && e.line > 0;
-    const got = onConfig ? ` (got "${(configLines[e.line - 1] ?? '').trim()}")` : '';
-    const key = `${onConfig ? e.line : 0}:${e.message}:${e.hint ?? ''}`;
-    if (mode === 'value') {
-      if (known.has(key)) continue; // already reported for the node itself
-      const where = onConfig ? `with ${device}, config line ${e.line}: ` : '';
-      out.push({ file, ...pos.at(base), path, message: `${where}${e.message}${got}`, hint: e.hint });
-    } else if (!onConfig) {
-      out.push({ file, ...pos.at([...base, 'device']), path: `${path}.device`, message: e.message, hint: e.hint });
-    } else {
-      const p = configPosition(pos, source, [...base, 'config'], e.line, e.col);
-      out.push({ file, ...p, path: `${path}.config (line ${e.line})`, message: `${e.message}${got}`, hint: e.hint });
-    }
-    known.add(key);
-  }
-}
-
-/** Maps line/col inside a `config: |` block scalar to the file's line/col. */
-function configPosition(pos: PositionIndex, source: string, path: PropertyKey[], line: number, col: number): { line: number; col: number } {
-  const node = pos.node(path) as { range?: [number, number, number]; type?: string } | undefined;
-  const start = node?.range?.[0];
-  if (start === undefined) return pos.at(path);
-  const at = pos.pos(start);
-  if (node?.type !== 'BLOCK_LITERAL' && node?.type !== 'BLOCK_FOLDED') return at;
-  const lines = source.split(/\r?\n/);
-  const firstContent = at.line; // 0-based index of the line after the indicator
-  const sample = lines.slice(firstContent).find((l) => l.trim() !== '') ?? '';
-  const indent = sample.length - sample.trimStart().length;
-  return { line: at.line + line, col: indent + col };
 }

@@ -134,8 +134,9 @@ export const receiverNode = z
 export const firewallNode = z
   .strictObject({
     role: z.literal('firewall'),
-    device: word(LIMITS.id).describe('product and version, e.g. "pix 7.2(2)", "asa 9.12(4)", "none"'),
-    config: text(LIMITS.config).optional().describe("device configuration in the device's own CLI syntax"),
+    device: word(LIMITS.id).optional().describe('product and version, e.g. "pix 7.2(2)", "asa 9.12(4)", "none"; optional with a config that has its "ASA Version …" / "PIX Version …" line'),
+    config: text(LIMITS.config).optional().describe("device configuration in the device's own CLI syntax: commands, or a whole show running-config / write terminal"),
+    'config-file': filePath.optional().describe('a file with the configuration (e.g. a pasted show running-config), relative to the scenario file'),
     'forwards-to': nodeName.describe('the node behind the firewall'),
   })
   .describe('A firewall emulator that inspects SMTP');

@@ -160,15 +160,18 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
   const events: FirewallEvent[] = [];
   const upstream = net.connect({ host: o.upstream.host, port: o.upstream.port, allowHalfOpen: true, noDelay: true });
   sockets.add(client).add(upstream);
+  // the config's interface names and receiver address are labels in the log lines (never contacted)
+  const sides = profile.interfaces;
   const engine = new ConnectionEngine(
     {
       id,
       node: o.name,
       clientAddress: client.remoteAddress ?? '?',
       clientPort: client.remotePort ?? 0,
-      serverAddress: o.upstream.host,
-      serverPort: o.upstream.port,
+      serverAddress: sides?.server?.address ?? o.upstream.host,
+      serverPort: sides?.server?.port ?? o.upstream.port,
       syslogPrefix: profile.syslogPrefix,
+      ...(sides ? { outsideName: sides.outside, insideName: sides.inside } : {}),
     },
     profile.rules,
     o.clock,
@@ -216,7 +219,9 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
     if (serverWire) serverWire.client.port = upstream.localPort ?? 0;
     if (serverWire) serverWire.server = { ip: upstream.remoteAddress ?? o.upstream.host, port: upstream.remotePort ?? o.upstream.port };
   });
-  client.setTimeout(o.idleTimeoutMs ?? 300_000, () => finish('<idle timeout>', 'close'));
+  // the option, else the config's `timeout conn` (0:00:00 = never), else 5 minutes
+  const idle = o.idleTimeoutMs ?? profile.idleTimeoutMs ?? 300_000;
+  if (idle > 0) client.setTimeout(idle, () => finish('<idle timeout>', 'close'));
   for (const s of [client, upstream]) {
     s.on('error', (err: NodeJS.ErrnoException) => finish(`<${s === client ? 'client' : 'upstream'} error: ${err.code ?? err.message}>`, 'reset', s));
   }
@@ -235,7 +240,7 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
       from.pause();
       s.once('drain', unblock);
     };
-    from.on('data', (data: Buffer) => {
+    const segment = (data: Buffer) => {
       if (ended) return;
       inWire?.push(inDir, data);
       const out: SegmentOutcome = engine.process(dir, data);
@@ -277,11 +282,25 @@ function relay(id: number, client: net.Socket, o: StartFirewallOptions, profile:
           held--;
           send();
           unblock();
+          if (held === 0) pump();
           if (held === 0 && endWhenSent) endTo();
           if (held === 0) for (const f of afterHeld.splice(0)) f();
         }, out.delayMs).unref();
       } else send();
-    });
+    };
+    // `sysopt connection tcpmss N`: the endpoints send segments of at most N bytes, each inspected on
+    // its own; a held segment (delay verdict) holds the ones after it
+    const mss = profile.mss;
+    const queue: Buffer[] = [];
+    const pump = () => {
+      while (queue.length && held === 0 && !ended) segment(queue.shift()!);
+    };
+    if (mss) {
+      from.on('data', (data: Buffer) => {
+        for (let at = 0; at < data.length; at += mss) queue.push(data.subarray(at, at + mss));
+        pump();
+      });
+    } else from.on('data', segment);
     // a FIN waits for the segments still held by a delay verdict
     let held = 0;
     let endWhenSent = false;

@@ -14,9 +14,9 @@ export const proxy: Command = {
   --profile FILE        a resolved device profile (JSON, as the docker runtime writes it) instead of --device/--config
   --upstream HOST:PORT  the real server behind the emulator
   --listen HOST:PORT    where clients connect (default 127.0.0.1:2525)
-  --config FILE         device configuration in the device's own syntax
+  --config FILE         device configuration in the device's own syntax (a whole show running-config names the device)
   --knob NAME=VALUE     set an INFERRED behaviour (repeatable; see mxlab devices "<device>")
-  --idle-timeout MS     close a connection whose client side is silent this long (default 300000)
+  --idle-timeout MS     close a connection whose client side is silent this long (default: the config's timeout conn, else 300000)
   --json                JSON lines on stdout (ready, event, connection) instead of log lines on stderr
   --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)
 
@@ -36,7 +36,7 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is
         'epoch-origin': { type: 'string' },
       },
     });
-    if (!values.device && !values.profile) throw new UsageError('--device is required, e.g. --device "asa 9.12(4)"');
+    if (!values.device && !values.profile && !values.config) throw new UsageError('--device is required, e.g. --device "asa 9.12(4)" (or --config FILE with the config\'s "ASA Version …" line)');
     if (values.profile && (values.device || values.config || values.knob?.length)) throw new UsageError('--profile is the whole device: give it without --device, --config or --knob');
     let profile: DeviceProfile | undefined;
     if (values.profile) {

@@ -3,7 +3,7 @@ import { runScenarios } from '../../run/runner.js';
 import { multiplex, reporters, type Reporter, type ReporterName } from '../../report/index.js';
 import { EXIT, UsageError, type Command, type Io } from '../command.js';
 import { exitOf } from '../../errors.js';
-import { loadAll, printDiagnostics } from '../load-all.js';
+import { loadAll, printDiagnostics, printWarnings } from '../load-all.js';
 import { scenarioFiles } from '../scenario-files.js';
 import { applyMatrixOverrides } from '../matrix-override.js';
 import { checkShard, parseShard } from '../shard.js';
@@ -52,11 +52,12 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
       printDiagnostics(loaded.diagnostics, io.stderr);
       return EXIT.invalid;
     }
-    const overridden = applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
+    const overridden = await applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
     if (!overridden.ok) {
       printDiagnostics(overridden.diagnostics, io.stderr);
       return EXIT.invalid;
     }
+    printWarnings(loaded.scenarios, io.stderr);
     checkShard(shard, loaded.scenarios.reduce((n, l) => n + planCells(l).length, 0));
     const { reporter, written, owner } = setUpReporters(names, values.out, io);
     const result = await runScenarios(loaded.scenarios, {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, type Command } from '../command.js';
-import { loadAll, printDiagnostics } from '../load-all.js';
+import { configSummaries } from '../config-summary.js';
+import { loadAll, printDiagnostics, printWarnings } from '../load-all.js';
 import { scenarioFiles } from '../scenario-files.js';
 import { applyMatrixOverrides } from '../matrix-override.js';
 import { checkShard, parseShard } from '../shard.js';
@@ -11,6 +12,9 @@ export const validate: Command = {
   usage: `mxlab validate [paths…] [--matrix KEY=V1,V2] [--shard I/N]
 
   Reports every problem of every file as file:line:col path: expected …, got … — hint.
+  Warnings (an unused policy map in a pasted config, an unknown command outside the SMTP modes) are
+  printed the same way with "warning:" and do not make the file invalid. For each firewall config,
+  how many lines were applied and how many ignored, by kind.
   --matrix and --shard are checked as mxlab run would apply them (a shard that selects no run is an error).
   exit codes: 0 valid, 2 invalid`,
   async run(args, io) {
@@ -25,7 +29,7 @@ export const validate: Command = {
       printDiagnostics(loaded.diagnostics, io.stderr);
       return EXIT.invalid;
     }
-    const overridden = applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
+    const overridden = await applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
     if (!overridden.ok) {
       printDiagnostics(overridden.diagnostics, io.stderr);
       return EXIT.invalid;
@@ -35,7 +39,9 @@ export const validate: Command = {
     loaded.scenarios.forEach((l, i) => {
       const cells = runs[i];
       io.stdout.write(`ok ${l.file} — ${l.scenario.name} (${Object.keys(l.scenario.nodes).length} nodes, ${l.scenario.messages.length} messages, ${l.scenario.expect.length} expectations, ${cells} run${cells === 1 ? '' : 's'})\n`);
+      for (const line of configSummaries(l)) io.stdout.write(`${line}\n`);
     });
+    printWarnings(loaded.scenarios, io.stderr);
     return EXIT.ok;
   },
 };

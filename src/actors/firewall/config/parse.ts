@@ -1,285 +1,225 @@
-import type { MatchAction } from '../engine/match-action.js';
-import { parseCriterion } from './criteria.js';
 import type { Dialect } from './dialect.js';
-import { defaultEsmtpMap, emptyCiscoConfig, emptyEsmtpMap, type CiscoConfig, type ConfigError, type EsmtpMap, type MatchLine, type RegexClass } from './model.js';
+import { ESMTP_COMMANDS, esmtpMapLine, esmtpMatchLine, esmtpParamsLine } from './esmtp-map.js';
+import { finish } from './finish.js';
+import { fixupCommand, regexDefinition, sysoptCommand, timeoutCommand } from './global.js';
+import { IGNORED, isShowOutput } from './ignored.js';
+import { interfaceCommand, interfaceLine, ipCommand, nameCommand, nameifCommand, natCommand, objectCommand, objectLine, staticCommand } from './interfaces.js';
+import { emptyCiscoConfig, type CiscoConfig, type ConfigError, type ConfigWarning } from './model.js';
+import { classMapCommand, classMapLine, factoryDefaults, policyClassLine, policyMapCommand, policyMapLine, regexClassModeLine, servicePolicyCommand } from './mpf.js';
 import { mxlabLine } from './mxlab-lines.js';
-import { INVALID, paramLine } from './params.js';
-import { regexCommand } from './regex.js';
-import { regexClassCommand, regexClassLine, regexOperand, resolveRegexClasses } from './regex-class.js';
-import { closest, tokenize, type Token } from './tokens.js';
-
-type Mode = 'global' | 'pmap' | 'pmap-class' | 'class-map' | 'regex-class' | 'esmtp-map' | 'esmtp-params' | 'esmtp-match';
-const PARENT: Record<Mode, Mode | undefined> = {
-  global: undefined,
-  pmap: 'global',
-  'pmap-class': 'pmap',
-  'class-map': 'global',
-  'regex-class': 'global',
-  'esmtp-map': 'global',
-  'esmtp-params': 'esmtp-map',
-  'esmtp-match': 'esmtp-map',
-};
-const COMMANDS: Record<Mode, string[]> = {
-  global: ['policy-map', 'fixup', 'class-map', 'regex', 'service-policy', 'hostname', 'exit', 'end'],
-  pmap: ['class', 'description', 'exit'],
-  'pmap-class': ['inspect', 'exit'],
-  'class-map': ['match', 'description', 'exit'],
-  'regex-class': ['match', 'description', 'exit'],
-  'esmtp-map': ['parameters', 'match', 'description', 'exit'],
-  'esmtp-params': ['mask-banner', 'allow-tls', 'mail-relay', 'special-character', 'exit'],
-  'esmtp-match': ['drop-connection', 'reset', 'mask', 'log', 'rate-limit', 'exit'],
-};
+import { Fail, INVALID, kw, type Frame, type Handled, type Handler, type Line, type Mode, type ParseState } from './state.js';
+import { closest, tokenize } from './tokens.js';
 
 export { INVALID };
 
-class Fail {
-  constructor(readonly col: number, readonly message: string, readonly hint?: string) {}
+/** The line that names the software: `ASA Version 9.12(4)18 <context>`, `PIX Version 6.3(5)`. */
+export const VERSION_LINE = /^(ASA|PIX) Version (\S+)/i;
+
+function globalLine(st: ParseState, _f: Frame, l: Line): Handled {
+  switch (kw(l, 0)) {
+    case 'policy-map':
+      return policyMapCommand(st, l);
+    case 'class-map':
+      return classMapCommand(st, l);
+    case 'service-policy':
+      return servicePolicyCommand(st, l);
+    case 'fixup':
+      return fixupCommand(st, l);
+    case 'regex':
+      return regexDefinition(st, l);
+    case 'timeout':
+      return timeoutCommand(st, l);
+    case 'sysopt':
+      return sysoptCommand(st, l);
+    case 'interface':
+      return interfaceCommand(st, l);
+    case 'nameif':
+      return nameifCommand(st, l);
+    case 'ip':
+      return ipCommand(st, l);
+    case 'name':
+      return nameCommand(st, l);
+    case 'static':
+      return staticCommand(st, l);
+    case 'object':
+      return objectCommand(st, l);
+    case 'nat':
+      return natCommand(st, l);
+    case 'end':
+    case 'exit':
+      st.ignored.set(l.line, 'show output');
+      return true;
+  }
+  return undefined;
 }
+
+const HANDLERS: Record<Mode, Handler> = {
+  global: globalLine,
+  pmap: policyMapLine,
+  'pmap-class': policyClassLine,
+  'class-map': classMapLine,
+  'regex-class': regexClassModeLine,
+  'esmtp-map': esmtpMapLine,
+  'esmtp-params': esmtpParamsLine,
+  'esmtp-match': esmtpMatchLine,
+  interface: interfaceLine,
+  'object-network': objectLine,
+  block: () => undefined,
+};
+
+/** The commands of each mode the emulator reads, for "did you mean" hints. */
+const COMMANDS: Partial<Record<Mode, readonly string[]>> = {
+  global: ['policy-map', 'class-map', 'service-policy', 'fixup', 'regex', 'timeout', 'sysopt', 'interface', 'nameif', 'static', 'object', 'nat', 'hostname', 'exit', 'end'],
+  pmap: ['class', 'description', 'exit'],
+  'pmap-class': ['inspect', 'set', 'police', 'exit'],
+  'class-map': ['match', 'description', 'exit'],
+  'regex-class': ['match', 'description', 'exit'],
+  ...ESMTP_COMMANDS,
+};
+
+const SMTP_MODES: readonly Mode[] = ['esmtp-map', 'esmtp-params', 'esmtp-match', 'regex-class'];
 
 /**
- * Parses a device config the way the CLI reads it: a command not valid in the current mode
- * leaves the mode (like IOS/ASA do), so indentation is optional. All errors are collected.
+ * Parses a device configuration: a whole `show running-config` / `write terminal` (it has its version
+ * line: what it does not define is not there) or commands typed on top of the factory default. Every
+ * line is applied, or recognised and ignored (by kind); an unknown command inside an ESMTP policy map
+ * is an error, an unknown one elsewhere a warning. Indentation says which mode a line belongs to; an
+ * unindented line leaves the modes it does not fit (as the CLI does). All errors are collected.
  */
-export function parseConfig(text: string, dialect: Dialect): { config: CiscoConfig; errors: ConfigError[] } {
-  const config: CiscoConfig = emptyCiscoConfig();
-  const errors: ConfigError[] = [];
-  const st = { mode: 'global' as Mode, pmap: '', cls: '', map: undefined as EsmtpMap | undefined, match: undefined as MatchLine | undefined, regexClass: undefined as RegexClass | undefined };
-  const refs: { name: string; line: number; col: number }[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+export function parseConfig(text: string, dialect: Dialect): { config: CiscoConfig; errors: ConfigError[]; warnings: ConfigWarning[] } {
+  const config = emptyCiscoConfig();
+  const lines = text.split(/\r?\n/);
+  config.whole = lines.some((raw) => VERSION_LINE.test(raw.trim()));
+  if (!config.whole && dialect.mpf) factoryDefaults(config);
+  const st: ParseState = {
+    config,
+    dialect,
+    errors: [],
+    warnings: [],
+    owner: new Map(),
+    applied: new Map(),
+    ignored: new Map(),
+    inspectRefs: [],
+    used: { regex: new Set(), regexClass: new Set(), classMap: new Set(), policyMap: new Set() },
+    defined: { inspectMaps: new Map(), inspectClasses: new Map() },
+    objects: new Map(),
+  };
+  let stack: Frame[] = [{ mode: 'global', indent: -1 }];
+  const byIndent = config.whole && lines.some((raw) => /^[ \t]+\S/.test(raw));
+  lines.forEach((raw, i) => {
     const line = i + 1;
-    const toks = tokenize(raw);
-    if (!toks.length) return;
-    if (toks[0].text.startsWith('!') || toks[0].text === ':') {
+    const trimmed = raw.trim();
+    if (!trimmed) return;
+    config.report.lines++;
+    if (trimmed.startsWith('!') || trimmed.startsWith(':')) {
       const err = mxlabLine(raw, line, config);
-      if (err) errors.push(err);
+      if (err) st.errors.push(err);
+      else if (/^!\s*mxlab\s/i.test(trimmed)) st.applied.set(line, `mxlab ${trimmed.replace(/^!\s*mxlab\s+/i, '')}`);
+      else config.report.comments++;
       return;
     }
+    if (isShowOutput(trimmed)) return void st.ignored.set(line, 'show output');
+    if (VERSION_LINE.test(trimmed)) {
+      stack = [stack[0]];
+      return void st.applied.set(line, `the device: ${dialect.label}`);
+    }
+    const toks = tokenize(raw);
     const neg = toks[0].text.toLowerCase() === 'no';
-    const words = neg ? toks.slice(1) : toks;
-    if (!words.length) return errors.push({ line, col: toks[0].col + 2, message: INVALID, hint: '`no` must be followed by a command' }) && undefined;
-    let mode: Mode | undefined = st.mode;
-    let firstFail: Fail | undefined;
-    while (mode) {
-      const saved = st.mode;
-      st.mode = mode; // a command accepted by a parent mode leaves the child mode
-      const r = tryCommand(mode, neg, words, line, raw.length + 1, raw);
+    const w = neg ? toks.slice(1) : toks;
+    if (!w.length) return void st.errors.push({ line, col: toks[0].col + 2, message: INVALID, hint: '`no` must be followed by a command' });
+    scanReferences(st, w.map((t) => t.text));
+    const l: Line = { raw, line, indent: raw.length - raw.trimStart().length, neg, w, endCol: raw.length + 1 };
+    // an indented line belongs to the innermost mode opened at a smaller indentation; in a whole
+    // config (indented as the device prints it) an unindented line is a global command
+    if (l.indent > 0 || byIndent) while (stack.length > 1 && stack[stack.length - 1].indent >= l.indent) stack.pop();
+    const inside = stack[stack.length - 1];
+    for (let d = stack.length - 1; d >= 0; d--) {
+      const frame = stack[d];
+      const r = HANDLERS[frame.mode](st, frame, l);
       if (r === undefined) {
-        st.mode = saved;
-        mode = PARENT[mode];
+        if (frame.mode === 'global') {
+          const kind = IGNORED.get(w[0].text.toLowerCase());
+          if (kind) {
+            stack = [stack[0], { mode: 'block', indent: l.indent, kind }];
+            st.ignored.set(line, kind);
+            return;
+          }
+        }
+        // indented under a mode: the line is that mode's, whether it knows it or not
+        if (frame === inside && l.indent > 0 && frame.mode !== 'global') return unknownInMode(st, frame, l);
         continue;
       }
-      if (r instanceof Fail) firstFail = r;
-      break;
+      stack = stack.slice(0, d + 1);
+      if (r instanceof Fail) {
+        st.errors.push({ line, col: r.col, message: r.message, ...(r.hint ? { hint: r.hint } : {}) });
+        return;
+      }
+      const owner = r === true ? frame.owner : (r.owner ?? frame.owner);
+      if (!st.applied.has(line) && !st.ignored.has(line) && !st.owner.has(line)) {
+        if (owner) st.owner.set(line, owner);
+        else st.ignored.set(line, (r !== true && r.kind) || frame.kind || 'management');
+      }
+      if (r !== true) stack.push(r);
+      return;
     }
-    if (!mode) {
-      const word = words[0].text.toLowerCase();
-      const all = COMMANDS[st.mode].concat(st.mode === 'global' ? [] : COMMANDS.global);
-      const near = closest(word, all);
-      firstFail = new Fail(words[0].col, INVALID, gateHint(word, dialect) ?? (near ? `did you mean \`${near}\`?` : `commands here: ${all.join(', ')}`));
-    }
-    if (firstFail) errors.push({ line, col: firstFail.col, message: firstFail.message, ...(firstFail.hint ? { hint: firstFail.hint } : {}) });
+    unknownCommand(st, inside, l);
   });
-  for (const r of refs) {
-    if (r.name !== '_default_esmtp_map' && !config.maps.has(r.name)) {
-      errors.push({ line: r.line, col: r.col, message: `ERROR: Inspect policy-map ${r.name} not found`, hint: `define it first: policy-map type inspect esmtp ${r.name}` });
-    }
-  }
-  resolveRegexClasses(config);
-  return { config, errors };
+  finish(st);
+  for (const a of config.report.applied) a.text = lines[a.line - 1].trim();
+  return { config, errors: st.errors, warnings: st.warnings };
+}
 
-  /** undefined: not a command of this mode (try the parent); Fail: a command of this mode, badly formed. */
-  function tryCommand(mode: Mode, neg: boolean, w: Token[], line: number, endCol: number, raw: string): undefined | Fail | true {
-    const kw = (i: number) => w[i]?.text.toLowerCase();
-    const at = (i: number) => w[i]?.col ?? endCol;
-    const extra = (i: number) => (w.length > i ? new Fail(w[i].col, INVALID, 'nothing may follow here') : undefined);
-    switch (mode) {
-      case 'global':
-        if (kw(0) === 'policy-map') {
-          if (!dialect.mpf) return new Fail(w[0].col, INVALID, `${dialect.label} has no Modular Policy Framework (it came with 7.0); use \`fixup protocol smtp 25\` / \`no fixup protocol smtp 25\``);
-          if (kw(1) === 'type') {
-            if (kw(2) !== 'inspect') return new Fail(at(2), INVALID, 'expected `policy-map type inspect esmtp NAME`');
-            if (!dialect.inspectMaps) return new Fail(w[1].col, INVALID, `inspect policy maps came with 7.2(1); ${dialect.label} does not have them`);
-            if (kw(3) !== 'esmtp') return new Fail(at(3), INVALID, 'only `esmtp` inspect maps are emulated');
-            if (!w[4]) return new Fail(endCol, INVALID, 'name the map: policy-map type inspect esmtp NAME');
-            if (extra(5)) return extra(5);
-            const name = w[4].text;
-            let map = config.maps.get(name);
-            if (neg) {
-              config.maps.delete(name);
-              st.mode = 'global';
-              return true;
-            }
-            if (!map) config.maps.set(name, (map = name === '_default_esmtp_map' ? defaultEsmtpMap() : emptyEsmtpMap(name)));
-            st.map = map;
-            st.mode = 'esmtp-map';
-            return true;
-          }
-          if (!w[1]) return new Fail(endCol, INVALID, 'name the policy map, e.g. `policy-map global_policy`');
-          if (extra(2)) return extra(2);
-          st.pmap = w[1].text;
-          st.mode = 'pmap';
-          return true;
-        }
-        if (kw(0) === 'fixup') {
-          if (!dialect.fixup) {
-            return new Fail(w[0].col, INVALID, `${dialect.label} replaced fixup with the Modular Policy Framework: policy-map global_policy / class inspection_default / ${neg ? 'no ' : ''}inspect esmtp`);
-          }
-          if (kw(1) !== 'protocol') return new Fail(at(1), INVALID, 'expected `fixup protocol smtp 25`');
-          if (!w[2]) return new Fail(endCol, INVALID, 'expected a protocol, e.g. `smtp`');
-          if (!w[3] || !/^\d{1,5}(-\d{1,5})?$/.test(w[3].text)) return new Fail(at(3), INVALID, 'expected a port, e.g. `fixup protocol smtp 25`');
-          if (extra(4)) return extra(4);
-          if (kw(2) === 'smtp') config.fixupSmtp = { on: !neg, port: Number(w[3].text.split('-')[0]), line };
-          return true;
-        }
-        if (kw(0) === 'regex') {
-          if (!dialect.inspectMaps) return new Fail(w[0].col, INVALID, `regular expressions for inspect maps came with 7.2(1); ${dialect.label} does not have them`);
-          if (neg) {
-            if (!w[1]) return new Fail(endCol, INVALID, 'expected `no regex NAME`');
-            config.regexes.delete(w[1].text);
-            return true;
-          }
-          const r = regexCommand(raw, w, endCol);
-          if (!r.ok) return new Fail(r.col, r.message, r.hint);
-          config.regexes.set(r.name, r.regex.pattern);
-          return true;
-        }
-        if (kw(0) === 'class-map') {
-          if (!dialect.mpf) return new Fail(w[0].col, INVALID, `${dialect.label} has no class-map (7.0+)`);
-          if (kw(1) === 'type' && kw(2) === 'regex') {
-            if (!dialect.inspectMaps) return new Fail(w[1].col, INVALID, `regular expression classes came with 7.2(1); ${dialect.label} does not have them`);
-            const r = regexClassCommand(config, neg, w, endCol, line);
-            if ('message' in r) return new Fail(r.col, r.message, r.hint);
-            st.regexClass = r.cls;
-            st.mode = r.cls ? 'regex-class' : 'global';
-            return true;
-          }
-          st.mode = 'class-map';
-          return true;
-        }
-        if (kw(0) === 'service-policy') return dialect.mpf ? true : new Fail(w[0].col, INVALID, `${dialect.label} has no service-policy (7.0+)`);
-        if (kw(0) === 'hostname' || kw(0) === 'end') return true;
-        if (kw(0) === 'exit') return true;
-        return undefined;
-      case 'pmap':
-        if (kw(0) === 'class') {
-          if (!w[1]) return new Fail(endCol, INVALID, 'name the class, e.g. `class inspection_default`');
-          st.cls = w[1].text;
-          st.mode = 'pmap-class';
-          return true;
-        }
-        return kw(0) === 'description' ? true : exitTo('global', kw(0));
-      case 'pmap-class':
-        if (kw(0) === 'inspect') {
-          if (!w[1]) return new Fail(endCol, INVALID, 'expected a protocol, e.g. `inspect esmtp`');
-          if (kw(1) === 'smtp') return new Fail(w[1].col, INVALID, 'the ASA inspects SMTP with `inspect esmtp`');
-          if (kw(1) !== 'esmtp') return true; // other protocols: accepted, not emulated
-          if (extra(3)) return extra(3);
-          if (st.pmap === 'global_policy' && st.cls === 'inspection_default') {
-            config.inspectEsmtp = { on: !neg, ...(w[2] && !neg ? { map: w[2].text } : {}), line };
-            if (w[2] && !neg) refs.push({ name: w[2].text, line, col: w[2].col });
-          }
-          return true;
-        }
-        return exitTo('pmap', kw(0));
-      case 'class-map':
-        return kw(0) === 'match' || kw(0) === 'description' ? true : exitTo('global', kw(0));
-      case 'regex-class': {
-        const r = regexClassLine(config, st.regexClass!, neg, w, endCol);
-        if (r && r !== true) return new Fail(r.col, r.message, r.hint);
-        return r ?? exitTo('global', kw(0));
-      }
-      case 'esmtp-map':
-        if (kw(0) === 'parameters') {
-          st.mode = 'esmtp-params';
-          return extra(1) ?? true;
-        }
-        if (kw(0) === 'description') return true;
-        if (kw(0) === 'match') return matchLine(neg, w, line, endCol, raw);
-        return exitTo('global', kw(0));
-      case 'esmtp-params': {
-        const r = paramLine(st.map!, neg, w, endCol, dialect);
-        if (r && r !== true) return new Fail(r.col, r.message, r.hint);
-        return r ?? exitTo('esmtp-map', kw(0));
-      }
-      case 'esmtp-match':
-        return actionLine(neg, w, endCol) ?? exitTo('esmtp-map', kw(0));
-    }
-  }
-
-  function exitTo(parent: Mode, word: string | undefined): true | undefined {
-    if (word !== 'exit') return undefined;
-    st.mode = parent;
-    return true;
-  }
-
-  function matchLine(neg: boolean, w: Token[], line: number, endCol: number, raw: string): Fail | true {
-    const not = w[1]?.text.toLowerCase() === 'not';
-    const crit = w.slice(not ? 2 : 1);
-    const r = parseCriterion(crit, endCol);
-    if (!r.ok) {
-      // keep reading its action lines (into a detached match) so one mistake gives one error
-      st.match = { criterion: { kind: 'ehlo-reply-parameter', params: [] }, not, actions: [], line, text: '' };
-      st.mode = 'esmtp-match';
-      return new Fail(r.col, INVALID, `expected ${r.expected.join(' | ')}`);
-    }
-    const c = r.criterion;
-    if (c.kind === 'sender-address-regex' || c.kind === 'mime-filetype-regex') {
-      const err = regexOperand(config, c, crit.slice(c.kind === 'mime-filetype-regex' ? 3 : 2), raw, endCol);
-      if (err) {
-        st.match = { criterion: c, not, actions: [], line, text: '' };
-        st.mode = 'esmtp-match';
-        return new Fail(err.col, err.message, err.hint);
-      }
-    }
-    const text = crit.map((t) => t.text).join(' ');
-    const map = st.map!;
-    // (a class's patterns are filled in at the end: compare what was written)
-    const key = (x: MatchLine['criterion']) => JSON.stringify({ ...x, patterns: undefined, all: undefined });
-    const same = (m: MatchLine) => m.not === not && key(m.criterion) === key(r.criterion);
-    if (neg) {
-      map.matches = map.matches.filter((m) => !same(m));
-      st.mode = 'esmtp-map';
-      return true;
-    }
-    st.match = map.matches.find(same);
-    if (!st.match) map.matches.push((st.match = { criterion: r.criterion, not, actions: [], line, text }));
-    st.mode = 'esmtp-match';
-    return true;
-  }
-
-  function actionLine(neg: boolean, w: Token[], endCol: number): Fail | true | undefined {
-    const m = st.match!;
-    const kind = w[0].text.toLowerCase();
-    if (!['drop-connection', 'reset', 'mask', 'log', 'rate-limit'].includes(kind)) return undefined;
-    const ck = m.criterion.kind;
-    if (kind === 'mask' && ck !== 'ehlo-reply-parameter' && ck !== 'cmd-verb') {
-      return new Fail(w[0].col, INVALID, '`mask` is valid only for `match ehlo-reply-parameter` and `match cmd verb`');
-    }
-    if (neg) {
-      m.actions = m.actions.filter((a) => a.kind !== kind);
-      return true;
-    }
-    let action: MatchAction;
-    if (kind === 'rate-limit') {
-      if (!w[1] || !/^\d{1,9}$/.test(w[1].text) || Number(w[1].text) < 1) return new Fail(at(w, 1, endCol), INVALID, 'expected `rate-limit <messages per second, 1 or more>`');
-      if (w[2]) return new Fail(w[2].col, INVALID, 'nothing may follow here');
-      action = { kind, log: false, rate: Number(w[1].text) };
-    } else {
-      const log = w[1]?.text.toLowerCase() === 'log';
-      if (w[log ? 2 : 1]) return new Fail(w[log ? 2 : 1].col, INVALID, `expected \`${kind} [log]\``);
-      action = { kind: kind as MatchAction['kind'], log: kind === 'log' || log };
-    }
-    m.actions = m.actions.filter((a) => a.kind === 'log' || action.kind === 'log').concat(action);
-    return true;
+/** Every name a line refers to (`class N`, `regex N`, `regex class N`, `inspect P MAP`, `service-policy N`), for the unused warnings. */
+function scanReferences(st: ParseState, w: string[]): void {
+  const k = w.map((x) => x.toLowerCase());
+  if (k[0] === 'class' && w[1]) st.used.classMap.add(w[1]);
+  if (k[0] === 'inspect' && w[2]) st.used.policyMap.add(w[2]);
+  if (k[0] === 'service-policy' && w[1]) st.used.policyMap.add(w[1]);
+  for (let i = 1; i < k.length; i++) {
+    if (k[i] !== 'regex' || !w[i + 1]) continue;
+    if (k[i + 1] === 'class' && w[i + 2]) st.used.regexClass.add(w[i + 2]);
+    else st.used.regex.add(w[i + 1]);
   }
 }
 
-function at(w: Token[], i: number, endCol: number): number {
-  return w[i]?.col ?? endCol;
+/** An indented line the mode it sits in does not know. */
+function unknownInMode(st: ParseState, frame: Frame, l: Line): void {
+  if (frame.mode === 'block' || frame.mode === 'object-network' || frame.mode === 'interface') {
+    st.ignored.set(l.line, frame.kind ?? (frame.mode === 'interface' ? 'interfaces' : 'objects'));
+    return;
+  }
+  const word = l.w[0].text.toLowerCase();
+  const known = COMMANDS[frame.mode] ?? [];
+  const near = closest(word, known);
+  const hint = gateHint(word, st) ?? (near ? `did you mean \`${near}\`?` : `commands here: ${known.join(', ')}`);
+  if (SMTP_MODES.includes(frame.mode) || near) st.errors.push({ line: l.line, col: l.w[0].col, message: INVALID, hint });
+  else {
+    st.ignored.set(l.line, 'not in effect');
+    st.warnings.push({ line: l.line, col: l.w[0].col, message: `unknown ${frame.mode === 'pmap-class' ? 'policy-map class' : frame.mode} command "${l.w[0].text}", ignored`, hint });
+  }
+}
+
+/** A line no mode takes: a typo (near a command mxlab knows) or a gated command is an error; anything else a warning. */
+function unknownCommand(st: ParseState, inside: Frame, l: Line): void {
+  const word = l.w[0].text.toLowerCase();
+  const gate = gateHint(word, st);
+  const local = COMMANDS[inside.mode] ?? [];
+  const all = [...local, ...(inside.mode === 'global' ? [] : COMMANDS.global!), ...IGNORED.keys()];
+  // a typo is at most 2 edits from a command mxlab knows (3 is too loose for a whole config's unknown commands)
+  const near = word.length >= 4 ? closest(word, all, 2) : undefined;
+  const typo = near !== undefined;
+  if (gate || typo || (!st.config.whole && SMTP_MODES.includes(inside.mode))) {
+    const hint = gate ?? (typo ? `did you mean \`${near}\`?` : `commands here: ${local.concat(inside.mode === 'global' ? [] : COMMANDS.global!).join(', ')}`);
+    st.errors.push({ line: l.line, col: l.w[0].col, message: INVALID, hint });
+    return;
+  }
+  st.ignored.set(l.line, 'not in effect');
+  st.warnings.push({ line: l.line, col: l.w[0].col, message: `unknown command "${l.w[0].text}", ignored`, hint: 'mxlab does not know it; if it changes SMTP on the wire, please report it' });
 }
 
 /** Hints for commands that exist on other versions. */
-function gateHint(word: string, d: Dialect): string | undefined {
+function gateHint(word: string, st: ParseState): string | undefined {
+  const d = st.dialect;
   if (word === 'allow-tls' && !d.allowTls) return `allow-tls first appeared in 7.2(3) and 8.0(3); ${d.label} does not have it`;
   if (word === 'inspect' && !d.mpf) return `${d.label} uses \`fixup protocol smtp 25\`; \`inspect esmtp\` came with 7.0`;
   if ((word === 'parameters' || word === 'mask-banner') && !d.inspectMaps) return `inspect policy maps came with 7.2(1); ${d.label} does not have them`;

@@ -13,10 +13,10 @@ export function tokenize(line: string): Token[] {
   return out;
 }
 
-/** The candidate closest to `word` (edit distance ≤ 3), for "did you mean" hints. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate closest to `word` (edit distance ≤ `max`, default 3), for "did you mean" hints. */
+export function closest(word: string, candidates: readonly string[], max = 3): string | undefined {
   let best: string | undefined;
-  let bestD = 4;
+  let bestD = max + 1;
   for (const c of candidates) {
     const d = distance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) {

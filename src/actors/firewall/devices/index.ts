@@ -1,6 +1,7 @@
 import { parseConfig } from '../config/parse.js';
 import { dialectOf } from '../config/dialect.js';
-import { emptyCiscoConfig, type CiscoConfig, type ConfigError } from '../config/model.js';
+import { emptyCiscoConfig, type CiscoConfig, type ConfigError, type ConfigReport, type ConfigWarning } from '../config/model.js';
+import { deviceFromConfig, versionLineOf } from './config-device.js';
 import { asaDefaultMap } from './asa-default-map.js';
 import { asaInspectClassic } from './asa-inspect-classic.js';
 import { DEFAULT_KNOBS, setKnob, type Knobs } from './knobs.js';
@@ -36,25 +37,42 @@ export function knownDevices(): string[] {
   return Object.values(FAMILIES).flatMap((f) => f.examples);
 }
 
-export type ResolveResult = { ok: true; profile: DeviceProfile } | { ok: false; errors: ConfigError[] };
+export type ResolveResult =
+  | { ok: true; profile: DeviceProfile; report?: ConfigReport; config: CiscoConfig; warnings: ConfigWarning[] }
+  | { ok: false; errors: ConfigError[]; warnings: ConfigWarning[] };
 
 /**
- * Device string + optional config (+ knobs, faults) → the rule list that release had. All errors at
- * once. A pure function of its arguments: call it again whenever the device or config changes.
+ * Device string and/or config (+ knobs, faults) → the rule list that release had. The config's
+ * `ASA Version …` / `PIX Version …` line names the device when `device` is absent, and must agree
+ * with it when both are given. All errors at once; warnings (unused definitions, unknown commands
+ * outside the SMTP modes) do not stop it. A pure function of its arguments: call it again whenever
+ * the device or config changes.
  */
-export function resolveDevice(device: string, config?: string, knobs?: Partial<Knobs>, faults?: Faults): ResolveResult {
-  const parsed = parseDevice(device, knownDevices());
-  if (!parsed.ok) return { ok: false, errors: [parsed.error] };
+export function resolveDevice(device: string | undefined, config?: string, knobs?: Partial<Knobs>, faults?: Faults): ResolveResult {
+  const vl = versionLineOf(config);
+  if (vl.errors.length) return { ok: false, errors: vl.errors, warnings: [] };
+  const which = deviceFromConfig(device, vl.line);
+  if ('error' in which) return { ok: false, errors: [which.error], warnings: [] };
+  const parsed = parseDevice(which.device, knownDevices());
+  if (!parsed.ok) {
+    // a version the config names: the error belongs to its line
+    const e = which.fromConfig && vl.line ? { ...parsed.error, line: vl.line.line, col: vl.line.col } : parsed.error;
+    return { ok: false, errors: [e], warnings: [] };
+  }
   const d = parsed.device;
   const release = parsed.release;
   const family = FAMILIES[release ? release.row.family : (d.product as FamilyName)];
   let cfg: CiscoConfig = emptyCiscoConfig();
   const errors: ConfigError[] = [];
+  const warnings: ConfigWarning[] = [];
+  let report: ConfigReport | undefined;
   if (config && config.trim()) {
     if (release && family.cisco) {
       const r = parseConfig(config, dialectOf(release.row.dialect, d.label));
       cfg = r.config;
+      report = cfg.report;
       errors.push(...r.errors);
+      warnings.push(...r.warnings);
     } else {
       errors.push(...parseKnobOnly(config, d.label, cfg));
     }
@@ -68,11 +86,12 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
     const err = setFault(cfg.faults, k, String(v));
     if (err) errors.push({ line: 0, col: 1, message: `mxlab: ${err}` });
   }
-  if (errors.length) return { ok: false, errors };
+  if (errors.length) return { ok: false, errors, warnings };
   const k: Knobs = { ...DEFAULT_KNOBS, ...cfg.knobs };
   const built = family.build({ release, cfg, knobs: k });
   const rules = [...built.rules, ...faultRules(cfg.faults)];
   const syslogPrefix = d.product === 'pix' ? '%PIX' : d.product === 'asa' ? '%ASA' : 'mxlab';
+  const sides = cfg.sides;
   return {
     ok: true,
     profile: {
@@ -84,7 +103,13 @@ export function resolveDevice(device: string, config?: string, knobs?: Partial<K
       rules,
       knobs: { ...k },
       summary: rules.map((r) => `${r.name} ${JSON.stringify(r.options ?? {})}`),
+      ...(cfg.timeoutConn ? { idleTimeoutMs: cfg.timeoutConn.ms } : {}),
+      ...(cfg.tcpMss ? { mss: cfg.tcpMss.bytes } : {}),
+      ...(sides ? { interfaces: { outside: sides.outside, inside: sides.inside, ...(sides.receiver ? { server: { address: sides.receiver.address, port: sides.receiver.port } } : {}) } } : {}),
     },
+    ...(report ? { report } : {}),
+    config: cfg,
+    warnings,
   };
 }
 

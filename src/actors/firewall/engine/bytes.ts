@@ -51,7 +51,7 @@ export function printable(s: string, max = 120): string {
 /** `from outside:IP/port to inside:IP/port`, the way ASA log lines name a connection. */
 export function connText(ctx: RuleContext): string {
   const c = ctx.conn;
-  return `from outside:${c.clientAddress}/${c.clientPort} to inside:${c.serverAddress}/${c.serverPort}`;
+  return `from ${c.outsideName ?? 'outside'}:${c.clientAddress}/${c.clientPort} to ${c.insideName ?? 'inside'}:${c.serverAddress}/${c.serverPort}`;
 }
 
 /**

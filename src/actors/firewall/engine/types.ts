@@ -70,6 +70,9 @@ export interface ConnInfo {
   serverPort: number;
   /** `%ASA`, `%PIX` or a generic prefix for log lines */
   syslogPrefix: string;
+  /** the interface names of the two sides (the config's nameif; default `outside` / `inside`) */
+  outsideName?: string;
+  insideName?: string;
 }
 
 export interface RuleContext {
