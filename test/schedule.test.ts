@@ -14,7 +14,7 @@ function plan(input: Partial<ScenarioInput>): CellPlan {
     ...input,
   });
   return {
-    file: 't.yaml', name: 't', cell: {}, label: '', scenario, expectations: [], firewalls: {},
+    file: 't.yaml', name: 't', cell: {}, label: '', scenario, expectations: [], firewalls: {}, firewallSources: {},
     messages: scenario.messages.map((spec) => ({ spec, fromAddress: `${spec.from}@x`, toAddress: 'postmaster@esa', path: [spec.from, 'esa'] })),
   };
 }

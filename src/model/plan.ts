@@ -30,6 +30,8 @@ export interface CellPlan {
   expectations: PlannedExpectation[];
   /** each firewall node's device, resolved once for this cell (device + config + knobs): the runtime starts it as is */
   firewalls: Record<string, DeviceProfile>;
+  /** what each firewall's profile was made from (device, config text): a timeline step changes them and resolves again */
+  firewallSources: Record<string, { device?: string; config?: string }>;
 }
 
 /** A node's DNS/EHLO name: its `hostname:`, else `<node>.example.com` for receivers and `<node>.example` otherwise. */

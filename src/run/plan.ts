@@ -26,18 +26,22 @@ export function planCells(loaded: LoadedScenario): CellPlan[] {
       expectations: s.expect
         .map((spec, i) => ({ spec, line: loaded.lineOf(['expect', i]) }))
         .filter(({ spec }) => appliesTo(spec, cell)),
-      firewalls: firewallsOf(loaded, scenario),
+      ...firewallsOf(loaded, scenario),
     };
   });
 }
 
 /** Each firewall node's device profile for this cell's device and config (inline, or the config file read at load). */
-function firewallsOf(loaded: LoadedScenario, s: Scenario): Record<string, DeviceProfile> {
-  const out: Record<string, DeviceProfile> = {};
+function firewallsOf(loaded: LoadedScenario, s: Scenario): Pick<CellPlan, 'firewalls' | 'firewallSources'> {
+  const firewalls: Record<string, DeviceProfile> = {};
+  const firewallSources: CellPlan['firewallSources'] = {};
   for (const [name, n] of Object.entries(s.nodes)) {
-    if (n.role === 'firewall') out[name] = firewallProfile(name, n.device, configText(configSource(n), loaded.configFiles));
+    if (n.role !== 'firewall') continue;
+    const config = configText(configSource(n), loaded.configFiles);
+    firewalls[name] = firewallProfile(name, n.device, config);
+    firewallSources[name] = { ...(n.device !== undefined ? { device: n.device } : {}), ...(config !== undefined ? { config } : {}) };
   }
-  return out;
+  return { firewalls, firewallSources };
 }
 
 export function appliesTo(e: Expectation, cell: Record<string, string>): boolean {

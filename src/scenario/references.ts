@@ -1,5 +1,5 @@
 import { didYouMean, describeValue, oneOf, type Diagnostic } from './diagnostics.js';
-import { configSource, deviceDiagnostics, type ConfigFiles, type DeviceChecker } from './firewall-config.js';
+import { configSource, configText, deviceDiagnostics, type ConfigFiles, type DeviceChecker } from './firewall-config.js';
 import type { PositionIndex } from './positions.js';
 import { checkTimeline } from './timeline-check.js';
 import { nodeSchema, type NodeSpec, type Scenario } from './schema.js';
@@ -71,7 +71,7 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
   if (runs > MAX_RUNS) diag(['matrix'], `expected a matrix of at most ${MAX_RUNS} runs, got ${runs.toLocaleString('en-US')} (${matrixKeys.map((k) => s.matrix![k].length).join(' × ')})`, 'split it into several scenario files, or narrow an axis with --matrix');
   else if (out.length === before) checkCellRoutes(s, diag);
 
-  checkTimeline(s, diag, checkDevice);
+  checkTimeline(s, diag, checkDevice, (n) => configText(configSource(n), files));
 
   s.expect.forEach((e, i) => {
     if (!ids.has(e.message)) diag(['expect', i, 'message'], `expected a message id (${oneOf([...ids.keys()])}), got "${e.message}"`, didYouMean(e.message, [...ids.keys()]));

@@ -18,7 +18,7 @@ const CHANGES: (keyof TimelineStep)[] = ['config', 'config-append', 'device', 'f
  * second and a bounded number of attempts; each step names a node and only fields of its role; a
  * firewall's device, config and faults after each step are ones the emulator takes (in time order).
  */
-export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceChecker): void {
+export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceChecker, configOf: (node: { config?: string; 'config-file'?: string }) => string | undefined = (n) => n.config): void {
   for (const [name, node] of Object.entries(s.nodes)) {
     if (node.role !== 'sender') continue;
     node.retry?.forEach((d, i) => {
@@ -31,7 +31,7 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
   }
 
   const steps = (s.timeline ?? []).map((step, i) => ({ step, i })).sort((a, b) => a.step.at - b.step.at || a.i - b.i);
-  const firewalls = new Map<string, { device: string; config?: string; faults: string[] }>();
+  const firewalls = new Map<string, { device?: string; config?: string; faults: string[] }>();
   for (const { step, i } of steps) {
     const node = s.nodes[step.node];
     if (!node) {
@@ -47,7 +47,7 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
     }
     if (!fits || node.role !== 'firewall' || !checkDevice) continue;
     if (step.config === undefined && step['config-append'] === undefined && step.device === undefined && step.fault === undefined) continue;
-    const cur = firewalls.get(step.node) ?? { device: node.device, config: node.config, faults: [] };
+    const cur = firewalls.get(step.node) ?? { device: node.device, config: configOf(node), faults: [] };
     const before = new Set(checkDevice(cur.device, withFaults(cur.config, cur.faults)).map((e) => e.message));
     const next = { ...cur, faults: [...cur.faults] };
     if (step.device !== undefined) next.device = step.device;
@@ -58,9 +58,9 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
     const text = withFaults(next.config, next.faults);
     const configLines = (text ?? '').split(/\r?\n/);
     for (const e of checkDevice(next.device, text)) {
-      if (before.has(e.message)) continue; // the node's own config already said so
+      if (e.warning || before.has(e.message)) continue; // the node's own config already said so
       const where = e.on === 'config' && e.line > 0 && e.line <= configLines.length ? `, config line ${e.line} ("${configLines[e.line - 1].trim()}")` : '';
-      diag(['timeline', i, field], `with ${next.device}${where} after this step: ${e.message}`, e.hint);
+      diag(['timeline', i, field], `with ${next.device ?? 'the device its version line names'}${where} after this step: ${e.message}`, e.hint);
     }
     firewalls.set(step.node, next);
   }

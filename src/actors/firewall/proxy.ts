@@ -43,7 +43,7 @@ export interface StartedFirewall extends StartedServer {
    * A new device, config or faults for the connections that start from now on (open ones keep their
    * rules, as a real device's policy change does). Rejects with FirewallConfigError, changing nothing.
    */
-  reconfigure(o: { device: string; config?: string; faults?: Faults }): void;
+  reconfigure(o: { device?: string; config?: string; faults?: Faults }): void;
   /** stopped: the port is closed and open connections are cut; started: it listens on the same port again */
   setListening(on: boolean): Promise<void>;
 }

@@ -1,17 +1,19 @@
 import { addFaultText, FirewallConfigError, type Faults, type StartedFirewall } from '../../actors/firewall/index.js';
 import type { StartedReceiver } from '../../actors/receiver/index.js';
-import type { FirewallNode, TimelineStep } from '../../scenario/schema.js';
+import type { TimelineStep } from '../../scenario/schema.js';
 import { HarnessError } from '../types.js';
 
 /** What a firewall node is running now: its device, config and timeline faults. */
 export interface FirewallState {
-  device: string;
+  /** absent: the config's version line names it */
+  device?: string;
   config?: string;
   faults: Faults;
 }
 
-export function firewallState(node: FirewallNode): FirewallState {
-  return { device: node.device, config: node.config, faults: {} };
+/** The state a firewall starts in: the device and config text its profile was made from (the cell's plan). */
+export function firewallState(src: { device?: string; config?: string }): FirewallState {
+  return { ...src, faults: {} };
 }
 
 /**

@@ -109,7 +109,7 @@ class LocalCell implements StartedCell {
       this.hopRecords.set(name, store);
       const f = await startFirewall({ name, profile: this.plan.firewalls[name], clock: this.ctx.clock, upstream, onConnection: hopRecorder(store), keepClosed: 0, capture: this.ctx.capture });
       this.firewalls.set(name, f);
-      this.firewallStates.set(name, firewallState(fw));
+      this.firewallStates.set(name, firewallState(this.plan.firewallSources[name] ?? {}));
       this.started.push(f);
     }
   }
