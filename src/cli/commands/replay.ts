@@ -93,7 +93,7 @@ exit codes: 0 every verdict reproduced, 1 a verdict changed, 2 not a bundle or a
         if (!pairs.length && recorded.error?.code !== now.error?.code) changed++;
       });
       out.write(`\n${changed ? `${changed} of ${total} verdicts changed` : `all ${total} verdicts reproduced`}\n`);
-      sayWhere(written, io.stderr);
+      sayWhere(written(), io.stderr);
       if (envError) return envError;
       return changed ? EXIT.failed : EXIT.ok;
     } finally {

@@ -70,7 +70,7 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
       capture: names.some((n) => reporters[n as ReporterName].capture),
       update: values.update,
     });
-    sayWhere(written, owner === 'console' ? io.stdout : io.stderr);
+    sayWhere(written(), owner === 'console' ? io.stdout : io.stderr);
     if (io.signal.aborted) return EXIT.sigint;
     const errorExit = Math.max(0, ...result.scenarios.flatMap((sc) => sc.cells).map((c) => (c.error ? exitOf(c.error) : 0)));
     if (errorExit) return errorExit;
@@ -86,10 +86,11 @@ export const DEFAULT_OUT = 'mxlab-report';
  * reporter (json, junit, html) when no --out was given. Every other reporter writes files under
  * --out (default ./mxlab-report/); the paths they wrote are collected for `sayWhere`.
  */
-export function setUpReporters(names: string[], out: string | undefined, io: Io, opts: { stdout?: boolean } = {}): { reporter: Required<Reporter>; written: string[]; owner?: string } {
+export function setUpReporters(names: string[], out: string | undefined, io: Io, opts: { stdout?: boolean } = {}): { reporter: Required<Reporter>; written: () => string[]; owner?: string } {
   const mayOwn = opts.stdout !== false;
   const owner = !mayOwn ? undefined : names.includes('console') ? 'console' : names.length === 1 && !out && reporters[names[0] as ReporterName].stream ? names[0] : undefined;
-  const written: string[] = [];
+  // per reporter, listed in the order the reporters were named (they finish writing in any order)
+  const written = new Map<string, string[]>(names.map((n) => [n, []]));
   const progress = Number(process.env.MXLAB_PROGRESS_AFTER_MS);
   const reporter = multiplex(
     names.map((name) => ({
@@ -100,13 +101,13 @@ export function setUpReporters(names: string[], out: string | undefined, io: Io,
         tty: io.tty,
         outDir: out ?? DEFAULT_OUT,
         toStdout: name === owner,
-        wrote: (p) => written.push(p),
+        wrote: (p) => written.get(name)!.push(p),
         ...(Number.isFinite(progress) && progress >= 0 ? { progressAfterMs: progress } : {}),
       }),
     })),
     io.stderr,
   );
-  return { reporter, written, owner };
+  return { reporter, written: () => [...written.values()].flat(), owner };
 }
 
 /** `reports: mxlab-report/junit.xml, mxlab-report/report.html` — on stdout under the console, else on stderr. */
