@@ -1,4 +1,5 @@
-import { EXIT, MxlabError, UsageError, exitForSignal } from '../errors.js';
+import { runForcedCleanups } from '../cleanup.js';
+import { ERRORS, EXIT, MxlabError, UsageError, exitForSignal } from '../errors.js';
 import { ScenarioError, formatDiagnostic } from '../scenario/diagnostics.js';
 import { VERSION } from '../version.js';
 import type { Io } from './command.js';
@@ -26,12 +27,20 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     received ??= sig;
-    if (signals > 1) process.exit(exitForSignal(received));
-    process.stderr.write(`\nmxlab: ${sig} received, stopping and cleaning up (again to force)…\n`);
-    controller.abort();
+    if (signals === 1) {
+      say(`\nmxlab: ${sig} received, stopping and cleaning up (again to force)…\n`);
+      controller.abort(sig);
+    } else if (signals === 2) {
+      // forced: remove what the run made right away (bounded), then go
+      say(`mxlab: ${sig} again, removing what the run made and exiting (again to exit at once)…\n`);
+      void runForcedCleanups(FORCED_CLEANUP_MS).then(() => process.exit(exitForSignal(received)));
+    } else process.exit(exitForSignal(received));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // a reader that leaves (mxlab run … | head -1) ends the output, not the run: its exit code stands
+  ignoreClosedReader(process.stdout);
+  ignoreClosedReader(process.stderr);
   const io: Io = { stdout: process.stdout, stderr: process.stderr, tty: Boolean(process.stdout.isTTY), signal: controller.signal, ...ioOverride };
   const [name, ...rest] = argv;
   try {
@@ -84,4 +93,34 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** How long a second interrupt waits for the forced cleanups (docker: removing containers and networks). */
+const FORCED_CLEANUP_MS = 10_000;
+
+/** Writes to stderr unless its reader is gone. */
+function say(text: string): void {
+  if (!process.stderr.destroyed && process.stderr.writable) process.stderr.write(text);
+}
+
+const CLOSED_READER = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ECONNRESET']);
+
+/**
+ * Keeps a write to a pipe whose reader left from throwing an unhandled 'error' (an EPIPE stack and
+ * exit 1): what is still written is dropped. The listener stays until the process exits (a late
+ * write may fail after main returned).
+ */
+function ignoreClosedReader(stream: NodeJS.WriteStream): void {
+  if (!stream.listeners('error').includes(onStreamError)) stream.on('error', onStreamError);
+}
+
+function onStreamError(this: NodeJS.WriteStream, err: NodeJS.ErrnoException): void {
+  if (CLOSED_READER.has(err.code ?? '')) {
+    this.destroy();
+    return;
+  }
+  // another output error (e.g. disk full on a redirect): report it once on whichever stream still works
+  const other = this === process.stdout ? process.stderr : process.stdout;
+  if (!other.destroyed) other.write(`mxlab: E_IO: Failed to write output: ${err.code ?? err.message}.\n`);
+  process.exitCode = ERRORS.E_IO.exit;
 }

@@ -241,4 +241,6 @@ export interface RunResult {
   ok: boolean;
   summary: { scenarios: number; cells: number; expectations: number; failed: number; errors: number };
   scenarios: ScenarioResult[];
+  /** the user interrupted the run: by which signal, and how many planned runs never started */
+  interrupted?: { signal: string; notRun: number };
 }

@@ -96,6 +96,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     for (const r of runtimes.values()) await r.then((x) => x.dispose?.()).catch(() => undefined);
   }
 
+  const planned = plans.reduce((n, p) => n + p.cells.length, 0);
   for (const r of results) {
     r.cells = r.cells.filter(Boolean);
     r.ok = r.cells.every((c) => c.ok);
@@ -116,6 +117,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
       errors: cells.filter((c) => c.error).length,
     },
     scenarios: results,
+    ...(opts.signal?.aborted ? { interrupted: { signal: signalName(opts.signal), notRun: planned - cells.length } } : {}),
   };
   await opts.reporter.onRunEnd(result);
   return result;
@@ -134,10 +136,12 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
   const clock = new ScenarioClock();
   const cellCtx: RunContext = { ...ctx, clock };
   try {
-    if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
-    const runtime = await getRuntime();
+    if (ctx.signal?.aborted) throw interrupted(ctx.signal);
+    const runtime = await abortable(getRuntime(), ctx.signal);
     const t1 = Date.now();
-    const cell = await runtime.startCell(plan, cellCtx);
+    const starting = runtime.startCell(plan, cellCtx);
+    // an interrupt does not wait for the nodes to come up: they are stopped once they did
+    const cell = await abortable(starting, ctx.signal, () => void starting.then((c) => c.stop()).catch(() => undefined));
     timing.startMs = Date.now() - t1;
     try {
       nodes = await cell.describe?.().catch(() => undefined);
@@ -148,13 +152,17 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
       }
       const done = new Set<SessionResult>();
       try {
-        scheduled = await runSchedule(plan, scheduleDriver(cell, runtime.name), clock, {
-          onSession: (s) => {
-            done.add(s);
-            reporter.onSession(info, s);
-          },
-          signal: ctx.signal,
-        });
+        // an interrupt does not wait for the deliveries: stopping the cell ends them
+        scheduled = await abortable(
+          runSchedule(plan, scheduleDriver(cell, runtime.name), clock, {
+            onSession: (s) => {
+              done.add(s);
+              reporter.onSession(info, s);
+            },
+            signal: ctx.signal,
+          }),
+          ctx.signal,
+        );
       } finally {
         sessions.push(...plan.messages.map((m) => [...done].find((s) => s.message === m.spec.id)).filter((s): s is SessionResult => !!s));
       }
@@ -164,10 +172,13 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
       timing.stopMs = Date.now() - t3;
     }
   } catch (err) {
-    const e = err as Error & { code?: string; hint?: string };
+    // after an interrupt, whatever failed (a container removed under its start, a socket closed
+    // under a delivery) failed because of it: the run says so instead
+    const e = (ctx.signal?.aborted ? interrupted(ctx.signal) : err) as Error & { code?: string; hint?: string };
     error = { code: isErrorCode(e.code) ? e.code : 'E_INTERNAL', message: e.hint ? `${e.message} — ${e.hint}` : e.message };
   }
-  const expectations = plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line, checks));
+  // an interrupted run's expectations are not judged: its messages were cut short by the user
+  const expectations = error?.code === 'E_INTERRUPTED' ? [] : plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line, checks));
   const result: CellResult = {
     cell: plan.cell,
     label: plan.label,
@@ -183,6 +194,36 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
   };
   reporter.onCellEnd(info, result, { file: plan.file, name: plan.name });
   return result;
+}
+
+function signalName(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' && signal.reason.startsWith('SIG') ? signal.reason : 'SIGINT';
+}
+
+function interrupted(signal: AbortSignal): HarnessError {
+  return new HarnessError('E_INTERRUPTED', `interrupted by ${signalName(signal)} before this run finished`);
+}
+
+/** `p`, or an E_INTERRUPTED rejection as soon as `signal` aborts (then `onAbandon` runs; `p` goes on unobserved). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onAbandon?: () => void): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    onAbandon?.();
+    return Promise.reject(interrupted(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      p.catch(() => undefined);
+      onAbandon?.();
+      reject(interrupted(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 async function pool(tasks: (() => Promise<void>)[], jobs: number, signal?: AbortSignal): Promise<void> {

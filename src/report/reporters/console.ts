@@ -89,7 +89,9 @@ export const console: ReporterFactory = ({ stdout, tty, progressAfterMs = 3000 }
       }
       const { expectations, failed } = result.summary;
       out();
-      const verdict = result.summary.errors
+      const verdict = result.interrupted
+        ? red(`interrupted by ${result.interrupted.signal}: ${result.summary.cells - result.summary.errors} run${result.summary.cells - result.summary.errors === 1 ? '' : 's'} finished, ${result.summary.errors + result.interrupted.notRun} not`)
+        : result.summary.errors
         ? red(`${result.summary.errors} run${result.summary.errors === 1 ? '' : 's'} broke (harness error)`)
         : failed
           ? red(`${failed} of ${expectations} expectations failed`)
