@@ -53,7 +53,7 @@ describe('dlink-dfl SMTP ALG', () => {
     expect(all.stdout).toContain('dlink-dfl');
     const one = await mxlab(['devices', 'dlink-dfl']);
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain('remove-ehlo-parameter {"mode":"remove","keywords":["PIPELINING","CHUNKING","STARTTLS"],"log":"netdefendos"}');
+    expect(one.stdout).toContain('remove-ehlo-parameter  mode remove, keywords PIPELINING CHUNKING STARTTLS, log netdefendos');
     expect(one.stdout).toContain('SMTP_AllowSTARTTLS = no (default)');
   });
 });

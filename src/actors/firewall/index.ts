@@ -12,3 +12,5 @@ export type { Rule, Verdict, Segment, Piece, ConnInfo, RuleContext } from './eng
 export { RULES, type RuleName, type RuleSpec } from './rules/index.js';
 export { RELEASES, DEFECTS, type ReleaseRow, type DefectName, type DialectName, type CiscoFamilyName } from './devices/releases.js';
 export { trainsOf, rowsOf, nextRow } from './devices/release.js';
+export { showInForce, showEsmtpMap } from './config/show.js';
+export type { ConfigReport, ConfigWarning, CiscoConfig } from './config/model.js';

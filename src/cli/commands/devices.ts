@@ -1,15 +1,24 @@
-import { DEFAULT_KNOBS, DEFECTS, FAMILIES, KNOB_NAMES, RELEASES, knobChoices, knobText, nextRow, resolveDevice, rowsOf, setKnob, type Knobs } from '../../actors/firewall/index.js';
-import { EXIT, type Command } from '../command.js';
+import { parseArgs } from 'node:util';
+import { DEFECTS, FAMILIES, RELEASES, nextRow, resolveDevice, rowsOf } from '../../actors/firewall/index.js';
+import { readInputFile } from '../../scenario/input-file.js';
+import { LIMITS } from '../../scenario/schema.js';
+import { explainFirewall } from '../firewall-explain.js';
+import { EXIT, UsageError, type Command } from '../command.js';
 
 export const devices: Command = {
   name: 'devices',
-  usage: `mxlab devices                 the catalogue: device families and the PIX/ASA trains of each
-mxlab devices --releases      the release table: every PIX/ASA row, its family, config dialect and defects
-mxlab devices "<device>"      the rules that version applies, and the knobs that change them`,
+  usage: `mxlab devices                            the catalogue: device families and the PIX/ASA trains of each
+mxlab devices --releases                 the release table: every PIX/ASA row, its family, config dialect and defects
+mxlab devices "<device>"                 what that release does: its row, the rules in order, the knobs that change them
+mxlab devices --config FILE [--device D] the same for a configuration (e.g. a saved show running-config): the
+                                         lines that took effect, the map in force in the device's words, the rules;
+                                         a config with its "ASA Version …" line needs no --device (D must agree)
+  exit codes: 0 shown, 2 an unknown device or a config the device rejects`,
   async run(args, io) {
-    if (args.includes('--releases')) return releases(io.stdout), EXIT.ok;
-    const wanted = args.filter((a) => !a.startsWith('-')).join(' ').trim();
-    if (!wanted) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { releases: { type: 'boolean' }, config: { type: 'string' }, device: { type: 'string' } } });
+    if (values.releases) return releases(io.stdout), EXIT.ok;
+    const wanted = (values.device ?? positionals.join(' ')).trim() || undefined;
+    if (!wanted && !values.config) {
       io.stdout.write('Emulated devices (product and version select the behaviour):\n\n');
       for (const f of Object.values(FAMILIES)) {
         const trains = f.cisco ? trainList(f.name as Parameters<typeof rowsOf>[0]) : f.examples.join(', ');
@@ -19,34 +28,18 @@ mxlab devices "<device>"      the rules that version applies, and the knobs that
       io.stdout.write('\nmxlab devices "<device>" shows what one version does; mxlab devices --releases lists the release table.\n');
       return EXIT.ok;
     }
-    const r = resolveDevice(wanted);
+    if (values.device && positionals.length) throw new UsageError('give the device once: mxlab devices "<device>" or --device "<device>"');
+    const config = values.config === undefined ? undefined : await readInputFile(values.config, 'device configuration', LIMITS.config);
+    const r = resolveDevice(wanted, config);
     if (!r.ok) {
-      for (const e of r.errors) io.stderr.write(`mxlab devices: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
+      for (const e of r.errors) {
+        const where = e.line === 0 ? (wanted ? `device "${wanted}"` : 'mxlab devices') : `${values.config}:${e.line}:${e.col}`;
+        io.stderr.write(`${where}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
+      }
       return EXIT.invalid;
     }
-    const p = r.profile;
-    io.stdout.write(`${p.device} — ${FAMILIES[p.family as keyof typeof FAMILIES]?.title ?? p.family}\n`);
-    io.stdout.write(`SMTP inspection: ${p.inspecting ? 'on' : 'off'}; log lines: ${p.syslogPrefix}\n\nRules, in order:\n`);
-    for (const line of p.summary) io.stdout.write(`  - ${line}\n`);
-    // a knob is listed when one of its values gives this device other rules: found by trying each value
-    const rules = JSON.stringify(p.summary);
-    const matters = (k: keyof Knobs) =>
-      knobChoices(k).some((v) => {
-        const knobs: Partial<Knobs> = {};
-        setKnob(knobs, k, v);
-        const other = resolveDevice(wanted, undefined, knobs);
-        return other.ok && JSON.stringify(other.profile.summary) !== rules;
-      });
-    const relevant = KNOB_NAMES.filter(matters);
-    if (relevant.length === 0) {
-      io.stdout.write('\nNo knob changes what this device does.\n');
-      return EXIT.ok;
-    }
-    io.stdout.write(`\nKnobs that change it (set with "! mxlab knob NAME VALUE" in config:, or --knob NAME=VALUE for mxlab proxy):\n`);
-    for (const k of relevant) {
-      const now = knobText(k, p.knobs[k] as Knobs[typeof k]);
-      io.stdout.write(`  ${k} = ${now}${p.knobs[k] === DEFAULT_KNOBS[k] ? ' (default)' : ''}   (${knobChoices(k).join(' | ')})\n`);
-    }
+    const lines = explainFirewall({ title: values.config ?? r.profile.device, device: wanted, config, configFrom: values.config }, r);
+    io.stdout.write(lines.join('\n') + '\n');
     return EXIT.ok;
   },
 };

@@ -11,6 +11,7 @@ export const commands: Record<string, CommandEntry> = {
   run: { summary: 'run scenarios and check their expectations', load: async () => (await import('./run.js')).run },
   replay: { summary: 'run a bundle again and compare every verdict with the recorded one', load: async () => (await import('./replay.js')).replay },
   validate: { summary: 'check scenario files without running them', load: async () => (await import('./validate.js')).validate },
+  explain: { summary: 'show what each firewall of a scenario does: release, config lines in effect, rules, knobs', load: async () => (await import('./explain.js')).explain },
   devices: { summary: 'list the emulated firewalls, or show what one device version does', load: async () => (await import('./devices.js')).devices },
   proxy: { summary: 'run the firewall emulator alone, in front of any SMTP server', load: async () => (await import('./proxy.js')).proxy },
   receiver: { summary: 'run a receiver persona alone (asyncos, postfix, sendmail, exchange, generic)', load: async () => (await import('./receiver.js')).receiver },

@@ -87,6 +87,9 @@ export function resolveDevice(device: string | undefined, config?: string, knobs
     if (err) errors.push({ line: 0, col: 1, message: `mxlab: ${err}` });
   }
   if (errors.length) return { ok: false, errors, warnings };
+  if (!report && release && family.cisco) {
+    cfg.inspectWhy = release.row.dialect === 'fixup' ? 'fixup protocol smtp 25 (the factory default)' : 'the factory default: service-policy global_policy global → class inspection_default → inspect esmtp';
+  }
   const k: Knobs = { ...DEFAULT_KNOBS, ...cfg.knobs };
   const built = family.build({ release, cfg, knobs: k });
   const rules = [...built.rules, ...faultRules(cfg.faults)];
