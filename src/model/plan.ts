@@ -21,6 +21,8 @@ export interface PlannedExpectation {
 
 /** One run of a scenario: the matrix values applied to the nodes. What the runner hands a runtime. */
 export interface CellPlan {
+  /** position among the scenario's runs in matrix order (the same in every shard) */
+  index?: number;
   file: string;
   name: string;
   cell: Record<string, string>;

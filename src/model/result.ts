@@ -191,6 +191,8 @@ export interface CheckResult {
 }
 
 export interface CellResult {
+  /** position among the scenario's runs in matrix order, the same in every shard (mxlab merge orders by it) */
+  index?: number;
   /** matrix values for this cell, {} without matrix */
   cell: Record<string, string>;
   /** e.g. `fw.device=pix 7.2(2)` or `` */
@@ -236,6 +238,8 @@ export interface RunResult {
   mxlab: string;
   /** the command line that made this result, e.g. ['mxlab', 'run', 'scenarios/', '--matrix', 'fw.device=asa 9.12(4)'] */
   command?: string[];
+  /** `--shard I/N`: this result holds every N-th run from I */
+  shard?: { index: number; total: number };
   startedAt: string;
   durationMs: number;
   ok: boolean;

@@ -13,10 +13,11 @@ export function planCells(loaded: LoadedScenario): CellPlan[] {
   const keys = Object.keys(s.matrix ?? {});
   let combos: Record<string, string | number | boolean>[] = [{}];
   for (const key of keys) combos = combos.flatMap((c) => (s.matrix?.[key] ?? []).map((v) => ({ ...c, [key]: v })));
-  return combos.map((combo) => {
+  return combos.map((combo, index) => {
     const scenario = applyCell(s, combo);
     const cell = Object.fromEntries(Object.entries(combo).map(([k, v]) => [k, String(v)]));
     return {
+      index,
       file: loaded.file,
       name: s.name,
       cell,

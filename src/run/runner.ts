@@ -106,6 +106,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
   const result: RunResult = {
     mxlab: VERSION,
     ...(opts.command ? { command: opts.command } : {}),
+    ...(opts.shard ? { shard: opts.shard } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     ok: results.every((r) => r.ok),
@@ -180,6 +181,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
   // an interrupted run's expectations are not judged: its messages were cut short by the user
   const expectations = error?.code === 'E_INTERRUPTED' ? [] : plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line, checks));
   const result: CellResult = {
+    ...(plan.index !== undefined ? { index: plan.index } : {}),
     cell: plan.cell,
     label: plan.label,
     ok: !error && expectations.every((e) => e.ok),

@@ -9,6 +9,7 @@ export interface CommandEntry {
 /** The CLI verbs; the key is what the user types. `mxlab proxy` does not load the runner, the docker runtime or the scenario loader. */
 export const commands: Record<string, CommandEntry> = {
   run: { summary: 'run scenarios and check their expectations', load: async () => (await import('./run.js')).run },
+  merge: { summary: 'join the result.json files of a sharded run into one report', load: async () => (await import('./merge.js')).merge },
   replay: { summary: 'run a bundle again and compare every verdict with the recorded one', load: async () => (await import('./replay.js')).replay },
   validate: { summary: 'check scenario files without running them', load: async () => (await import('./validate.js')).validate },
   explain: { summary: 'show what each firewall of a scenario does: release, config lines in effect, rules, knobs', load: async () => (await import('./explain.js')).explain },
