@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireCapture } from '../src/model/result.js';
 import { pcapOf } from '../src/report/pcap/packets.js';
 import { mxlab } from './helpers/cli.js';
+import { Served } from './helpers/serve.js';
 import { needsTshark, tshark } from './helpers/tshark.js';
 
 const sh = promisify(execFile);
@@ -133,5 +134,56 @@ describe.skipIf(needsTshark)('mxlab run --reporter junit,html,pcap,bundle on the
     const decrypted = await tshark(['-o', `tls.keylog_file:${join(b, 'keylog.txt')}`, '-r', join(b, 'pcap/seed-esa-behind-pix/run/inside/hop1-lan-esa.pcap'), '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter']);
     expect(decrypted).toEqual(['FROM:<lan@lan.example> SIZE=512']);
     expect((await readFile(join(b, 'README.txt'), 'utf8')).split('\n')[2]).toContain('pcap/ with keylog.txt (Wireshark)');
+  });
+});
+
+describe('the node programs record for pcaps (what the docker runtime runs in its containers)', () => {
+  const children: Served[] = [];
+  afterAll(async () => {
+    await Promise.all(children.map((c) => c.stop()));
+  });
+  const serve = (args: string[]) => {
+    const s = Served.start(args);
+    children.push(s);
+    return s;
+  };
+
+  it('mxlab receiver --keylog, mxlab proxy --capture and mxlab deliver with keylog: bytes and keys in their JSON records', async () => {
+    const rcv = serve(['receiver', '--persona', 'asyncos', '--hostname', 'esa.example.com', '--listen', '127.0.0.1:0', '--json', '--keylog']);
+    const rready = await rcv.line((l) => l.type === 'ready');
+    const px = serve(['proxy', '--device', 'none', '--listen', '127.0.0.1:0', '--upstream', `127.0.0.1:${rready.port}`, '--json', '--capture']);
+    const pready = await px.line((l) => l.type === 'ready');
+    const sender = JSON.stringify({ name: 'lan', hostname: 'lan.example', tls: 'opportunistic', keylog: true });
+    const message = JSON.stringify({ id: 'inside', from: 'lan@lan.example', to: 'postmaster@esa.example.com' });
+    const d = await mxlab(['deliver', '--sender-json', sender, '--message-json', message, '--target', `127.0.0.1:${pready.port}`, '--servername', 'esa.example.com']);
+    expect(d.code).toBe(0);
+    const delivered = JSON.parse(d.stdout.trim()) as { outcome: string; tls: boolean; keylog: string[] };
+    expect(delivered).toMatchObject({ outcome: 'delivered', tls: true });
+    const hop = (await px.line((l) => l.type === 'connection')) as { clientWire: WireCapture; serverWire: WireCapture };
+    const received = (await rcv.line((l) => l.type === 'connection')) as { keylog: string[] };
+    // both ends log the same secrets
+    expect(new Set(received.keylog)).toEqual(new Set(delivered.keylog));
+    expect(received.keylog).toHaveLength(5);
+    const first = Buffer.from(hop.clientWire.segments[0].data, 'base64').toString('latin1');
+    expect(hop.clientWire.segments[0].dir).toBe('s2c');
+    expect(first).toBe('220 esa.example.com ESMTP\r\n');
+    expect(hop.serverWire.segments.map((s) => s.data).join('')).toBe(hop.clientWire.segments.map((s) => s.data).join(''));
+
+    if (needsTshark) return;
+    const f = join(dir, 'programs.pcap');
+    const keys = join(dir, 'programs-keylog.txt');
+    await writeFile(f, pcapOf([{ hop: 0, ...hop.clientWire }], Date.now()));
+    await writeFile(keys, received.keylog.map((l) => `${l}\n`).join(''));
+    const decrypted = await tshark(['-o', `tls.keylog_file:${keys}`, '-r', f, '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter']);
+    expect(decrypted).toEqual([expect.stringMatching(/^FROM:<lan@lan\.example>/)]);
+  });
+
+  it('--capture and --keylog need --json', async () => {
+    const p = await mxlab(['proxy', '--device', 'none', '--upstream', '127.0.0.1:25', '--capture']);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain('--capture records raw bytes into the --json connection records: give --json too');
+    const r = await mxlab(['receiver', '--persona', 'generic', '--keylog']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--keylog records TLS keys into the --json connection records: give --json too');
   });
 });

@@ -18,6 +18,8 @@ export const proxy: Command = {
   --knob NAME=VALUE     set an INFERRED behaviour (repeatable; see mxlab devices "<device>")
   --idle-timeout MS     close a connection whose client side is silent this long (default: the config's timeout conn, else 300000)
   --json                JSON lines on stdout (ready, event, connection) instead of log lines on stderr
+  --capture             with --json: each connection record carries both connections' raw bytes
+                        (clientWire, serverWire: base64, for pcaps; at most 32 MiB kept per connection)
   --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)
 
 Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is logged like the device's syslog.`,
@@ -33,9 +35,11 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is
         knob: { type: 'string', multiple: true },
         'idle-timeout': { type: 'string' },
         json: { type: 'boolean', default: false },
+        capture: { type: 'boolean', default: false },
         'epoch-origin': { type: 'string' },
       },
     });
+    if (values.capture && !values.json) throw new UsageError('--capture records raw bytes into the --json connection records: give --json too');
     if (!values.device && !values.profile && !values.config) throw new UsageError('--device is required, e.g. --device "asa 9.12(4)" (or --config FILE with the config\'s "ASA Version …" line)');
     if (values.profile && (values.device || values.config || values.knob?.length)) throw new UsageError('--profile is the whole device: give it without --device, --config or --knob');
     let profile: DeviceProfile | undefined;
@@ -62,7 +66,7 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is
     // each connection is reported as it closes, then forgotten: a proxy that runs for days keeps no history
     const report = (c: FirewallConnection) =>
       void c.closed.then(() => {
-        if (values.json) jsonLine(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}) });
+        if (values.json) jsonLine(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}), ...(c.clientWire && c.serverWire ? { clientWire: c.clientWire.toConnection(), serverWire: c.serverWire.toConnection() } : {}) });
         else {
           const n = c.events.length + c.eventsDropped;
           io.stderr.write(`mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${n} rule event${n === 1 ? '' : 's'})\n`);
@@ -84,6 +88,7 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is
         onEvent: (e) => (values.json ? jsonLine(io, { type: 'event', ...e }) : io.stderr.write(`${e.log}\n`)),
         onConnection: report,
         keepClosed: 0,
+        capture: values.capture,
         transcriptEntries: SERVER_TRANSCRIPT_ENTRIES,
         maxEventsPerConnection: SERVER_TRANSCRIPT_ENTRIES,
       });

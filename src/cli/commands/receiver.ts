@@ -26,6 +26,7 @@ export const receiver: Command = {
   --key-file F          PEM private key of --cert-file
   --idle-timeout MS     close a silent connection after this long (default 30000)
   --json                JSON lines on stdout (ready, connection) instead of transcripts on stderr
+  --keylog              with --json: each connection record carries its TLS key log (NSS format, for pcaps)
   --epoch-origin MS     timestamps in ms since this epoch time
 
 Without --cert-file a self-signed certificate for the hostname is made at start (never written to disk).
@@ -44,9 +45,11 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM.`,
         'idle-timeout': { type: 'string' },
         'key-file': { type: 'string' },
         json: { type: 'boolean', default: false },
+        keylog: { type: 'boolean', default: false },
         'epoch-origin': { type: 'string' },
       },
     });
+    if (values.keylog && !values.json) throw new UsageError('--keylog records TLS keys into the --json connection records: give --json too');
     const persona = values.persona;
     if (!persona || !(persona in personas)) throw new UsageError(`--persona must be one of ${Object.keys(personas).join(', ')}, got ${persona ? `"${persona}"` : 'nothing'}`);
     if (!(TLS as readonly string[]).includes(values.tls)) throw new UsageError(`--tls must be one of ${TLS.join(', ')}, got "${values.tls}"`);
@@ -61,7 +64,10 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM.`,
     // each connection is reported as it closes, then forgotten: a receiver that runs for days keeps no history
     const report = (c: ReceiverConnection) =>
       void c.closed.then(() => {
-        if (values.json) jsonLine(io, { type: 'connection', id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view() });
+        if (values.json) {
+          const keylog = c.keylog();
+          jsonLine(io, { type: 'connection', id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view(), ...(keylog ? { keylog } : {}) });
+        }
         else io.stderr.write(`connection ${c.id} from port ${c.remotePort}:\n${c.recorder.entries.map((e) => `  ${e.dir === 'c2s' ? 'C:' : 'S:'} ${e.tls ? '[tls] ' : ''}${e.text}`).join('\n')}\n`);
       });
     const r = await startReceiver({
@@ -78,6 +84,7 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM.`,
       idleTimeoutMs: positiveMs('--idle-timeout', values['idle-timeout']),
       onConnection: report,
       keepClosed: 0,
+      keylog: values.keylog,
       transcriptEntries: SERVER_TRANSCRIPT_ENTRIES,
     });
     if (values.json) jsonLine(io, { type: 'ready', host: r.host, port: r.port, persona });
