@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WireCapture } from '../src/model/result.js';
+import type { WireCapture, WireConnection } from '../src/model/result.js';
 import { pcapOf } from '../src/report/pcap/packets.js';
 import { mxlab } from './helpers/cli.js';
 import { Served } from './helpers/serve.js';
@@ -159,7 +159,7 @@ describe('the node programs record for pcaps (what the docker runtime runs in it
     expect(d.code).toBe(0);
     const delivered = JSON.parse(d.stdout.trim()) as { outcome: string; tls: boolean; keylog: string[] };
     expect(delivered).toMatchObject({ outcome: 'delivered', tls: true });
-    const hop = (await px.line((l) => l.type === 'connection')) as { clientWire: WireCapture; serverWire: WireCapture };
+    const hop = (await px.line((l) => l.type === 'connection')) as { clientWire: WireConnection; serverWire: WireConnection };
     const received = (await rcv.line((l) => l.type === 'connection')) as { keylog: string[] };
     // both ends log the same secrets
     expect(new Set(received.keylog)).toEqual(new Set(delivered.keylog));
