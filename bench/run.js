@@ -9,6 +9,7 @@ import os from 'node:os';
 import { dataThrough } from './data-through.js';
 import { dockerBench, dockerSkipReason } from './docker.js';
 import { sessionCost } from './session-cost.js';
+import { timelineBench } from './timeline.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const t0 = performance.now();
@@ -18,6 +19,8 @@ console.log('\nBench 1 — per-session cost (issue 2, item 11)');
 await sessionCost({ quick });
 console.log('\nBench 2 — DATA through a device (issue 3, item 6)');
 await dataThrough({ quick });
+console.log('\nBench 4 — time: scenario time against wall time (issue 13)');
+await timelineBench({ quick });
 const noDocker = await dockerSkipReason();
 if (noDocker) console.log(`\nBench 3 — docker runtime (issue 4, item 7): skipped — ${noDocker}`);
 else {

@@ -24,3 +24,45 @@ export function untilInterrupted(io: Io): Promise<void> {
 export function jsonLine(io: Io, obj: unknown): void {
   io.stdout.write(JSON.stringify(obj) + '\n');
 }
+
+/** What a running server does on its control signals. */
+export interface ControlHandlers {
+  /** SIGHUP: read the settings again (config, profile, certificate files) and apply them to new connections */
+  reload(): Promise<string>;
+  /** SIGUSR1 / SIGUSR2: close the port (and open connections) / listen again on it */
+  listening(on: boolean): Promise<void>;
+}
+
+/**
+ * Control signals for `mxlab proxy` and `mxlab receiver` (what a timeline step does to a node in a
+ * container): SIGHUP reloads, SIGUSR1 stops listening, SIGUSR2 starts again. Each is acknowledged on
+ * stdout with --json (`{"type":"reloaded"}`, `{"type":"stopped"}`, `{"type":"listening"}`, or
+ * `{"type":"control-error","message":…}`), else on stderr. Returns the function that removes the handlers.
+ */
+export function onControl(io: Io, json: boolean, h: ControlHandlers): () => void {
+  const say = (type: string, extra: Record<string, unknown> = {}): void => {
+    if (json) jsonLine(io, { type, ...extra });
+    else io.stderr.write(`mxlab: ${type}${extra.message ? `: ${String(extra.message)}` : ''}\n`);
+  };
+  // one at a time, in the order the signals came
+  let chain = Promise.resolve();
+  const run = (f: () => Promise<void>) => (chain = chain.then(f).catch((err: Error) => say('control-error', { message: err.message })));
+  const hup = () => run(async () => say('reloaded', { what: await h.reload() }));
+  const stop = () =>
+    run(async () => {
+      await h.listening(false);
+      say('stopped');
+    });
+  const start = () =>
+    run(async () => {
+      await h.listening(true);
+      say('listening');
+    });
+  process.on('SIGHUP', hup).on('SIGUSR1', stop).on('SIGUSR2', start);
+  // a server whose port is closed (SIGUSR1) has no handle left: this one keeps the process waiting for SIGUSR2
+  const alive = setInterval(() => undefined, 1 << 30);
+  return () => {
+    clearInterval(alive);
+    process.off('SIGHUP', hup).off('SIGUSR1', stop).off('SIGUSR2', start);
+  };
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { evaluate, type CheckContext } from '../assertions/index.js';
 import { createDkimKey } from '../actors/sender/index.js';
 import { monotonicClock, ScenarioClock, type Clock } from '../model/clock.js';
-import { needsSchedule, runSchedule, scheduleDriver } from './schedule.js';
+import { runSchedule, scheduleDriver } from './schedule.js';
 import type { CellResult, RunResult, ScenarioResult, SessionResult } from '../model/result.js';
 import type { Reporter } from '../report/types.js';
 import { createRuntime, type RuntimeName } from '../runtime/index.js';
@@ -148,8 +148,9 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
       nodes = await cell.describe?.().catch(() => undefined);
       // one schedule for every cell: the messages' attempts and the timeline's steps in scenario time
       // (without retry: or timeline:, every message once, all at once); sessions kept in the scenario's order
-      if (needsSchedule(plan) && runtime.name === 'docker') {
-        throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to run ${plan.name}: retries and the timeline run on the local runtime only, so far`, 'run it with --runtime local');
+      const queued = Object.entries(plan.scenario.nodes).find(([, n]) => n.role === 'sender' && n.mta !== 'builtin' && (n.retry !== undefined || n['queue-lifetime'] !== undefined));
+      if (queued && runtime.name === 'docker') {
+        throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to run ${plan.name}: node ${queued[0]} (a real MTA) has retry:, and real MTAs' queues are not driven by the scenario clock yet`, 'give the retry: to a builtin sender, or run it without retry:');
       }
       const done = new Set<SessionResult>();
       try {

@@ -18,14 +18,6 @@ export interface ScheduleDriver {
   apply(step: TimelineStep): Promise<void>;
 }
 
-/**
- * Whether a cell runs on the schedule: it has a timeline, or a sender with `retry:` / `queue-lifetime:`.
- * Other cells deliver each message once, as before.
- */
-export function needsSchedule(plan: CellPlan): boolean {
-  return (plan.scenario.timeline?.length ?? 0) > 0 || Object.values(plan.scenario.nodes).some((n) => n.role === 'sender' && (n.retry !== undefined || n['queue-lifetime'] !== undefined));
-}
-
 /** The schedule's view of a started cell: attempts due together are one `deliver`, a step one `apply`. */
 export function scheduleDriver(cell: StartedCell, runtime: string): ScheduleDriver {
   return {

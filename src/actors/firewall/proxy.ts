@@ -43,7 +43,7 @@ export interface StartedFirewall extends StartedServer {
    * A new device, config or faults for the connections that start from now on (open ones keep their
    * rules, as a real device's policy change does). Rejects with FirewallConfigError, changing nothing.
    */
-  reconfigure(o: { device?: string; config?: string; faults?: Faults }): void;
+  reconfigure(o: { profile: DeviceProfile } | { device?: string; config?: string; faults?: Faults }): void;
   /** stopped: the port is closed and open connections are cut; started: it listens on the same port again */
   setListening(on: boolean): Promise<void>;
 }
@@ -129,6 +129,10 @@ export async function startFirewall(o: StartFirewallOptions): Promise<StartedFir
       return profile;
     },
     reconfigure(c) {
+      if ('profile' in c) {
+        profile = profileOf({ ...o, profile: c.profile });
+        return;
+      }
       const again = resolveDevice(c.device, c.config, o.knobs, c.faults);
       if (!again.ok) throw new FirewallConfigError(o.name, again.errors);
       profile = again.profile;

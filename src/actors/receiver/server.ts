@@ -5,7 +5,7 @@ import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { Clock } from '../../model/clock.js';
 import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
-import { faultCertificate, type RunCertificates } from '../../tls/certs.js';
+import { faultCertificate, isCertFault, type RunCertificates } from '../../tls/certs.js';
 import type { TlsFault } from '../../vocabulary.js';
 import { ConnectionList, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
@@ -57,6 +57,8 @@ export interface ReceiverChange {
   tls?: TlsMode;
   size?: number;
   tlsFault?: TlsFault;
+  /** new key material (certificate files read again); with a certificate fault, presented as it is */
+  certs?: RunCertificates;
 }
 
 export interface StartedReceiver extends StartedServer {
@@ -180,12 +182,15 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     return stopping;
   };
 
+  let certs = o.certs;
   const reconfigure = async (c: ReceiverChange): Promise<void> => {
-    if (c.tlsFault !== undefined && c.tlsFault !== settings.tlsFault) {
-      const next = await tlsOptions(o.certs, c.tlsFault);
+    if (c.certs || (c.tlsFault !== undefined && c.tlsFault !== settings.tlsFault)) {
+      certs = c.certs ?? certs;
+      const fault = c.tlsFault ?? settings.tlsFault;
+      const next = await tlsOptions(certs, fault);
       // a version-limited context leaves no trace when the next one does not set the limits
       smtp.updateSecureContext({ minVersion: undefined, maxVersion: undefined, ciphers: undefined, ...next });
-      settings.tlsFault = c.tlsFault;
+      settings.tlsFault = fault;
     }
     if (c.tls !== undefined) {
       settings.tls = c.tls;
@@ -221,7 +226,8 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
  * OpenSSL would). `handshake-abort` is not a context: the connection closes when the ClientHello comes.
  */
 async function tlsOptions(certs: RunCertificates, fault: TlsFault): Promise<Record<string, unknown>> {
-  const pair = await faultCertificate(certs, fault);
+  // certificates read from files (no run CA key): the faulty certificate is the file itself
+  const pair = isCertFault(fault) && !certs.caKey ? { key: certs.key, cert: certs.cert } : await faultCertificate(certs, fault);
   if (fault === 'tls1.0-only') return { ...pair, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' };
   return { ...pair };
 }

@@ -57,7 +57,8 @@ export const deliverCommand: Command = {
     const sender = { ...json<Omit<SenderOptions, 'clock'>>(o['sender-json'], '--sender-json'), clock } as SenderOptions;
     if (o['ca-file']) sender.ca = await readInputFile(o['ca-file'], 'PEM file', 1024 * 1024);
     const text = o['message-json'] ?? (await readInputFile(o['message-file'], 'message file', 16 * 1024 * 1024));
-    const given = json<MessageSpec | MessageSpec[]>(text, o['message-json'] ? '--message-json' : '--message-file');
+    // a message may carry `attempt` (1-based): the sender's plaintext fallback depends on it
+    const given = json<(MessageSpec & { attempt?: number }) | (MessageSpec & { attempt?: number })[]>(text, o['message-json'] ? '--message-json' : '--message-file');
     const messages = Array.isArray(given) ? given : [given];
     const concurrency = o.concurrency === undefined ? 20 : Number(o.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number, got "${o.concurrency}"`);
@@ -68,7 +69,7 @@ export const deliverCommand: Command = {
     const worker = async () => {
       while (next < messages.length) {
         const message = messages[next++];
-        const result = await deliver(sender, message, target, dkim ? { dkim } : undefined);
+        const result = await deliver(sender, message, target, dkim ? { dkim } : undefined, message.attempt ?? 1);
         io.stdout.write(JSON.stringify({ id: message.id, ...result }) + '\n');
       }
     };

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { FirewallConfigError, profileFromJson, startFirewall, type DeviceProfile, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
+import { epochClock, jsonLine, onControl, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
 import { readInputFile } from '../../scenario/input-file.js';
 import { LIMITS } from '../../scenario/schema.js';
 
@@ -22,7 +22,9 @@ export const proxy: Command = {
                         (clientWire, serverWire: base64, for pcaps; at most 32 MiB kept per connection)
   --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)
 
-Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is logged like the device's syslog.`,
+Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is logged like the device's syslog.
+SIGHUP reads --profile (or --config) again: new connections get the new rules (a timeline step, or an
+admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -104,7 +106,24 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. Each applied rule is
     }
     if (values.json) jsonLine(io, { type: 'ready', host: fw.host, port: fw.port, device: fw.profile.device });
     else io.stderr.write(`mxlab proxy: ${fw.profile.device} listening on ${fw.host}:${fw.port}, forwarding to ${upstream.host}:${upstream.port} (Ctrl-C to stop)\n`);
+    const started = fw;
+    const off = onControl(io, values.json, {
+      async reload() {
+        if (values.profile) {
+          const r = profileFromJson(await readInputFile(values.profile, 'device profile', LIMITS.config * 4));
+          if (!r.ok) throw new Error(`Failed to read --profile ${values.profile}: ${r.error}`);
+          started.reconfigure({ profile: r.profile });
+        } else {
+          const text = values.config ? await readInputFile(values.config, 'device configuration', LIMITS.config) : undefined;
+          const knobLines = Object.entries(knobs).map(([k, v]) => `! mxlab knob ${k} ${v}`).join('\n');
+          started.reconfigure({ device: values.device!, config: [text, knobLines].filter(Boolean).join('\n') || undefined });
+        }
+        return started.profile.device;
+      },
+      listening: (on) => started.setListening(on),
+    });
     await untilInterrupted(io);
+    off();
     await fw.stop();
     // stopped by the user: 130 (SIGINT) or 143 (SIGTERM), like every command
     return EXIT.sigint;

@@ -3,9 +3,8 @@ import { personas, startReceiver, type PersonaName, type ReceiverConnection } fr
 import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { RECEIVER_TLS, TLS_FAULTS, type TlsFault } from '../../vocabulary.js';
-import { isCertFault } from '../../tls/certs.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
+import { epochClock, jsonLine, onControl, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
 import { readInputFile } from '../../scenario/input-file.js';
 import { hostname } from '../../scenario/schema.js';
 
@@ -18,7 +17,9 @@ export const receiver: Command = {
   --persona P           ${Object.keys(personas).join(' | ')}
   --tls T               off | preferred (default) | required
   --tls-fault F         a broken TLS service: ${TLS_FAULTS.filter((f) => f !== 'none').join(' | ')}
-                        (certificate faults make their certificate at start; see docs/tls-faults.md)
+                        (certificate faults make their certificate at start; with --cert-file the
+                        file is presented as it is; see docs/tls-faults.md)
+  --settings FILE       JSON {"tls", "size", "tls-fault"}: read at start and again on SIGHUP
   --size N              advertised and enforced SIZE
   --hostname H          banner and EHLO name (default esa.example.com)
   --listen HOST:PORT    default 127.0.0.1:2525
@@ -30,7 +31,8 @@ export const receiver: Command = {
   --epoch-origin MS     timestamps in ms since this epoch time
 
 Without --cert-file a self-signed certificate for the hostname is made at start (never written to disk).
-Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM.`,
+Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM. SIGHUP reads --settings and the certificate
+files again (new connections get them), SIGUSR1 closes the port, SIGUSR2 opens it again.`,
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -47,15 +49,19 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM.`,
         json: { type: 'boolean', default: false },
         keylog: { type: 'boolean', default: false },
         'epoch-origin': { type: 'string' },
+        settings: { type: 'string' },
       },
     });
     if (values.keylog && !values.json) throw new UsageError('--keylog records TLS keys into the --json connection records: give --json too');
     const persona = values.persona;
+    const fromFile = values.settings ? await readSettings(values.settings) : {};
+    if (fromFile.tls !== undefined) values.tls = fromFile.tls;
+    if (fromFile.size !== undefined) values.size = String(fromFile.size);
+    if (fromFile.tlsFault !== undefined) values['tls-fault'] = fromFile.tlsFault;
     if (!persona || !(persona in personas)) throw new UsageError(`--persona must be one of ${Object.keys(personas).join(', ')}, got ${persona ? `"${persona}"` : 'nothing'}`);
     if (!(TLS as readonly string[]).includes(values.tls)) throw new UsageError(`--tls must be one of ${TLS.join(', ')}, got "${values.tls}"`);
     const fault = values['tls-fault'];
     if (!(TLS_FAULTS as readonly string[]).includes(fault)) throw new UsageError(`--tls-fault must be one of ${TLS_FAULTS.join(', ')}, got "${fault}"`);
-    if (isCertFault(fault) && values['cert-file']) throw new UsageError(`--tls-fault ${fault} makes its own certificate: drop --cert-file, or present your faulty certificate with --cert-file alone`);
     const size = values.size === undefined ? undefined : Number(values.size);
     if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new UsageError(`--size must be a positive whole number, got "${values.size}"`);
     const host = hostname.safeParse(values.hostname);
@@ -89,7 +95,17 @@ Runs until interrupted: exit 130 on Ctrl-C, 143 on SIGTERM.`,
     });
     if (values.json) jsonLine(io, { type: 'ready', host: r.host, port: r.port, persona });
     else io.stderr.write(`mxlab receiver: ${persona} (${values.hostname}, tls ${values.tls}${fault !== 'none' ? `, tls-fault ${fault}` : ''}) listening on ${r.host}:${r.port} (Ctrl-C to stop)\n`);
+    const off = onControl(io, values.json, {
+      async reload() {
+        const next = values.settings ? await readSettings(values.settings) : {};
+        const certs = values['cert-file'] ? await certificates(values['cert-file'], values['key-file'], values.hostname) : undefined;
+        await r.reconfigure({ ...next, ...(certs ? { certs } : {}) });
+        return `tls ${next.tls ?? '(unchanged)'}, tls-fault ${next.tlsFault ?? '(unchanged)'}`;
+      },
+      listening: (on) => r.setListening(on),
+    });
     await untilInterrupted(io);
+    off();
     await r.stop();
     // stopped by the user: 130 (SIGINT) or 143 (SIGTERM), like every command
     return EXIT.sigint;
@@ -102,4 +118,29 @@ async function certificates(certFile: string | undefined, keyFile: string | unde
   const read = (f: string) => readInputFile(f, 'PEM file', 1024 * 1024);
   const [cert, key] = await Promise.all([read(certFile), read(keyFile)]);
   return { cert, key, ca: cert, hostnames: [hostname] };
+}
+
+/** `--settings FILE`: the receiver settings a timeline step changes, as JSON. */
+async function readSettings(file: string): Promise<{ tls?: (typeof TLS)[number]; size?: number; tlsFault?: TlsFault }> {
+  const text = await readInputFile(file, 'receiver settings', 64 * 1024);
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`Failed to read --settings ${file}: ${(err as Error).message}`);
+  }
+  const out: { tls?: (typeof TLS)[number]; size?: number; tlsFault?: TlsFault } = {};
+  if (v.tls !== undefined) {
+    if (!(TLS as readonly unknown[]).includes(v.tls)) throw new UsageError(`Failed to read --settings ${file}: tls must be one of ${TLS.join(', ')}`);
+    out.tls = v.tls as (typeof TLS)[number];
+  }
+  if (v.size !== undefined) {
+    if (!Number.isInteger(v.size) || (v.size as number) <= 0) throw new UsageError(`Failed to read --settings ${file}: size must be a positive whole number`);
+    out.size = v.size as number;
+  }
+  if (v['tls-fault'] !== undefined) {
+    if (!(TLS_FAULTS as readonly unknown[]).includes(v['tls-fault'])) throw new UsageError(`Failed to read --settings ${file}: tls-fault must be one of ${TLS_FAULTS.join(', ')}`);
+    out.tlsFault = v['tls-fault'] as TlsFault;
+  }
+  return out;
 }

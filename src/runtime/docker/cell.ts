@@ -8,6 +8,9 @@ import type { CellNode } from './cell-node.js';
 import { postfixReceipt } from './postfix-receiver.js';
 import { submitBuiltin, submitMta } from './submit.js';
 import type { StartedTopology } from './topology.js';
+import type { TimelineStep } from '../../scenario/schema.js';
+import { DockerSteps } from './apply-step.js';
+import { shiftSession } from '../shift-session.js';
 
 /** How long to wait for the far side's connection record after the sender is done. */
 const SETTLE_MS = 5_000;
@@ -16,20 +19,30 @@ const SETTLE_OPENSMTPD_MS = 13_000;
 
 /** A started cell: its containers on the cell's internal networks. */
 export class DockerCell implements StartedCell {
+  private readonly steps: DockerSteps;
+
   constructor(
     private readonly plan: CellPlan,
     private readonly ctx: RunContext,
     private readonly topo: StartedTopology,
-  ) {}
+  ) {
+    this.steps = new DockerSteps(plan, topo.nodes, ctx.certs);
+  }
+
+  apply(step: TimelineStep): Promise<void> {
+    return this.steps.apply(step);
+  }
 
   /** Every sender gets all of its messages at once; each sender's sessions are collected together. */
   async deliver(messages: MessagePlan[], hooks: DeliverHooks = {}): Promise<SessionResult[]> {
     const bySender = new Map<string, MessagePlan[]>();
     for (const m of messages) bySender.set(m.path[0], [...(bySender.get(m.path[0]) ?? []), m]);
     const sessions = new Map<string, SessionResult>();
+    // the containers keep real time; the scenario clock may have jumped over idle time before these attempts
+    const skipped = (this.ctx.clock as { skippedMs?: number }).skippedMs ?? 0;
     const results = await Promise.allSettled(
       [...bySender].map(async ([name, ms]) => {
-        for (const s of await this.deliverFrom(name, ms)) {
+        for (const s of (await this.deliverFrom(name, ms)).map((x) => shiftSession(x, skipped))) {
           sessions.set(s.message, s);
           hooks.onSession?.(s);
         }

@@ -10,7 +10,7 @@ import { postfixReceiverEnv } from './postfix-receiver.js';
 import type { CellNodeKind } from './cell-node.js';
 
 export const TLS_DIR = '/etc/mxlab/tls';
-const PROFILE_FILE = '/etc/mxlab/firewall-profile.json';
+import { PROFILE_FILE, RECEIVER_SETTINGS_FILE } from './apply-step.js';
 const NODE = ['/usr/local/bin/node', '/opt/mxlab/bin/mxlab.js'];
 const READY_JSON = /"type":"ready"/;
 
@@ -74,8 +74,8 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
       const hostname = nodeHostname(ctx.scenario, name);
       if (node.mta === 'postfix') return { ...base, env: postfixReceiverEnv(node, hostname), files: tls, ready: /daemon started/ };
       const fault = node['tls-fault'] === 'handshake-abort' || node['tls-fault'] === 'tls1.0-only' ? ['--tls-fault', node['tls-fault']] : [];
-      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...fault, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin];
-      return { ...base, command: cmd, files: tls, ready: READY_JSON };
+      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...fault, '--settings', RECEIVER_SETTINGS_FILE, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin];
+      return { ...base, command: cmd, files: [...tls, { content: '{}', target: RECEIVER_SETTINGS_FILE }], ready: READY_JSON };
     }
     case 'sender': {
       if (node.mta === 'builtin') {

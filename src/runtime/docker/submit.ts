@@ -33,7 +33,7 @@ export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: Send
   await Promise.all(
     [...groups.values()].map(async (group) => {
       const file = `/tmp/mxlab-messages-${++batch}.json`;
-      await node.c.container.copyContentToContainer([{ content: JSON.stringify(group.map(messageSpecOf)), target: file }]);
+      await node.c.container.copyContentToContainer([{ content: JSON.stringify(group.map((m) => ({ ...messageSpecOf(m), ...(m.attempt ? { attempt: m.attempt } : {}) }))), target: file }]);
       const argv = deliverArgv({
         sender: { name: node.c.node, hostname, tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}) },
         messageFile: file,
@@ -90,7 +90,8 @@ export async function submitMta(env: SubmitEnv, node: CellNode, sender: SenderNo
   await Promise.all(
     subs.map(async (s) => {
       const verdict = await adapter.follow(node.c.logs, from, s.sub, timeoutMs, env.ctx.signal);
-      const at = env.ctx.clock.now();
+      // on the containers' clock (real time since the cell started), which the scenario clock's jumps do not move
+      const at = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
       if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(adapter.drop(verdict.queueId)).catch(() => undefined);
       reports.set(s.spec.id, { outcome: verdict.outcome, reason: verdict.reason, tls: verdict.tls, ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}), log: verdict.log, attempts: 1, hostname, at });
     }),
