@@ -75,9 +75,9 @@ describe('control signals', () => {
     px.child.kill('SIGHUP');
     expect((await px.line((l) => l.type === 'reloaded')).what).toBe('asa 9.12(4)');
     expect(await ehlo(port)).toContain('250 STARTTLS');
-    writeFileSync(config, 'policy-map global_policy\n class inspection_default\n  inspect bogus-protocol-x\n frobnicate\n');
+    writeFileSync(config, 'policy-map type inspect esmtp m\n parameters\n  frobnicate\n');
     px.child.kill('SIGHUP');
-    expect((await px.line((l) => l.type === 'control-error')).message).toMatch(/^Failed to start firewall "proxy": config:4:/);
+    expect((await px.line((l) => l.type === 'control-error')).message).toMatch(/^Failed to start firewall "proxy": config:3:/);
     // the rules stay as they were
     expect(await ehlo(port)).toContain('250 STARTTLS');
   });
