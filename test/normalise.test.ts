@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstDifference, normaliseEntries } from '../src/assertions/normalise.js';
+import { firstDifference, normaliseEntries, normaliseSession } from '../src/assertions/normalise.js';
 import type { TranscriptEntry } from '../src/model/result.js';
 
 const entries = (lines: [TranscriptEntry['dir'], string, boolean?][]): TranscriptEntry[] => lines.map(([dir, text, tls], t) => ({ t, dir, text, ...(tls ? { tls } : {}) }));
@@ -58,5 +58,14 @@ describe('normalised transcripts (golden files, replay)', () => {
     expect(firstDifference(['a', 'b'], ['a', 'b'])).toBeUndefined();
     expect(firstDifference(['a', 'b', 'c'], ['a', 'x', 'c'])).toEqual({ index: 1, a: 'b', b: 'x' });
     expect(firstDifference(['a'], ['a', 'more'])).toEqual({ index: 1, a: undefined, b: 'more' });
+  });
+});
+
+describe('a retried message', () => {
+  it('shows every attempt, each under its number', () => {
+    const hop = (text: string) => [{ from: 'partner', to: 'esa', entries: entries([['s2c', text]]) }];
+    const attempt = (n: number, text: string) => ({ attempt: n, t: n * 1000, end: n * 1000 + 5, outcome: 'deferred' as const, reason: 'connection-reset' as const, tls: false, clientView: { banner: [], ehlo: [] }, serverView: { commands: [], tls: false, accepted: false }, hops: hop(text), firewall: { events: [] } });
+    expect(normaliseSession({ hops: hop('421 last'), history: [attempt(1, '421 first'), attempt(2, '421 last')] })).toEqual(['== attempt 1', '== hop 1: partner → esa', 'S: 421 first', '== attempt 2', '== hop 1: partner → esa', 'S: 421 last']);
+    expect(normaliseSession({ hops: hop('250 ok') })).toEqual(['== hop 1: partner → esa', 'S: 250 ok']);
   });
 });

@@ -137,6 +137,26 @@ describe.skipIf(needsTshark)('mxlab run --reporter junit,html,pcap,bundle on the
   });
 });
 
+describe.skipIf(needsTshark)('a retried message: every attempt in its hop\'s pcap', () => {
+  it('fix-then-deliver: the never-fixed firewall\'s message holds one TCP connection per attempt, at scenario times', async () => {
+    const out = join(dir, 'retries');
+    const r = await mxlab(['run', 'scenarios/fix-then-deliver.yaml', '--reporter', 'json,pcap', '--out', out]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(await readFile(join(out, 'result.json'), 'utf8')) as import('../src/model/result.js').RunResult;
+    const unfixed = result.scenarios[0].cells[0].sessions.find((s) => s.message === 'dkim-unfixed')!;
+    expect(unfixed.attempts).toBeGreaterThan(2);
+    const run = join(out, 'pcap/fix-then-deliver/run/dkim-unfixed');
+    const [hop1] = (await readdir(run)).filter((f) => f.startsWith('hop1-')).map((f) => join(run, f));
+    const conversations = (await tshark(['-r', hop1, '-q', '-z', 'conv,tcp'])).filter((l) => l.includes('<->'));
+    expect(conversations).toHaveLength(unfixed.attempts);
+    // each attempt's connection opens at its scenario time: the first and last SYN are as far apart as the attempts
+    const syns = (await tshark(['-r', hop1, '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'frame.time_relative'])).map(Number);
+    const history = unfixed.history!;
+    expect(syns).toHaveLength(unfixed.attempts);
+    expect(syns.at(-1)! - syns[0]).toBeCloseTo((history.at(-1)!.t - history[0].t) / 1000, 0);
+  });
+});
+
 describe('the node programs record for pcaps (what the docker runtime runs in its containers)', () => {
   const children: Served[] = [];
   afterAll(async () => {

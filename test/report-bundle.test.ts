@@ -147,6 +147,7 @@ describe('mxlab run --reporter bundle (built CLI, real sockets)', () => {
       mxlab: result.mxlab,
       startedAt: result.startedAt,
       command: ['mxlab', 'run', 'scenarios/seed-esa-behind-pix.yaml', '--reporter', 'json,bundle', '--out', out],
+      random: expect.stringContaining('nothing a verdict depends on'),
       runs: [{ file: 'scenarios/seed-esa-behind-pix.yaml', name: result.scenarios[0].name, runtime: 'local', label: '', cell: {}, scenario: 'runs/seed-esa-behind-pix/run/scenario.yaml', result: [0, 0] }],
     });
     const versions = JSON.parse((await extract(file, 'mxlab-bundle/versions.json')).toString());

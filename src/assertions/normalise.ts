@@ -6,9 +6,11 @@ import type { Hop, SessionResult, TranscriptEntry } from '../model/result.js';
  * addresses and ports (`<ip>`, `<port>`), dates and times (`<date>`, `<time>`), message ids,
  * queue ids (Postfix, Exim, OpenSMTPD, sendmail, AsyncOS, Exchange), DKIM signatures and
  * timestamps, run ids in container names, and the sizes of TLS records (certificates differ per run).
- * Timestamps of lines are left out.
+ * Timestamps of lines are left out. A retried message shows every attempt, each under `== attempt N`.
  */
-export function normaliseSession(s: Pick<SessionResult, 'hops'>): string[] {
+export function normaliseSession(s: Pick<SessionResult, 'hops' | 'history'>): string[] {
+  // a retried message: every attempt, in order
+  if (s.history && s.history.length > 1) return s.history.flatMap((a) => [`== attempt ${a.attempt}`, ...a.hops.flatMap((h, i) => normaliseHop(h, i))]);
   return s.hops.flatMap((h, i) => normaliseHop(h, i));
 }
 

@@ -6,7 +6,7 @@ import { unique } from '../names.js';
 import { resultJson } from '../serialise.js';
 import { pcapFiles } from '../pcap/files.js';
 import { cellScenarioYaml } from './cell-scenario.js';
-import { BUNDLE_ROOT, MANIFEST, type BundleManifest, type BundleRun } from './manifest.js';
+import { BUNDLE_ROOT, MANIFEST, RANDOM, type BundleManifest, type BundleRun } from './manifest.js';
 import { bundleReadme } from './readme.js';
 import type { TarFile } from './tar.js';
 import { sessionTranscript } from './transcript.js';
@@ -30,7 +30,7 @@ export async function bundleFiles(result: RunResult): Promise<{ files: TarFile[]
   const captured = pcapFiles(result);
   add('README.txt', bundleReadme(result, BUNDLE_FILE, captured.length > 0));
   const runs: BundleRun[] = [];
-  const manifest: BundleManifest = { format: 'mxlab-bundle', version: 1, mxlab: result.mxlab, startedAt: result.startedAt, ...(result.command ? { command: result.command } : {}), runs };
+  const manifest: BundleManifest = { format: 'mxlab-bundle', version: 1, mxlab: result.mxlab, startedAt: result.startedAt, ...(result.command ? { command: result.command } : {}), random: RANDOM, runs };
   const manifestAt = files.length;
 
   const scenarioNames = unique();

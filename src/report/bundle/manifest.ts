@@ -5,8 +5,14 @@ export interface BundleManifest {
   mxlab: string;
   startedAt: string;
   command?: string[];
+  /** what in a run is random, and whether it is recorded: mxlab seeds nothing that changes a verdict */
+  random: string;
   runs: BundleRun[];
 }
+
+/** The manifest's `random`: what differs between a run and its replay, and why it changes no verdict. */
+export const RANDOM =
+  'nothing a verdict depends on: each run makes its own CA, certificates and DKIM key (fresh key bytes, never written to disk or into this bundle), its run id and its ports; transcripts compare with those normalised away';
 
 export interface BundleRun {
   /** the scenario file as given to mxlab run, and its name */

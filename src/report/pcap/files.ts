@@ -21,11 +21,15 @@ export function pcapFiles(result: RunResult): { name: string; data: Buffer | str
       const rDir = runs(cell.label || 'run');
       const messages = unique();
       for (const session of cell.sessions) {
+        // every attempt's connections (a retried message has one per attempt and hop)
+        const attempts = session.history?.length ? session.history : [session];
+        for (const a of attempts) for (const line of a.keylog ?? []) keys.add(line);
         for (const line of session.keylog ?? []) keys.add(line);
-        if (!session.wire?.length) continue;
+        const wire = attempts.flatMap((a) => a.wire ?? []);
+        if (!wire.length) continue;
         const mDir = messages(session.message);
         session.hops.forEach((hop, i) => {
-          const captures = session.wire!.filter((w) => w.hop === i);
+          const captures = wire.filter((w) => w.hop === i);
           if (captures.length) files.push({ name: `pcap/${sDir}/${rDir}/${mDir}/hop${i + 1}-${safeName(`${hop.from}-${hop.to}`)}.pcap`, data: pcapOf(captures, epoch) });
         });
       }

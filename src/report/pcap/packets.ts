@@ -33,9 +33,11 @@ export function pcapOf(captures: WireCapture[], epochMs: number): Buffer {
 
 function connectionPackets(c: WireCapture, epochMs: number): Buffer[] {
   const out: Buffer[] = [];
+  // initial sequence numbers from the port and the opening time: two connections from one port (attempts hours apart) differ
   const isn = (n: number) => (Math.imul(n + 1, 2654435761) >>> 0) & 0x7fffffff;
-  const client: Side = { mac: Buffer.from([2, 0, 0, 0, 0, 1]), ip: ipv4(c.client.ip, 1), port: c.client.port, seq: isn(c.client.port), id: 1 };
-  const server: Side = { mac: Buffer.from([2, 0, 0, 0, 0, 2]), ip: ipv4(c.server.ip, 2), port: SMTP_PORT, seq: isn(c.client.port + 65536), id: 1 };
+  const salt = Math.floor(c.t) & 0xffff;
+  const client: Side = { mac: Buffer.from([2, 0, 0, 0, 0, 1]), ip: ipv4(c.client.ip, 1), port: c.client.port, seq: isn(c.client.port ^ (salt << 16)), id: 1 };
+  const server: Side = { mac: Buffer.from([2, 0, 0, 0, 0, 2]), ip: ipv4(c.server.ip, 2), port: SMTP_PORT, seq: isn((c.client.port + 65536) ^ (salt << 8)), id: 1 };
   const at = (t: number) => epochMs + t;
   const send = (from: Side, to: Side, t: number, flags: number, payload: Buffer = Buffer.alloc(0), wireLen = payload.length) => {
     out.push(packet(at(t), from, to, flags, payload, wireLen));
