@@ -92,8 +92,14 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // interrupted: what the run abandoned (a container start in flight) is the reaper's now; a
+    // request still open must not hold the exit past a moment
+    if (received) setTimeout(() => process.exit(), INTERRUPTED_EXIT_MS).unref();
   }
 }
+
+/** How long an interrupted command's process may linger after it returned (open requests it abandoned). */
+const INTERRUPTED_EXIT_MS = 500;
 
 /** How long a second interrupt waits for the forced cleanups (docker: removing containers and networks). */
 const FORCED_CLEANUP_MS = 10_000;

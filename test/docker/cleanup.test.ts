@@ -20,6 +20,16 @@ async function untilContainers(n: number, child: ChildProcess, timeoutMs = 120_0
   throw new Error('containers did not appear');
 }
 
+/** Polls until no mxlab container or network is left (up to 15 s), then says what is left. */
+async function gone(timeoutMs = 15_000): Promise<{ containers: string[]; networks: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = leftovers();
+    if ((!left.containers.length && !left.networks.length) || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe.skipIf(!docker)('nothing is left behind', () => {
   it('after a run whose expectation fails', async () => {
     const { result } = await runDocker(['test/docker/fixtures/failing.yaml']);
@@ -35,17 +45,42 @@ describe.skipIf(!docker)('nothing is left behind', () => {
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   });
 
-  it('after SIGINT in the middle of a run (exit code, containers and networks removed)', async () => {
-    const child = startCli(['run', 'test/docker/fixtures/slow.yaml', '--reporter', 'json']);
+  it('after SIGINT in the middle of a run (exit 130 within 2 s, said plainly, containers and networks removed)', async () => {
+    const child = startCli(['run', 'test/docker/fixtures/slow.yaml']);
+    let stdout = '';
     let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
-    child.stdout!.resume();
     await untilContainers(2, child);
+    const t0 = performance.now();
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
-    expect(code, stderr).not.toBe(0);
-    expect(leftovers()).toEqual({ containers: [], networks: [] });
+    expect(code, stderr).toBe(130);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(stdout).toMatch(/interrupted by SIGINT: 0 runs finished, 1 not in /);
+    expect(stdout + stderr).not.toMatch(/E_CONTAINER_START|409|marked for removal|internal error|expectations held/);
+    expect(await gone()).toEqual({ containers: [], networks: [] });
   });
+
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`after a double ${sig} while the containers start (exit ${code} at once, nothing left a few seconds later)`, async () => {
+      const child = startCli(['run', 'test/docker/fixtures/slow.yaml']);
+      let stderr = '';
+      child.stdout!.resume();
+      child.stderr!.on('data', (d) => (stderr += d));
+      await untilContainers(1, child);
+      const t0 = performance.now();
+      child.kill(sig);
+      await new Promise((r) => setTimeout(r, 50));
+      child.kill(sig);
+      const [exit] = await once(child, 'exit');
+      expect(exit, stderr).toBe(code);
+      expect(performance.now() - t0).toBeLessThan(2000);
+      expect(stderr).toContain(`mxlab: ${sig} again, removing what the run made and exiting`);
+      // the reaper (src/runtime/docker/reaper.ts) removes what requests still on their way made
+      expect(await gone()).toEqual({ containers: [], networks: [] });
+    });
+  }
 
   it('after SIGKILL, the next run sweeps what the killed one left', async () => {
     const child = startCli(['run', 'test/docker/fixtures/slow.yaml', '--reporter', 'json']);

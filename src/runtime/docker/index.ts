@@ -1,9 +1,11 @@
 import { ensureImages } from '../../images/build.js';
 import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
+import { onForcedExit } from '../../cleanup.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
 import { DockerCell } from './cell.js';
 import { LABEL, sweep } from './labels.js';
+import { spawnReaper } from './reaper.js';
 import { imageOf, kindOf } from './node-specs.js';
 import { startTopology } from './topology.js';
 
@@ -15,11 +17,17 @@ import { startTopology } from './topology.js';
  */
 let cellCounter = 0;
 
+/** How long dispose() waits for cells still starting before its last sweep. */
+const DISPOSE_WAIT_MS = 700;
+
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
   private images?: Promise<Record<ImageName, string>>;
   private runId?: string;
   private disposed = false;
+  /** cells whose containers are being started: an interrupt waits for them before its last sweep */
+  private readonly starting = new Set<Promise<unknown>>();
+  private unregisterForced?: () => void;
 
   async prepare(plans: CellPlan[], ctx: RunContext): Promise<void> {
     this.images ??= this.build(plans, ctx);
@@ -28,6 +36,11 @@ export class DockerRuntime implements Runtime {
 
   private async build(plans: CellPlan[], ctx: RunContext): Promise<Record<ImageName, string>> {
     this.runId = ctx.runId;
+    // a second Ctrl-C does not wait for the graceful cleanup: it removes what carries the run label at once
+    this.unregisterForced ??= onForcedExit(() => {
+      spawnReaper(`${LABEL.run}=${ctx.runId}`);
+      return sweep(`${LABEL.run}=${ctx.runId}`);
+    });
     ctx.signal?.addEventListener('abort', () => void this.dispose(), { once: true });
     const needed = new Set<ImageName>();
     for (const p of plans) for (const n of Object.values(p.scenario.nodes)) {
@@ -50,7 +63,9 @@ export class DockerRuntime implements Runtime {
     if (ctx.signal?.aborted || this.disposed) throw interrupted();
     // unique per process, even when a runner makes more than one DockerRuntime for a run
     const cellId = `${ctx.runId}-${++cellCounter}`;
-    const topo = await startTopology(plan, ctx, cellId, await this.images!);
+    const starting = startTopology(plan, ctx, cellId, await this.images!);
+    this.starting.add(starting);
+    const topo = await starting.finally(() => this.starting.delete(starting));
     if (ctx.signal?.aborted || this.disposed) {
       await topo.stop();
       throw interrupted();
@@ -61,7 +76,21 @@ export class DockerRuntime implements Runtime {
   /** Removes every container and network of this run; idempotent (sweeps again when called again). */
   async dispose(): Promise<void> {
     this.disposed = true;
-    if (this.runId) await sweep(`${LABEL.run}=${this.runId}`).catch(() => undefined);
+    if (!this.runId) return;
+    const label = `${LABEL.run}=${this.runId}`;
+    await sweep(label).catch(() => undefined);
+    if (this.starting.size) {
+      // a cell still starting may create a container or network after that sweep listed them: wait
+      // a moment for it (it stops at its next step once disposed) and sweep again; what is still
+      // on its way after that is left to the reaper, so an interrupt ends the run within 2 s
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...this.starting]), new Promise((r) => (timer = setTimeout(r, DISPOSE_WAIT_MS)))]);
+      clearTimeout(timer);
+      if (this.starting.size) spawnReaper(label);
+      await sweep(label).catch(() => undefined);
+    }
+    this.unregisterForced?.();
+    this.unregisterForced = undefined;
   }
 }
 

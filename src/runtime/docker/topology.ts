@@ -1,6 +1,6 @@
 import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
-import type { RunContext } from '../types.js';
+import { HarnessError, type RunContext } from '../types.js';
 import type { CellNode } from './cell-node.js';
 import { recordsFrom } from './records.js';
 import { startNodeContainer } from './containers.js';
@@ -36,7 +36,12 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
   try {
     const client = await runtimeClient();
     const networkIds: Record<string, string> = {};
+    // after an interrupt nothing new is made: the run is being swept
+    const stopIfInterrupted = () => {
+      if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+    };
     for (const side of ['outside', 'inside']) {
+      stopIfInterrupted();
       const name = `${prefix}-${side}`;
       const net = await client.network.create({ Name: name, Internal: true, CheckDuplicate: true, Labels: labels });
       networkIds[name] = net.id;
@@ -55,6 +60,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     const specs = names.map((n) => ({ n, kind: kindOf(s.nodes[n]), spec: containerSpec(n, specCtx) }));
     const results = await Promise.allSettled(
       specs.map(async ({ n, kind, spec }) => {
+        stopIfInterrupted();
         ctx.progress(`${plan.label || plan.name}: starting ${n} (${spec.image})`);
         const c = await startNodeContainer(spec, networkIds);
         if (kind === 'firewall') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
