@@ -21,6 +21,12 @@ export const REASONS = {
   'size-exceeded': 'the message is larger than the receiver takes',
   'protocol-error': 'a reply the sender could not make sense of',
   expired: 'still undelivered when the sender\'s queue-lifetime ran out (the message is returned, like Postfix maximal_queue_lifetime)',
+  'dns-failure': 'a DNS lookup failed (SERVFAIL, e.g. a bogus DNSSEC answer, or no answer): the sender tries again later',
+  'host-not-found': 'the recipient domain or every MX host of it does not exist (NXDOMAIN, or a null MX)',
+  'dane-required-tls-not-offered': 'secure, usable TLSA records made TLS mandatory (RFC 7672 §2.2), but STARTTLS was not offered or was refused',
+  'dane-mismatch': "the server's certificate matched none of the secure TLSA records, or a DANE-TA certificate did not name the host (RFC 7672 §3)",
+  'dane-unavailable': 'DANE was required (dane-only) but the MX host has no secure TLSA records',
+  'mta-sts-policy': 'an MTA-STS policy in enforce mode refused the MX host: TLS not offered, a certificate not valid for the host, or the host not in the policy (RFC 8461 §4–5)',
 } as const;
 export type Reason = keyof typeof REASONS;
 export const REASON_NAMES = Object.keys(REASONS) as Reason[];
@@ -49,8 +55,11 @@ export type TlsFault = (typeof TLS_FAULTS)[number];
 export const PLAINTEXT_FALLBACKS = ['same-attempt', 'next-attempt', 'never'] as const;
 export type PlaintextFallback = (typeof PLAINTEXT_FALLBACKS)[number];
 
-/** A sender's TLS policy (Postfix smtp_tls_security_level none | may | encrypt | verify). */
-export const SENDER_TLS = ['none', 'opportunistic', 'required', 'verify'] as const;
+/**
+ * A sender's TLS policy: Postfix smtp_tls_security_level none | may | encrypt | verify | dane |
+ * dane-only; `mta-sts` applies the recipient domain's MTA-STS policy (RFC 8461), opportunistic without one.
+ */
+export const SENDER_TLS = ['none', 'opportunistic', 'required', 'verify', 'dane', 'dane-only', 'mta-sts'] as const;
 export type SenderTls = (typeof SENDER_TLS)[number];
 
 /** Sending MTAs: `builtin` runs on any runtime, the others in containers (docker runtime). */
@@ -60,6 +69,14 @@ export type SenderMta = (typeof SENDER_MTAS)[number];
 /** Receiving MTAs: `builtin` is a persona; the others are real MTAs in containers. */
 export const RECEIVER_MTAS = ['builtin', 'postfix'] as const;
 export type ReceiverMta = (typeof RECEIVER_MTAS)[number];
+
+/** DNSSEC status of a lab DNS zone, as a validating resolver reports it: AD bit, no AD bit, SERVFAIL. */
+export const DNSSEC_STATES = ['secure', 'insecure', 'bogus'] as const;
+export type DnssecState = (typeof DNSSEC_STATES)[number];
+
+/** An MTA-STS policy's mode (RFC 8461 §3.2). */
+export const MTA_STS_MODES = ['enforce', 'testing', 'none'] as const;
+export type MtaStsMode = (typeof MTA_STS_MODES)[number];
 
 /** Per message: `always` sends STARTTLS even when not advertised (the telnet test of the seed). */
 export const STARTTLS_MODES = ['auto', 'always', 'never'] as const;

@@ -46,8 +46,8 @@ describe('TLS policy', () => {
   });
 
   it('plaintext is fine unless TLS is required', () => {
-    expect(plaintextVerdict('opportunistic', '500 no')).toBeUndefined();
-    expect(plaintextVerdict('required', undefined)).toMatchObject({ outcome: 'deferred', reason: 'tls-not-offered' });
-    expect(plaintextVerdict('verify', '500 #5.5.1 command not recognized')).toMatchObject({ reason: 'starttls-refused', detail: '500 #5.5.1 command not recognized' });
+    expect(plaintextVerdict({ mode: 'opportunistic' }, '500 no')).toBeUndefined();
+    expect(plaintextVerdict({ mode: 'required' }, undefined)).toMatchObject({ outcome: 'deferred', reason: 'tls-not-offered' });
+    expect(plaintextVerdict({ mode: 'verify' }, '500 #5.5.1 command not recognized')).toMatchObject({ reason: 'starttls-refused', detail: '500 #5.5.1 command not recognized' });
   });
 });

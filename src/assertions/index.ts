@@ -1,9 +1,11 @@
 import type { ExpectationResult, SessionResult } from '../model/result.js';
 import type { Expectation } from '../scenario/schema.js';
 import { banner } from './checks/banner.js';
+import { dns } from './checks/dns.js';
 import { ehlo } from './checks/ehlo.js';
 import { firewall } from './checks/firewall.js';
 import { golden } from './checks/golden.js';
+import { log } from './checks/log.js';
 import { outcome } from './checks/outcome.js';
 import { reason } from './checks/reason.js';
 import { replies } from './checks/replies.js';
@@ -18,7 +20,7 @@ import { checkContext, type Check, type CheckContext, type CheckKey } from './ty
 export { checkContext, type CheckContext } from './types.js';
 
 /** Every expectation field and its check; a field without a check does not compile. */
-export const checks: { [K in CheckKey]: Check<K> } = { outcome, reason, tls, banner, ehlo, starttls, replies, server, firewall, golden, attempt, attempts, 'delivered-after': deliveredAfter };
+export const checks: { [K in CheckKey]: Check<K> } = { outcome, reason, tls, banner, ehlo, starttls, replies, server, firewall, golden, attempt, attempts, 'delivered-after': deliveredAfter, dns, log };
 
 /** Evaluates one expectation against the session of its message (pure, except that golden files are read, and written under --update). */
 export function evaluate(spec: Expectation, session: SessionResult | undefined, line?: number, ctx: CheckContext = checkContext()): ExpectationResult {

@@ -8,10 +8,25 @@ export interface MessagePlan {
   fromAddress: string;
   /** envelope recipient, e.g. postmaster@esa.example.com */
   toAddress: string;
-  /** node names from the sender to the receiver, e.g. ['partner', 'fw', 'esa'] */
+  /** node names from the sender to the receiver, e.g. ['partner', 'fw', 'esa']: the first of `routes` when the lab DNS routes it */
   path: string[];
   /** which delivery attempt this is (1-based; absent: the first), for senders whose behaviour depends on it */
   attempt?: number;
+  /**
+   * with the lab DNS: the paths the message may take in MX order (a sender that falls back to the
+   * next MX host ends on a later one); the runtime takes the one whose first node the sender reached
+   */
+  routes?: string[][];
+}
+
+/**
+ * The path of a message routed by the lab DNS whose sender connected to `node` first: the route
+ * through it, or just the sender when it reached no node (`''`: every lookup or connection failed).
+ * Without routes, the planned path.
+ */
+export function pathVia(m: MessagePlan, node: string): string[] {
+  if (!m.routes) return m.path;
+  return m.routes.find((r) => r[1] === node) ?? [m.path[0]];
 }
 
 export interface PlannedExpectation {
@@ -36,10 +51,4 @@ export interface CellPlan {
   firewallSources: Record<string, { device?: string; config?: string }>;
 }
 
-/** A node's DNS/EHLO name: its `hostname:`, else `<node>.example.com` for receivers and `<node>.example` otherwise. */
-export function nodeHostname(s: Scenario, name: string): string {
-  const n = s.nodes[name];
-  if (n?.role === 'receiver') return n.hostname ?? `${name}.example.com`;
-  if (n?.role === 'sender') return n.hostname ?? `${name}.example`;
-  return `${name}.example`;
-}
+export { nodeHostname } from '../scenario/hostnames.js';

@@ -68,6 +68,29 @@ export interface FirewallEvent {
   log: string;
 }
 
+/** One DNS query a sender made and the lab resolver's answer. */
+export interface DnsQuery {
+  /** ms since run start */
+  t: number;
+  /** the node that asked */
+  node: string;
+  /** e.g. `corp.example` */
+  name: string;
+  /** e.g. `MX`, `A`, `TLSA`, `TXT` */
+  type: string;
+  /** `NOERROR`, `NXDOMAIN`, `SERVFAIL`, `REFUSED`, … (`TIMEOUT`: no answer) */
+  rcode: string;
+  /** the answer carried the AD bit (DNSSEC secure, as a validating resolver vouches) */
+  ad: boolean;
+  /** the answer records' data, e.g. `10 mx1.corp.example`, `3 1 1 5f2a…` */
+  answers: string[];
+}
+
+/** A DNS query as one line: `corp.example MX NOERROR AD 10 mx1.corp.example` (what `dns:` expectations match). */
+export function dnsLine(q: DnsQuery): string {
+  return [q.name, q.type, q.rcode, ...(q.ad ? ['AD'] : []), ...(q.answers.length ? [q.answers.join(', ')] : [])].join(' ');
+}
+
 export interface SessionResult {
   message: string;
   from: string;
@@ -88,6 +111,8 @@ export interface SessionResult {
   firewall: { events: FirewallEvent[] };
   /** the sender's own log lines (real MTAs in containers; builtin sender's notes), every attempt's */
   log?: string[];
+  /** the DNS queries the sender made for this message, in order (scenarios with the lab DNS) */
+  dns?: DnsQuery[];
   /** wall-clock ms the delivery took (from handing the message to the sender to the assembled session) */
   durationMs?: number;
   /** every hop's raw bytes, one entry per TCP connection (only when the run records them: the pcap and bundle reporters ask) */

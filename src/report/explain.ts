@@ -1,4 +1,4 @@
-import type { ExpectationResult, SessionResult, TranscriptEntry } from '../model/result.js';
+import { dnsLine, type ExpectationResult, type SessionResult, type TranscriptEntry } from '../model/result.js';
 import { describeCheck } from './format.js';
 
 /**
@@ -24,6 +24,10 @@ export function evidence(e: ExpectationResult, s: SessionResult): string[] {
     out.push(`receiver got: ${s.serverView.commands.join(' | ') || '(nothing)'}`);
   }
   if (names.includes('server')) out.push(`receiver got: ${s.serverView.commands.join(' | ') || '(nothing)'}`);
+  if (names.includes('dns') || (s.dns?.length && names.some((n) => ['outcome', 'reason'].includes(n)))) {
+    out.push('DNS queries of the sender:', ...(s.dns?.length ? s.dns.map((q) => `  ${dnsLine(q)}`) : ['  (none)']));
+  }
+  if (names.includes('log')) out.push('sender log:', ...(s.log?.length ? s.log.slice(-12).map((l) => `  ${l}`) : ['  (none)']));
   if (names.some((n) => ['outcome', 'reason', 'tls', 'session', 'firewall'].includes(n))) {
     out.push(`${s.outcome} (${s.reason})${s.detail ? `: ${s.detail}` : ''}`);
     for (const ev of s.firewall.events.slice(-5)) out.push(`firewall ${ev.node}: ${ev.log}`);

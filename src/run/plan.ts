@@ -4,6 +4,8 @@ import { nodeHostname, type CellPlan, type MessagePlan } from '../model/plan.js'
 import type { DeviceProfile } from '../model/device-profile.js';
 import { firewallProfile } from './device-check.js';
 import { configSource, configText } from '../scenario/firewall-config.js';
+import { routesOf, usesLabDns } from '../dns/plan.js';
+import { isMailbox } from '../scenario/schema.js';
 
 export { nodeHostname, type CellPlan, type MessagePlan, type PlannedExpectation } from '../model/plan.js';
 
@@ -63,6 +65,13 @@ function applyCell(s: Scenario, combo: Record<string, string | number | boolean>
 }
 
 function planMessage(s: Scenario, m: MessageSpecV1): MessagePlan {
+  const fromAddress = `${m.from}@${nodeHostname(s, m.from)}`;
+  if (usesLabDns(s)) {
+    // routed by the lab DNS: MX records of the recipient's domain (a node's own name has none: its A record)
+    const toAddress = isMailbox(m.to) ? m.to : `postmaster@${nodeHostname(s, m.to)}`;
+    const routes = routesOf(s, m.from, toAddress);
+    return { spec: m, fromAddress, toAddress, path: routes[0] ?? [m.from], routes };
+  }
   const path = [m.from];
   let cur = s.nodes[m.from];
   while (cur && cur.role !== 'receiver' && path.length < 16) {
@@ -71,7 +80,7 @@ function planMessage(s: Scenario, m: MessageSpecV1): MessagePlan {
     path.push(next);
     cur = s.nodes[next];
   }
-  return { spec: m, fromAddress: `${m.from}@${nodeHostname(s, m.from)}`, toAddress: `postmaster@${nodeHostname(s, m.to)}`, path };
+  return { spec: m, fromAddress, toAddress: `postmaster@${nodeHostname(s, m.to)}`, path };
 }
 
 /**

@@ -10,6 +10,7 @@ import { HarnessError, type RunContext, type Runtime } from '../runtime/types.js
 import type { LoadedScenario } from '../scenario/load.js';
 import { generateRunCertificates } from '../tls/certs.js';
 import { cellScenario, nodeHostname, planCells, type CellPlan } from './plan.js';
+import { policyHostNames } from '../dns/plan.js';
 import { VERSION } from '../version.js';
 import { isErrorCode } from '../errors.js';
 
@@ -49,7 +50,8 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     scenarios: plans.map((p) => ({ file: p.loaded.file, name: p.loaded.scenario.name, cells: p.cells.length })),
   });
 
-  const hostnames = scenarios.flatMap((l) => Object.keys(l.scenario.nodes).map((n) => nodeHostname(l.scenario, n)));
+  // every node's name, and the MTA-STS policy hosts the lab serves with the run's certificate
+  const hostnames = scenarios.flatMap((l) => [...Object.keys(l.scenario.nodes).map((n) => nodeHostname(l.scenario, n)), ...policyHostNames(l.scenario)]);
   const ctx: RunContext = {
     runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
     clock,

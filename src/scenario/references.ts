@@ -2,7 +2,8 @@ import { didYouMean, describeValue, oneOf, type Diagnostic } from './diagnostics
 import { configSource, configText, deviceDiagnostics, type ConfigFiles, type DeviceChecker } from './firewall-config.js';
 import type { PositionIndex } from './positions.js';
 import { checkTimeline } from './timeline-check.js';
-import { nodeSchema, type NodeSpec, type Scenario } from './schema.js';
+import { checkDnsReferences } from './dns-references.js';
+import { isMailbox, nodeSchema, type NodeSpec, type Scenario } from './schema.js';
 import { forwardingLoops, loopText, MAX_RUNS, runCount } from './topology.js';
 
 export type { DeviceChecker } from './firewall-config.js';
@@ -56,13 +57,16 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
     if (ids.has(m.id)) diag(['messages', i, 'id'], `expected a unique message id, got "${m.id}" again (first at messages[${ids.get(m.id)}])`);
     else ids.set(m.id, i);
     ref(['messages', i, 'from'], m.from, ['sender'], 'a sender node');
-    ref(['messages', i, 'to'], m.to, ['receiver'], 'a receiver node');
+    if (isMailbox(m.to)) return; // routed by the lab DNS: wherever the domain's MX records lead
+    ref(['messages', i, 'to'], m.to, ['receiver'], 'a receiver node, or an address user@domain');
     const sender = s.nodes[m.from];
     if (sender?.role === 'sender' && s.nodes[m.to]?.role === 'receiver') {
       const end = pathEnd(s, m.from);
       if (end && end !== m.to) diag(['messages', i, 'to'], `expected the receiver that ${m.from} reaches ("${end}"), got "${m.to}"`, `${m.from} goes via ${sender.via} which forwards to ${end}`);
     }
   });
+
+  checkDnsReferences(s, diag, ref);
 
   const matrixKeys = Object.keys(s.matrix ?? {});
   const before = out.length;
@@ -130,6 +134,7 @@ function checkCellRoutes(s: Scenario, diag: Diag): void {
     }
     const rewired = { ...s, nodes };
     for (const m of s.messages) {
+      if (isMailbox(m.to)) continue;
       const end = pathEnd(rewired, m.from);
       const problem = `${m.id}:${end}`;
       if (end && end !== m.to && !seen.has(problem)) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { OUTCOMES, PERSONA_NAMES, PLAINTEXT_FALLBACKS, REASON_NAMES, RECEIVER_MTAS, RECEIVER_TLS, SENDER_MTAS, SENDER_TLS, STARTTLS_MODES, TLS_FAULTS } from '../vocabulary.js';
 import { MAX_DURATION_MS, parseDuration } from './duration.js';
+import { DNSSEC_STATES, MTA_STS_MODES, OUTCOMES, PERSONA_NAMES, PLAINTEXT_FALLBACKS, REASON_NAMES, RECEIVER_MTAS, RECEIVER_TLS, SENDER_MTAS, SENDER_TLS, STARTTLS_MODES, TLS_FAULTS } from '../vocabulary.js';
 
 /**
  * The scenario format v1: the single source of truth. Types are inferred from it, the editor
@@ -143,10 +143,17 @@ export const firewallNode = z
 
 export const nodeSchema = z.discriminatedUnion('role', [senderNode, receiverNode, firewallNode]);
 
+/** `to:` a receiver node, or an address routed through the lab DNS (MX records). */
+export const NODE_NAME_RE = /^[a-z][a-z0-9-]*$/;
+export const MAILBOX_RE = /^[^\s<>@]+@[^\s<>@]+$/;
+export const isMailbox = (to: string) => to.includes('@');
+
 export const messageSchema = z.strictObject({
   id: text(LIMITS.id).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, . _ -'),
   from: nodeName.describe('a sender node'),
-  to: nodeName.describe('a receiver node'),
+  to: text(LIMITS.mailbox)
+    .refine((v) => (v.includes('@') ? MAILBOX_RE.test(v) && hostname.safeParse(v.slice(v.lastIndexOf('@') + 1)).success : NODE_NAME_RE.test(v)), 'a receiver node, or an address local-part@domain routed by the domain\'s MX records')
+    .describe('a receiver node, or user@domain (routed through the lab DNS: MX records in preference order)'),
   subject: line(LIMITS.headerValue).optional(),
   headers: capped(z.record(text(LIMITS.line).regex(/^[\x21-\x39\x3b-\x7e]+$/, 'a header name: printable ASCII without : or spaces'), text(LIMITS.headerValue))).optional(),
   size: z.number().int().nonnegative().max(1 << 30).optional().describe('body size in bytes'),
@@ -155,6 +162,34 @@ export const messageSchema = z.strictObject({
 });
 
 const stringList = list(line());
+
+/** `PRIO host` or a receiver node name (preference 10, 20, … in list order). */
+const mxEntry = word(LIMITS.hostname + 6).regex(/^(?:\d{1,5}\s+\S+|[a-z][a-z0-9-]*)$/, 'a receiver node, or "PRIO host" (e.g. "10 mx1.corp.example")');
+/** RFC 6698 §2: usage selector matching-type data; data is hex, or `leaf` / `ca` for the run's certificates. */
+const tlsaRecord = word(4096).regex(/^[0-3]\s+[01]\s+[0-2]\s+(?:leaf|ca|(?:[0-9a-fA-F]{2})+)$/, 'a TLSA record "USAGE SELECTOR TYPE DATA", e.g. "3 1 1 leaf", "2 0 1 ca" or hex data');
+/** RFC 8461 §3.2: an `mx` pattern, a host name or `*.` and a domain. */
+const mtaStsMx = word(LIMITS.hostname + 2).regex(/^(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'a host name, or *.domain (one label)');
+
+export const dnsZoneSchema = z
+  .strictObject({
+    dnssec: z.enum(DNSSEC_STATES).default('insecure').describe('secure: answers carry the AD bit; insecure: they do not; bogus: SERVFAIL'),
+    mx: list(mxEntry, 32).optional().describe('MX records: receiver nodes (preference 10, 20, … in order) or "PRIO host"'),
+    txt: list(line(), 100).optional().describe('TXT records at the domain'),
+    tlsa: z
+      .union([z.enum(['auto', 'mismatch', 'servfail']), list(tlsaRecord, 16)])
+      .optional()
+      .describe("TLSA records at _25._tcp.<each MX host>: auto (3 1 1 of the host's certificate), mismatch, servfail (the TLSA lookup fails), or records with data hex | leaf | ca"),
+    'mta-sts': z
+      .strictObject({
+        mode: z.enum(MTA_STS_MODES).describe('enforce | testing | none'),
+        mx: list(mtaStsMx, 32).optional().describe('host patterns the policy allows; default the MX hosts'),
+        'max-age': z.number().int().min(0, 'seconds from 0 to 31557600').max(31_557_600, 'seconds from 0 to 31557600').default(86_400).describe('seconds a sender caches the policy (RFC 8461 §3.2)'),
+        id: word(32).regex(/^[A-Za-z0-9]+$/, '1 to 32 letters and digits').optional().describe('the _mta-sts TXT id; default a hash of the policy'),
+      })
+      .optional()
+      .describe('an MTA-STS policy: _mta-sts TXT record and https://mta-sts.<domain>/.well-known/mta-sts.txt (served by the lab, with the run CA)'),
+  })
+  .describe('A DNS zone the lab resolver answers for');
 /** A value of a matrix axis as `when:` names it (a number or boolean matches the axis value written the same way). */
 const matrixValue = z.union([line(), z.number(), z.boolean()]);
 
@@ -174,6 +209,8 @@ export const expectationSchema = z.strictObject({
   attempt: z.number().int().min(1).max(100_000).optional().describe('check the other fields on this delivery attempt (1 = the first) instead of the last'),
   attempts: z.number().int().min(1).max(100_000).optional().describe('how many delivery attempts the message took'),
   'delivered-after': duration.optional().describe('the message was delivered, at this scenario time or later (e.g. 10m)'),
+  dns: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }).optional().describe('over the DNS queries the sender made, one line each: NAME TYPE RCODE [AD] answers'),
+  log: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }).optional().describe("over the sender's own log lines (a real MTA's log; the builtin sender's AsyncOS-style lines)"),
 });
 
 /**
@@ -211,6 +248,7 @@ export const scenarioSchema = z.strictObject({
   expect: z.array(expectationSchema).max(10_000, { message: 'at most 10000 entries', abort: true }).default([]),
   matrix: matrixSchema.optional(),
   timeline: z.array(timelineStep).max(LIMITS.list, { message: `at most ${LIMITS.list} entries`, abort: true }).optional().describe('changes to the network at scenario times'),
+  dns: capped(z.record(hostname, dnsZoneSchema), 256).optional().describe('the lab DNS: zones its resolver answers for (nothing else resolves)'),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -222,6 +260,7 @@ export type FirewallNode = z.output<typeof firewallNode>;
 export type MessageSpecV1 = z.output<typeof messageSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
 export type TimelineStep = z.output<typeof timelineStep>;
+export type DnsZone = z.output<typeof dnsZoneSchema>;
 
 /** The JSON Schema for editors (`# yaml-language-server: $schema=…`). */
 export function scenarioJsonSchema(): unknown {

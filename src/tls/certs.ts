@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import type { TlsFault } from '../vocabulary.js';
 
 /**
@@ -123,5 +123,20 @@ async function makeFault(run: RunCertificates, fault: CertFault): Promise<KeyPai
     }
     case 'self-signed':
       return generate(cn, valid);
+  }
+}
+
+/**
+ * What a server sends as its chain: the leaf followed by the run CA when the run CA issued it (real
+ * servers send their issuers; DANE-TA records name a certificate the chain must carry, RFC 7671
+ * §5.2.2), the leaf alone otherwise (unknown-ca, self-signed).
+ */
+export function presentedChain(run: RunCertificates, pair: KeyPair): string {
+  // a chain already (a certificate file with its issuers), its own CA, or no CA to add
+  if (!run.ca || run.ca.trim() === pair.cert.trim() || (pair.cert.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length > 1) return pair.cert;
+  try {
+    return new X509Certificate(pair.cert).checkIssued(new X509Certificate(run.ca)) ? `${pair.cert.trimEnd()}\n${run.ca}` : pair.cert;
+  } catch {
+    return pair.cert;
   }
 }

@@ -5,7 +5,7 @@ import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { Clock } from '../../model/clock.js';
 import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
-import { faultCertificate, isCertFault, type RunCertificates } from '../../tls/certs.js';
+import { faultCertificate, isCertFault, presentedChain, type RunCertificates } from '../../tls/certs.js';
 import type { TlsFault } from '../../vocabulary.js';
 import { ConnectionList, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
@@ -228,6 +228,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
 async function tlsOptions(certs: RunCertificates, fault: TlsFault): Promise<Record<string, unknown>> {
   // certificates read from files (no run CA key): the faulty certificate is the file itself
   const pair = isCertFault(fault) && !certs.caKey ? { key: certs.key, cert: certs.cert } : await faultCertificate(certs, fault);
-  if (fault === 'tls1.0-only') return { ...pair, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' };
-  return { ...pair };
+  const chain = { key: pair.key, cert: presentedChain(certs, pair) };
+  if (fault === 'tls1.0-only') return { ...chain, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' };
+  return chain;
 }

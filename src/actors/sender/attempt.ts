@@ -1,12 +1,14 @@
+import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { createSecureContext, type DetailedPeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
+import { daneCheck } from '../../dns/tlsa.js';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ClientView, TranscriptEntry } from '../../model/result.js';
 import { closeSocket } from './close-socket.js';
 import { classifyError, tlsErrorText, type SmtpErrorLike } from './classify.js';
 import { messageStream, type Header } from './message.js';
 import { mtaLog } from './mta-log.js';
-import { advertisesStartTls, plaintextVerdict, shouldSendStartTls, tlsRequired, type Verdict } from './policy.js';
+import { advertisesStartTls, plaintextVerdict, shouldSendStartTls, tlsRequired, type TlsPlan, type Verdict } from './policy.js';
 import type { DeliveryTarget, MessageSpec, SenderOptions, StartTlsMode } from './types.js';
 import { WireLog, type ReplyEvent } from './wire-log.js';
 
@@ -20,6 +22,8 @@ export interface AttemptInput {
   target: DeliveryTarget;
   /** the STARTTLS mode of this connection (a plaintext retry uses `never`) */
   startTls: StartTlsMode;
+  /** what this connection does about TLS (the sender's policy, or what DANE / MTA-STS made of it for this host) */
+  tls: TlsPlan;
   headers: Header[];
   /** approximate message size, announced with SIZE= */
   size: number;
@@ -58,7 +62,9 @@ class Attempt {
     const { sender, target } = input;
     this.timeout = sender.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.wire = new WireLog(sender.clock, () => this.conn?.secure === true);
-    const verify = sender.tls === 'verify';
+    const verify = input.tls.mode === 'verify';
+    // MTA-STS checks the certificate against the run CA itself, after the handshake (like DANE)
+    const trust = verify || input.tls.sts !== undefined;
     this.conn = new SMTPConnection({
       host: target.host,
       port: target.port,
@@ -74,7 +80,7 @@ class Attempt {
       socketTimeout: this.timeout,
       socketCloseTimeout: Math.min(this.timeout, CLOSE_GRACE_MS),
       tls: {
-        secureContext: secureContextFor(verify ? sender.ca : undefined, !verify),
+        secureContext: secureContextFor(trust ? sender.ca : undefined, !trust),
         rejectUnauthorized: verify,
         ...(verify && sender.ca ? { ca: sender.ca } : {}),
         ...(target.servername ? { servername: target.servername } : {}),
@@ -117,15 +123,15 @@ class Attempt {
   /** Runs before nodemailer acts on the reply: the TLS policy decides what it does next. */
   private onReply({ command, lines, tls }: ReplyEvent): void {
     this.track();
-    const { sender, target } = this.input;
+    const { target, tls: plan } = this.input;
     const ok = /^2/.test(lines[0] ?? '');
     if (command === '<greeting>') this.log.push(mtaLog.connect(this.dcid, target.host, target.port, target.node));
     if (command === 'EHLO' && !tls && ok) {
-      const send = shouldSendStartTls(sender.tls, this.input.startTls, advertisesStartTls(lines));
+      const send = shouldSendStartTls(plan.mode, this.input.startTls, advertisesStartTls(lines));
       this.conn.options.requireTLS = send; // nodemailer sends STARTTLS when required, advertised or not
       this.conn.options.ignoreTLS = !send;
-      if (!send && this.input.startTls !== 'never' && sender.tls !== 'none' && !advertisesStartTls(lines)) {
-        this.log.push(mtaLog.tlsNotOffered(this.dcid, tlsRequired(sender.tls)));
+      if (!send && this.input.startTls !== 'never' && plan.mode !== 'none' && !advertisesStartTls(lines)) {
+        this.log.push(mtaLog.tlsNotOffered(this.dcid, tlsRequired(plan.mode)));
       }
     } else if (command === 'EHLO') {
       this.conn.options.requireTLS = false; // let nodemailer fall back to HELO
@@ -133,7 +139,7 @@ class Attempt {
     }
     if (command === 'STARTTLS') {
       this.handshaking = /^220/.test(lines[lines.length - 1] ?? '');
-      if (!this.handshaking) this.log.push(mtaLog.tlsRefused(this.dcid, lines.join('\n'), tlsRequired(sender.tls)));
+      if (!this.handshaking) this.log.push(mtaLog.tlsRefused(this.dcid, lines.join('\n'), tlsRequired(plan.mode)));
     }
   }
 
@@ -145,13 +151,37 @@ class Attempt {
     const cipher = socket.getCipher?.()?.name ?? 'unknown';
     this.wire.note(`<TLS handshake ${protocol} ${cipher}>`);
     this.log.push(mtaLog.tlsSuccess(this.dcid, protocol, cipher));
+    const failed = this.authenticate(socket, protocol);
+    if (failed) this.decide(failed);
+  }
+
+  /** DANE (RFC 7672 §3) and MTA-STS (RFC 8461 §4.2) checks of the certificate the server presented. */
+  private authenticate(socket: TLSSocket, protocol: string): Verdict | undefined {
+    const { dane, sts } = this.input.tls;
+    if (dane) {
+      const r = daneCheck(peerChain(socket), dane.records, dane.names);
+      this.wire.note(`<DANE: ${r.ok ? r.match : r.why}>`);
+      this.log.push(mtaLog.dane(this.dcid, r.ok ? r.match : r.why, r.ok));
+      if (!r.ok) return { outcome: 'deferred', reason: 'dane-mismatch', detail: `DANE: ${r.why}` };
+    }
+    if (sts) {
+      const problem = stsProblem(socket, protocol, sts.host);
+      const what = problem ?? `certificate valid for ${sts.host}`;
+      this.wire.note(`<MTA-STS ${sts.mode}: ${what}>`);
+      this.log.push(mtaLog.sts(this.dcid, sts.domain, sts.mode, what, !problem));
+      if (problem && sts.mode === 'enforce') return { outcome: 'deferred', reason: 'mta-sts-policy', detail: `MTA-STS policy of ${sts.domain} (enforce): ${problem}` };
+    }
+    return undefined;
   }
 
   /** The session is ready for MAIL (EHLO/HELO done, TLS as negotiated). */
   private ready(): void {
-    const { sender, message, headers, size } = this.input;
-    const refusal = this.conn.secure ? undefined : plaintextVerdict(sender.tls, this.wire.view.starttls);
+    if (this.verdict) return; // decided after the handshake (DANE, MTA-STS)
+    const { message, headers, size } = this.input;
+    const refusal = this.conn.secure ? undefined : plaintextVerdict(this.input.tls, this.wire.view.starttls);
     if (refusal) return this.decide(refusal);
+    const sts = this.input.tls.sts;
+    if (sts && !this.conn.secure) this.log.push(mtaLog.sts(this.dcid, sts.domain, sts.mode, `no TLS (${this.wire.view.starttls ? `STARTTLS refused: ${this.wire.view.starttls}` : 'STARTTLS not offered'}); delivering anyway (testing mode reports only)`, false));
     this.log.push(mtaLog.deliveryStart(this.dcid, message.id));
     const wire = this.wire;
     const source = messageStream(headers, message.id, message.size, {
@@ -221,6 +251,27 @@ class Attempt {
     const s = this.conn._socket;
     if (s) this.sockets.add(s);
   }
+}
+
+/** The chain the server sent, leaf first (Node links it through issuerCertificate; a self-issued end stops it). */
+function peerChain(socket: TLSSocket): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  let c = socket.getPeerCertificate(true) as DetailedPeerCertificate | undefined;
+  while (c?.raw && out.length < 10) {
+    out.push(new X509Certificate(c.raw));
+    if (!c.issuerCertificate || c.issuerCertificate === c) break;
+    c = c.issuerCertificate;
+  }
+  return out;
+}
+
+/** Why the certificate fails MTA-STS (RFC 8461 §4.2: PKIX-valid for the MX host, TLS 1.2 or later), or undefined. */
+function stsProblem(socket: TLSSocket, protocol: string, host: string): string | undefined {
+  if (!/^TLSv1\.[23]$/.test(protocol)) return `${protocol} is older than TLS 1.2`;
+  if (!socket.authorized) return `certificate not trusted (${String(socket.authorizationError)})`;
+  const leaf = socket.getPeerX509Certificate?.();
+  if (!leaf || leaf.checkHost(host, { wildcards: true, partialWildcards: false }) === undefined) return `certificate does not name ${host}`;
+  return undefined;
 }
 
 /**

@@ -2,6 +2,8 @@ import { attempt, type AttemptResult } from './attempt.js';
 import { createDkimKey, dkimSignature, generatedBodyHash } from './dkim.js';
 import { approximateSize, buildHeaders, type Header } from './message.js';
 import { mtaLog } from './mta-log.js';
+import { plainPlan, type TlsPlan, type Verdict } from './policy.js';
+import { deliverByDns } from './route.js';
 import type { DeliveryResult, DeliveryTarget, DkimKey, MessageSpec, SenderOptions } from './types.js';
 
 /**
@@ -9,42 +11,68 @@ import type { DeliveryResult, DeliveryTarget, DkimKey, MessageSpec, SenderOption
  * Never rejects for network or protocol trouble: every failure is a DeliveryResult.
  * Under `opportunistic`, a failed TLS handshake is followed by a plaintext connection as
  * `sender.plaintextFallback` says (`attempt` is the 1-based attempt number, for `next-attempt`).
+ * Without a `target`, the next hop comes from the lab DNS (`sender.dns`): MX records in preference
+ * order, DANE and MTA-STS as the sender's policy says (route.ts).
  */
 export async function deliver(
   sender: SenderOptions,
   message: MessageSpec,
-  target: DeliveryTarget,
+  target: DeliveryTarget | undefined,
   keys?: { dkim?: DkimKey },
   attemptNumber = 1,
 ): Promise<DeliveryResult> {
   const log: string[] = [];
   const headers = prepareHeaders(sender, message, keys?.dkim, log);
   const size = approximateSize(headers, message.size);
-  const base = { sender, message, target, headers, size };
-  const results: AttemptResult[] = [await attempt({ ...base, startTls: message.starttls ?? 'auto' })];
+  const job: Job = { sender, message, headers, size, attemptNumber };
+  if (target) return summarize(sender, await connectTo(job, target, plainPlan(sender.tls)), log);
+  if (!sender.dns) throw new Error('deliver: no target and no lab DNS to find one');
+  return deliverByDns(job, log);
+}
+
+/** What every connection of one delivery shares. */
+export interface Job {
+  sender: SenderOptions;
+  message: MessageSpec;
+  headers: Header[];
+  size: number;
+  attemptNumber: number;
+}
+
+/** The connections to one address: one, or a plaintext one after a failed handshake (opportunistic, as plaintext-fallback says). */
+export async function connectTo(job: Job, target: DeliveryTarget, tls: TlsPlan): Promise<AttemptResult[]> {
+  const base = { sender: job.sender, message: job.message, target, headers: job.headers, size: job.size, tls };
+  const results: AttemptResult[] = [await attempt({ ...base, startTls: job.message.starttls ?? 'auto' })];
   const first = results[0];
-  if (first.reason === 'tls-failed' && sender.tls === 'opportunistic') {
-    const fallback = sender.plaintextFallback ?? 'same-attempt';
-    if (fallback === 'same-attempt' || (fallback === 'next-attempt' && attemptNumber > 1)) {
-      first.log.push(mtaLog.retryPlain(message.id));
+  if (first.reason === 'tls-failed' && tls.mode === 'opportunistic') {
+    const fallback = job.sender.plaintextFallback ?? 'same-attempt';
+    if (fallback === 'same-attempt' || (fallback === 'next-attempt' && job.attemptNumber > 1)) {
+      first.log.push(mtaLog.retryPlain(job.message.id));
       results.push(await attempt({ ...base, startTls: 'never' }));
     } else {
-      first.log.push(mtaLog.noPlainYet(message.id, fallback === 'never'));
+      first.log.push(mtaLog.noPlainYet(job.message.id, fallback === 'never'));
     }
   }
+  return results;
+}
+
+/** The delivery's result from its connections (the last one decides); `verdict` when none decided (every MX host failed before connecting). */
+export function summarize(sender: SenderOptions, results: AttemptResult[], log: string[], extra: Partial<DeliveryResult> = {}, verdict?: Verdict): DeliveryResult {
   const last = results[results.length - 1];
+  const v = verdict ?? last;
   return {
-    outcome: last.outcome,
-    reason: last.reason,
-    tls: last.tls,
-    ...(last.detail !== undefined ? { detail: last.detail } : {}),
-    clientView: last.clientView,
-    ...(last.helo ? { helo: last.helo } : {}),
+    outcome: v.outcome,
+    reason: v.reason,
+    tls: verdict ? false : last.tls,
+    ...(v.detail !== undefined ? { detail: v.detail } : {}),
+    clientView: last?.clientView ?? { banner: [], ehlo: [] },
+    ...(last?.helo ? { helo: last.helo } : {}),
     transcript: results.flatMap((r) => r.transcript),
-    ...(last.localPort !== undefined ? { localPort: last.localPort } : {}),
+    ...(last?.localPort !== undefined ? { localPort: last.localPort } : {}),
     connections: results.length,
     log: [...log, ...results.flatMap((r) => r.log)],
     ...(sender.keylog ? { keylog: results.flatMap((r) => r.keylog ?? []) } : {}),
+    ...extra,
   };
 }
 

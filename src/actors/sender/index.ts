@@ -2,12 +2,14 @@
 export { deliver } from './deliver.js';
 export { createDkimKey, DKIM_SIGNED_HEADERS } from './dkim.js';
 export { DEFAULT_TIMEOUT_MS } from './attempt.js';
+export { PolicyCache } from './sts-policy.js';
 export type { Verdict } from './policy.js';
 export type {
   DeliveryResult,
   DeliveryTarget,
   DkimKey,
   MessageSpec,
+  SenderDns,
   SenderOptions,
   StartTlsMode,
   TlsPolicy,

@@ -30,6 +30,12 @@ export const mtaLog = {
   noPlainYet: (mid: string, never: boolean) =>
     never ? `MID ${mid} TLS handshake failed, not retrying without TLS (plaintext-fallback never)` : `MID ${mid} TLS handshake failed, deferred; the next attempt may go without TLS`,
   close: (dcid: number) => `DCID ${dcid} close`,
+  dane: (dcid: number, what: string, ok: boolean) => `DCID ${dcid} DANE ${ok ? 'success' : 'failed'}: ${oneLine(what)}`,
+  sts: (dcid: number, domain: string, mode: string, what: string, ok: boolean) => `DCID ${dcid} MTA-STS ${ok ? 'success' : 'failed'} (${domain}, ${mode}): ${oneLine(what)}`,
+  mx: (mid: string, domain: string, hosts: string) => `MID ${mid} MX lookup for ${domain}: ${hosts}`,
+  hostSkipped: (mid: string, host: string, why: string) => `MID ${mid} MX host ${host} skipped: ${oneLine(why)}`,
+  tlsPlan: (mid: string, host: string, what: string) => `MID ${mid} TLS for ${host}: ${oneLine(what)}`,
+  policy: (mid: string, domain: string, what: string) => `MID ${mid} MTA-STS policy for ${domain}: ${oneLine(what)}`,
 };
 
 function oneLine(text: string): string {

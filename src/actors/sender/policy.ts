@@ -1,3 +1,4 @@
+import type { TlsaData } from '../../dns/tlsa.js';
 import type { Outcome, Reason } from '../../model/result.js';
 import type { StartTlsMode, TlsPolicy } from './types.js';
 
@@ -8,15 +9,35 @@ export interface Verdict {
   detail?: string;
 }
 
-/** Whether the sender sends STARTTLS after a successful plaintext EHLO. */
-export function shouldSendStartTls(policy: TlsPolicy, mode: StartTlsMode, advertised: boolean): boolean {
-  if (mode === 'always') return true;
-  if (mode === 'never') return false;
-  return policy !== 'none' && advertised;
+/**
+ * What one connection does about TLS. A plain policy is itself; `dane`, `dane-only` and `mta-sts`
+ * become one per MX host once its TLSA records or the domain's MTA-STS policy are known (route.ts):
+ * TLS mandatory or not, and the certificate checks made after the handshake.
+ */
+export interface TlsPlan {
+  mode: 'none' | 'opportunistic' | 'required' | 'verify';
+  /** mandatory TLS not offered or STARTTLS refused: this reason instead of tls-not-offered / starttls-refused */
+  notOffered?: { reason: Reason; detail: string };
+  /** authenticate the certificate with these TLSA records; `names` are the DANE-TA reference identifiers (RFC 7672 §3.2.2) */
+  dane?: { records: TlsaData[]; names: string[] };
+  /** MTA-STS (RFC 8461 §4.2): the certificate must be valid (run CA) for `host`, TLS 1.2 or later; enforce defers otherwise, testing only logs */
+  sts?: { mode: 'enforce' | 'testing'; host: string; domain: string };
 }
 
-export function tlsRequired(policy: TlsPolicy): boolean {
-  return policy === 'required' || policy === 'verify';
+/** The plan of a policy that needs nothing from DNS (dane and mta-sts without the lab DNS: opportunistic). */
+export function plainPlan(policy: TlsPolicy): TlsPlan {
+  return { mode: policy === 'dane' || policy === 'dane-only' || policy === 'mta-sts' ? 'opportunistic' : policy };
+}
+
+/** Whether the sender sends STARTTLS after a successful plaintext EHLO. */
+export function shouldSendStartTls(mode: TlsPlan['mode'], startTls: StartTlsMode, advertised: boolean): boolean {
+  if (startTls === 'always') return true;
+  if (startTls === 'never') return false;
+  return mode !== 'none' && advertised;
+}
+
+export function tlsRequired(mode: TlsPlan['mode']): boolean {
+  return mode === 'required' || mode === 'verify';
 }
 
 /** `250-STARTTLS` or `250 STARTTLS` among the EHLO reply lines. */
@@ -25,12 +46,16 @@ export function advertisesStartTls(ehloLines: string[]): boolean {
 }
 
 /**
- * The session is ready for MAIL but unencrypted: may it go on? Under `required`/`verify` no
- * (Postfix `encrypt`: "TLS is required, but was not offered by host"), otherwise yes.
- * `startTlsReply` is the reply to STARTTLS when it was sent.
+ * The session is ready for MAIL but unencrypted: may it go on? Under mandatory TLS no (Postfix
+ * `encrypt`: "TLS is required, but was not offered by host"; DANE and MTA-STS enforce name their
+ * own reason), otherwise yes. `startTlsReply` is the reply to STARTTLS when it was sent.
  */
-export function plaintextVerdict(policy: TlsPolicy, startTlsReply: string | undefined): Verdict | undefined {
-  if (!tlsRequired(policy)) return undefined;
+export function plaintextVerdict(plan: TlsPlan, startTlsReply: string | undefined): Verdict | undefined {
+  if (!tlsRequired(plan.mode)) return undefined;
+  if (plan.notOffered) {
+    const why = startTlsReply !== undefined ? `STARTTLS refused: ${startTlsReply}` : 'STARTTLS not offered';
+    return { outcome: 'deferred', reason: plan.notOffered.reason, detail: `${plan.notOffered.detail} (${why})` };
+  }
   if (startTlsReply !== undefined) {
     return { outcome: 'deferred', reason: 'starttls-refused', detail: startTlsReply };
   }

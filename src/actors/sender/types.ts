@@ -1,6 +1,7 @@
 import type { PlaintextFallback, SenderTls, StartTlsMode } from '../../vocabulary.js';
 import type { Clock } from '../../model/clock.js';
-import type { ClientView, Outcome, Reason, TranscriptEntry } from '../../model/result.js';
+import type { ClientView, DnsQuery, Outcome, Reason, TranscriptEntry } from '../../model/result.js';
+import type { PolicyCache } from './sts-policy.js';
 
 /** The sender's TLS policy, like Postfix `smtp_tls_security_level` none | may | encrypt | verify. */
 export type TlsPolicy = SenderTls;
@@ -27,6 +28,24 @@ export interface SenderOptions {
   plaintextFallback?: PlaintextFallback;
   /** record the TLS key log (NSS format) of the connections, for pcaps (`DeliveryResult.keylog`) */
   keylog?: boolean;
+  /** the lab DNS: `deliver` without a target resolves the recipient's domain (MX, A, TLSA, MTA-STS) through it */
+  dns?: SenderDns;
+}
+
+/** How a sender finds its next hop through the lab DNS. */
+export interface SenderDns {
+  /** the lab resolver this sender asks (UDP, TCP when truncated) */
+  server: { host: string; port: number };
+  /**
+   * where to connect for a resolved address and port: the local runtime maps its lab addresses to
+   * 127.0.0.1 ports; undefined means nothing listens there (connection refused). Without it the
+   * address itself is dialled (docker runtime).
+   */
+  endpoint?(address: string, port: number): { host: string; port: number; node?: string } | undefined;
+  /** the node at a resolved address, when `endpoint` does not say (docker: container addresses) */
+  nodes?: Record<string, string>;
+  /** MTA-STS policies cached across this sender's deliveries (RFC 8461 §3.3); one per sender node */
+  policies?: PolicyCache;
 }
 
 export interface MessageSpec {
@@ -89,4 +108,8 @@ export interface DeliveryResult {
   log: string[];
   /** NSS key log lines of every TLS session of the delivery, when `SenderOptions.keylog` */
   keylog?: string[];
+  /** the DNS queries this delivery made (with the lab DNS) */
+  dns?: DnsQuery[];
+  /** the node the last connection went to (with the lab DNS: where the MX host's address led) */
+  nextHop?: string;
 }

@@ -1,4 +1,4 @@
-import type { CellResult, ScenarioResult, SessionResult } from '../../model/result.js';
+import { dnsLine, type CellResult, type ScenarioResult, type SessionResult } from '../../model/result.js';
 
 /** Control bytes as `\xNN`, so `cat` on a transcript cannot drive the terminal. */
 const clean = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -32,6 +32,11 @@ export function sessionTranscript(s: SessionResult, cell: CellResult, scenario: 
   line(`== server view (what the receiver got) · tls ${s.serverView.tls ? 'yes' : 'no'} · accepted ${s.serverView.accepted ? 'yes' : 'no'} ==`);
   for (const c of s.serverView.commands) line(`command    ${c}`);
   for (const h of s.serverView.headers ?? []) line(`header     ${h}`);
+  if (s.dns?.length) {
+    line();
+    line(`== DNS queries (${s.dns.length}) ==`);
+    for (const q of s.dns) line(`${ms(q.t)}  ${q.node}: ${dnsLine(q)}`);
+  }
   if (s.log?.length) {
     line();
     line(`== sender log (${s.log.length}) ==`);

@@ -1,4 +1,4 @@
-import type { ExpectationResult, SessionResult } from '../../model/result.js';
+import { dnsLine, type ExpectationResult, type SessionResult } from '../../model/result.js';
 import { esc, escAttr, stamp } from './escape.js';
 import { expectationTable } from './expectations.js';
 import { sequenceView } from './sequence.js';
@@ -19,6 +19,7 @@ ${s.history ? `<details open><summary><h4>Attempts (${s.history.length})</h4></s
 <details open><summary><h4>Sequence${s.history ? ' (last attempt)' : ''}</h4></summary>${sequenceView(s)}</details>
 <details${s.hops.length > 1 ? ' open' : ''}><summary><h4>Client view / server view</h4></summary>${sideBySide(s)}</details>
 <details${s.firewall.events.length ? ' open' : ''}><summary><h4>Firewall events (${s.firewall.events.length})</h4></summary>${firewallEvents(s)}</details>
+${s.dns?.length ? `<details><summary><h4>DNS queries (${s.dns.length})</h4></summary><pre>${s.dns.map((q) => `${stamp(q.t)}  ${esc(q.node)}  ${esc(dnsLine(q))}`).join('\n')}</pre></details>` : ''}
 ${s.log?.length ? `<details><summary><h4>Sender log (${s.log.length})</h4></summary><pre>${s.log.map(esc).join('\n')}</pre></details>` : ''}
 </details>`;
 }

@@ -1,5 +1,5 @@
 import type { DeliveryResult } from '../../actors/sender/index.js';
-import type { FirewallEvent, Hop, Outcome, Reason, ServerView, SessionResult, TranscriptEntry, WireCapture, WireConnection } from '../../model/result.js';
+import type { DnsQuery, FirewallEvent, Hop, Outcome, Reason, ServerView, SessionResult, TranscriptEntry, WireCapture, WireConnection } from '../../model/result.js';
 import type { MessagePlan } from '../../model/plan.js';
 import { clientViewFromHop } from './client-view.js';
 import type { RecordStore } from './record-store.js';
@@ -32,6 +32,8 @@ export interface MtaReport {
   hostname: string;
   /** run-clock ms when its final log line arrived */
   at: number;
+  /** the DNS queries it made for the message, as the lab resolver logged them */
+  dns?: DnsQuery[];
 }
 
 export type SenderReport = { kind: 'builtin'; result: DeliveryResult } | { kind: 'mta'; report: MtaReport };
@@ -209,7 +211,7 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
   const base = { message: id, from: m.spec.from, to: m.spec.to, serverView, hops, firewall: { events }, ...captured };
   if (report.kind === 'builtin') {
     const r = report.result;
-    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView: r.clientView, log: [...r.log, ...extraLog] };
+    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView: r.clientView, log: [...r.log, ...extraLog], ...(r.dns ? { dns: r.dns } : {}) };
   }
   const v = report.report;
   return {
@@ -221,6 +223,7 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
     attempts: v.attempts,
     clientView: clientViewFromHop(hops[0]?.entries ?? []),
     log: [...v.log, ...extraLog],
+    ...(v.dns ? { dns: v.dns } : {}),
   };
 }
 

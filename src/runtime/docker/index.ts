@@ -2,6 +2,7 @@ import { ensureImages } from '../../images/build.js';
 import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
 import { onForcedExit } from '../../cleanup.js';
+import { usesLabDns } from '../../dns/plan.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
 import { DockerCell } from './cell.js';
 import { LABEL, sweep } from './labels.js';
@@ -54,6 +55,9 @@ export class DockerRuntime implements Runtime {
   }
 
   async startCell(plan: CellPlan, ctx: RunContext): Promise<StartedCell> {
+    if (usesLabDns(plan.scenario)) {
+      throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to run ${plan.name}: the lab DNS (dns:, to: user@domain, tls: dane | dane-only | mta-sts) runs on the local runtime only, so far`, 'run it with --runtime local');
+    }
     await this.prepare([plan], ctx);
     const images = await this.images!;
     for (const n of Object.values(plan.scenario.nodes)) {

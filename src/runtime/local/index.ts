@@ -3,7 +3,9 @@ import { startFirewall, type FirewallConnection, type StartedFirewall } from '..
 import { startReceiver, type ReceiverConnection, type StartedReceiver } from '../../actors/receiver/index.js';
 import type { SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../model/plan.js';
-import { nodeHostname } from '../../model/plan.js';
+import { nodeHostname, pathVia } from '../../model/plan.js';
+import { usesLabDns } from '../../dns/plan.js';
+import { LocalLabDns } from './lab-dns.js';
 import type { FirewallNode, ReceiverNode, SenderNode, TimelineStep } from '../../scenario/schema.js';
 import { applyStep, firewallState, type FirewallState } from './apply-step.js';
 import { describeNodes } from '../describe-nodes.js';
@@ -62,6 +64,7 @@ class LocalCell implements StartedCell {
   private readonly recorders = new Map<string, { server: StartedFirewall; records: RecordStore<HopRecord> }>();
   private readonly firewallStates = new Map<string, FirewallState>();
   private readonly started: { stop(): Promise<void> }[] = [];
+  private labDns?: LocalLabDns;
   private stopping?: Promise<void>;
 
   constructor(
@@ -112,6 +115,17 @@ class LocalCell implements StartedCell {
       this.firewallStates.set(name, firewallState(this.plan.firewallSources[name] ?? {}));
       this.started.push(f);
     }
+    if (usesLabDns(this.plan.scenario)) {
+      // a sender reaching a receiver straight goes through its recording relay, as without DNS
+      const listening = (n: string) => {
+        const r = this.recorders.get(n)?.server;
+        return r ? { host: r.host, port: r.port } : this.endpoint(n);
+      };
+      const dns = new LocalLabDns(this.plan.scenario, this.ctx.certs, this.ctx.clock, listening, () => undefined);
+      this.started.push(dns);
+      await dns.start();
+      this.labDns = dns;
+    }
   }
 
   private receiverOptions(name: string, node: ReceiverNode) {
@@ -139,20 +153,23 @@ class LocalCell implements StartedCell {
     if (this.ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
     const [senderName, ...rest] = m.path;
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
+    const options = { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout, plaintextFallback: sender['plaintext-fallback'], keylog: this.ctx.capture };
+    // one key per run; d= is the sending node's own domain, as a real signer's would be
+    const keys = { dkim: { ...this.ctx.dkim, domain: m.fromAddress.split('@')[1] } };
+    if (this.labDns) {
+      // routed by the lab DNS: the sender finds its next hop (MX, addresses) and the path follows it
+      const result = await deliver({ ...options, dns: this.labDns.senderDns(senderName) }, messageSpecOf(m), undefined, keys, m.attempt ?? 1);
+      const routed = { ...m, path: pathVia(m, result.nextHop ?? '') };
+      const [session] = await collectSessions([{ m: routed, report: { kind: 'builtin', result }, stations: this.stations(routed), settleMs: SETTLE_MS }]);
+      return session;
+    }
     const next = rest[0];
     // a hop straight into a receiver goes through its recording relay when the run records the wire
     const recorder = this.recorders.get(next)?.server;
     const target = recorder ? { host: recorder.host, port: recorder.port } : this.endpoint(next);
     if (!target) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${next} is not running`);
     const receiverName = m.spec.to;
-    const result = await deliver(
-      { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout, plaintextFallback: sender['plaintext-fallback'], keylog: this.ctx.capture },
-      messageSpecOf(m),
-      { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next },
-      // one key per run; d= is the sending node's own domain, as a real signer's would be
-      { dkim: { ...this.ctx.dkim, domain: m.fromAddress.split('@')[1] } },
-      m.attempt ?? 1,
-    );
+    const result = await deliver(options, messageSpecOf(m), { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next }, keys, m.attempt ?? 1);
     const [session] = await collectSessions([{ m, report: { kind: 'builtin', result }, stations: this.stations(m), settleMs: SETTLE_MS }]);
     return session;
   }

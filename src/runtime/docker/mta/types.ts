@@ -1,3 +1,4 @@
+import type { SenderTls } from '../../../vocabulary.js';
 import type { Outcome, Reason } from '../../../model/result.js';
 import type { ImageName } from '../../../images/catalog.js';
 import type { LineLog } from '../line-log.js';
@@ -7,7 +8,7 @@ export interface MtaSettings {
   hostname: string;
   /** next hop as host:port (a container name on the cell's network) */
   relay: string;
-  tls: 'none' | 'opportunistic' | 'required' | 'verify';
+  tls: SenderTls;
   /** the certificate name `verify` checks: the receiver's hostname */
   tlsMatch: string;
   timeoutS: number;
