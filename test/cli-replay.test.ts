@@ -88,6 +88,21 @@ describe('mxlab replay', () => {
     expect(out.trim().split('\n').at(-1)).toBe('1 of 4 verdicts changed');
   });
 
+  it('a firewall config-file (a pasted show running-config) travels inside the run\'s scenario: the bundle replays anywhere', async () => {
+    const out = join(dir, 'show-run');
+    const r = await mxlab(['run', 'scenarios/seed-asa-8.2-show-run.yaml', '--reporter', 'bundle', '--out', out]);
+    expect(r.code).toBe(0);
+    const yaml = (await sh('tar', ['-xzOf', join(out, 'mxlab-bundle.tar.gz'), 'mxlab-bundle/runs/seed-asa-8.2-show-run/run/scenario.yaml'])).stdout;
+    expect(yaml).not.toContain('config-file');
+    expect(yaml).toMatch(/\n {4}config: \|\n(?: {6}.*\n)*? {6}ASA Version 8\.2\(5\)\n/);
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const replayed = await mxlab(['replay', join(out, 'mxlab-bundle.tar.gz')], { cwd: elsewhere });
+    expect(replayed.stderr).toBe('');
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toMatch(/all \d+ verdicts reproduced\n$/);
+  });
+
   it('an edit that breaks the scenario is exit 2 with the bundle member and line', async () => {
     const broken = await edited('broken', RUN, (t) => t.replace('device: pix 7.2(2)', 'device: cisco-bogus 9'));
     const r = await mxlab(['replay', broken], { cwd: dir });

@@ -90,7 +90,15 @@ function planMessage(s: Scenario, m: MessageSpecV1): MessagePlan {
  */
 export function cellScenario(plan: CellPlan): Scenario {
   const { matrix: _matrix, ...rest } = plan.scenario;
-  return { ...rest, expect: plan.expectations.map(({ spec }) => withoutWhen(spec)) };
+  // a firewall's config-file becomes the text it held: the scenario stands alone, wherever it is replayed
+  const nodes = { ...rest.nodes };
+  for (const [name, n] of Object.entries(nodes)) {
+    if (n.role !== 'firewall' || n['config-file'] === undefined) continue;
+    const { 'config-file': _file, ...node } = n;
+    const config = plan.firewallSources?.[name]?.config;
+    nodes[name] = { ...node, ...(config !== undefined ? { config } : {}) };
+  }
+  return { ...rest, nodes, expect: plan.expectations.map(({ spec }) => withoutWhen(spec)) };
 }
 
 function withoutWhen(e: Expectation): Expectation {
