@@ -93,7 +93,8 @@ describe('mxlab receiver and mxlab proxy as standalone servers', () => {
     expect(one.stdout).not.toContain('split-eod-drop');
     const mailguard = await mxlab(['devices', 'pix 6.3(5)']);
     expect(mailguard.stdout).toContain('split-eod-drop = off (default)   (on | off)');
-    expect(mailguard.stdout).not.toContain('banner-space');
+    expect(mailguard.stdout).toContain('banner-space = keep (default)');
+    expect(mailguard.stdout).not.toContain('vrfy');
     expect((await mxlab(['devices', 'zorp'])).stdout).toContain('No knob changes what this device does.');
     const bad = await mxlab(['devices', 'asa 99']);
     expect(bad.code).toBe(2);

@@ -195,7 +195,7 @@ describe('DANE authentication (RFC 7672 §3)', () => {
   it('the builtin sender defers on a wrong-name certificate under DANE-TA but not DANE-EE (over real TLS)', async () => {
     // mx2 presents the wrong-name certificate; reach it by a bare target with the plan a DANE sender makes
     const { attempt } = await import('../src/actors/sender/attempt.js');
-    const base = { sender: sender('dane'), message: { id: 'm', from: 'a@b', to: 'c@corp.example' }, target: { host: wrongName.host, port: wrongName.port, servername: 'mx2.corp.example', node: 'wrong' }, headers: [], size: 100, startTls: 'auto' as const };
+    const base = { sender: sender('dane'), message: { id: 'm', from: 'a@b', to: 'c@corp.example' }, target: { host: wrongName.host, port: wrongName.port, servername: 'mx2.corp.example', node: 'wrong' }, content: { kind: 'generated' as const, headers: [], id: 'm', size: 100 }, startTls: 'auto' as const };
     const wrong = await faultCertificate(certs, 'wrong-name');
     const ta = await attempt({ ...base, tls: { mode: 'required', dane: { records: tlsaRecords(['2 0 1 ca'], wrong.cert, certs.ca, 'x'), names: ['mx2.corp.example', 'corp.example'] } } });
     expect(ta).toMatchObject({ outcome: 'deferred', reason: 'dane-mismatch', tls: true });

@@ -84,12 +84,13 @@ describe('mask-banner', () => {
     const e = device('asa 9.12(4)', '! mxlab knob banner-space mask');
     expect(fwd(e, 'server', '220 mail\r\n')).toBe('220*****\r\n');
   });
-  it('Mailguard 5.1+: only 2, 0, CR, LF survive (mail2 → ****2)', () => {
+  it('Mailguard 5.1+: only 2, 0, the space after the code, CR and LF survive (mail2 → ****2); knob banner-space mask masks the space too', () => {
     const e = device('pix 6.3(5)');
     expect(fwd(e, 'server', '220 mail2 ESMTP Sendmail 8.12.10/8.12.10; Mon, 10 Nov 2003\r\n')).toBe(
       '220******2******************************************2**0*******\r\n'.slice(0, 0) + maskMg('220 mail2 ESMTP Sendmail 8.12.10/8.12.10; Mon, 10 Nov 2003') + '\r\n',
     );
-    expect(maskMg('220 mail2')).toBe('220*****2');
+    expect(maskMg('220 mail2')).toBe('220 ****2');
+    expect(fwd(device('pix 6.3(5)', '! mxlab knob banner-space mask'), 'server', '220 mail2\r\n')).toBe('220*****2\r\n');
   });
   it('banner split across segments keeps positions', () => {
     const e = device('asa 9.x');
@@ -99,8 +100,9 @@ describe('mask-banner', () => {
   });
 });
 
+/** Mailguard 5.1+: the code and the space after it, then every character but 2 and 0 masked. */
 function maskMg(s: string): string {
-  return s.replace(/[^20]/g, '*');
+  return s.slice(0, 4).replace(/[^20 ]/g, '*') + s.slice(4).replace(/[^20]/g, '*');
 }
 
 describe('mask-command (per segment)', () => {

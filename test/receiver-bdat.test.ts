@@ -77,3 +77,27 @@ it('asyncos does not know BDAT: 500, and the chunk is read as commands', async (
   expect(await w.reply()).toEqual(['500 #5.5.1 command not recognized']);
   expect(await w.reply()).toEqual(['250 ok']);
 });
+
+it('records the size and SHA-256 of each message as received, over BDAT and DATA, per message of a connection', async () => {
+  const { createHash } = await import('node:crypto');
+  const sha = (s: string) => createHash('sha256').update(s, 'latin1').digest('hex');
+  const { r, w } = await start('postfix');
+  await w.cmd('MAIL FROM:<a@partner.example>');
+  await w.cmd('RCPT TO:<b@example.com>');
+  const first = 'X-Mxlab-Message: one\r\nSubject: chunked\r\n\r\n.a line starting with a dot, sent as is in BDAT\r\n';
+  w.write(`BDAT 10\r\n${first.slice(0, 10)}BDAT ${first.length - 10} LAST\r\n${first.slice(10)}`);
+  await w.reply();
+  await w.reply();
+  await w.cmd('MAIL FROM:<a@partner.example>');
+  await w.cmd('RCPT TO:<b@example.com>');
+  await w.cmd('DATA');
+  const second = 'X-Mxlab-Message: two\r\n\r\n.dot line\r\nend\r\n';
+  w.write(`${second.replace('\r\n.dot', '\r\n..dot')}.\r\n`);
+  await w.reply();
+  const view = r.connections[0].view();
+  expect(view).toMatchObject({ size: second.length, sha256: sha(second) });
+  expect(view.messages).toEqual([
+    { id: 'one', size: first.length, sha256: sha(first) },
+    { id: 'two', size: second.length, sha256: sha(second) },
+  ]);
+});

@@ -12,6 +12,7 @@ import { replies } from './checks/replies.js';
 import { server } from './checks/server.js';
 import { starttls } from './checks/starttls.js';
 import { tls } from './checks/tls.js';
+import { intact } from './checks/intact.js';
 import { attempt, attemptView } from './checks/attempt.js';
 import { attempts } from './checks/attempts.js';
 import { deliveredAfter } from './checks/delivered-after.js';
@@ -20,7 +21,7 @@ import { checkContext, type Check, type CheckContext, type CheckKey } from './ty
 export { checkContext, type CheckContext } from './types.js';
 
 /** Every expectation field and its check; a field without a check does not compile. */
-export const checks: { [K in CheckKey]: Check<K> } = { outcome, reason, tls, banner, ehlo, starttls, replies, server, firewall, golden, attempt, attempts, 'delivered-after': deliveredAfter, dns, log };
+export const checks: { [K in CheckKey]: Check<K> } = { outcome, reason, tls, banner, ehlo, starttls, replies, server, firewall, golden, attempt, attempts, 'delivered-after': deliveredAfter, dns, log, intact };
 
 /** Evaluates one expectation against the session of its message (pure, except that golden files are read, and written under --update). */
 export function evaluate(spec: Expectation, session: SessionResult | undefined, line?: number, ctx: CheckContext = checkContext()): ExpectationResult {

@@ -6,8 +6,12 @@ export interface MessagePlan {
   spec: MessageSpecV1;
   /** envelope sender, e.g. partner@partner.example */
   fromAddress: string;
-  /** envelope recipient, e.g. postmaster@esa.example.com */
+  /** envelope recipient, e.g. postmaster@esa.example.com (the first of `rcptTo`) */
   toAddress: string;
+  /** every envelope recipient (`rcpt-to:`); absent: [toAddress] */
+  rcptTo?: string[];
+  /** `eml:` resolved against the scenario file's folder */
+  eml?: string;
   /** node names from the sender to the receiver, e.g. ['partner', 'fw', 'esa']: the first of `routes` when the lab DNS routes it */
   path: string[];
   /** which delivery attempt this is (1-based; absent: the first), for senders whose behaviour depends on it */

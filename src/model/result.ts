@@ -49,6 +49,15 @@ export interface ServerView {
   accepted: boolean;
   /** header lines of the accepted message, for checks on what arrived */
   headers?: string[];
+  /**
+   * octets of the message as the receiver got it in DATA/BDAT (dot-stuffing removed, before any trace
+   * header the receiver adds), and their SHA-256 in hex: compare them with `sent` to see whether it
+   * arrived byte for byte. Absent when no message arrived in full.
+   */
+  size?: number;
+  sha256?: string;
+  /** when the connection carried more than one message: each one's size and hash, by its X-Mxlab-Message id */
+  messages?: { id?: string; size: number; sha256: string }[];
 }
 
 export type FirewallAction = 'pass' | 'rewrite' | 'reply' | 'drop-connection' | 'reset' | 'delay' | 'log';
@@ -106,6 +115,11 @@ export interface SessionResult {
    */
   attempts: number;
   clientView: ClientView;
+  /**
+   * the message as the builtin sender handed it to SMTP (CRLF line ends, before dot-stuffing): its
+   * octets and SHA-256 (hex). Equal to serverView's when it arrived byte for byte.
+   */
+  sent?: { size: number; sha256: string };
   serverView: ServerView;
   hops: Hop[];
   firewall: { events: FirewallEvent[] };
@@ -172,6 +186,11 @@ export interface AttemptRecord {
   tls: boolean;
   detail?: string;
   clientView: ClientView;
+  /**
+   * the message as the builtin sender handed it to SMTP (CRLF line ends, before dot-stuffing): its
+   * octets and SHA-256 (hex). Equal to serverView's when it arrived byte for byte.
+   */
+  sent?: { size: number; sha256: string };
   serverView: ServerView;
   hops: Hop[];
   firewall: { events: FirewallEvent[] };

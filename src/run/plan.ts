@@ -6,6 +6,7 @@ import { firewallProfile } from './device-check.js';
 import { configSource, configText } from '../scenario/firewall-config.js';
 import { routesOf, usesLabDns } from '../dns/plan.js';
 import { isMailbox } from '../scenario/schema.js';
+import { messageFilePath } from '../scenario/message-files.js';
 
 export { nodeHostname, type CellPlan, type MessagePlan, type PlannedExpectation } from '../model/plan.js';
 
@@ -25,7 +26,7 @@ export function planCells(loaded: LoadedScenario): CellPlan[] {
       cell,
       label: Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(' '),
       scenario,
-      messages: scenario.messages.map((m) => planMessage(scenario, m)),
+      messages: scenario.messages.map((m) => planMessage(scenario, m, loaded.file)),
       expectations: s.expect
         .map((spec, i) => ({ spec, line: loaded.lineOf(['expect', i]) }))
         .filter(({ spec }) => appliesTo(spec, cell)),
@@ -64,13 +65,19 @@ function applyCell(s: Scenario, combo: Record<string, string | number | boolean>
   return { ...s, nodes };
 }
 
-function planMessage(s: Scenario, m: MessageSpecV1): MessagePlan {
-  const fromAddress = `${m.from}@${nodeHostname(s, m.from)}`;
+function planMessage(s: Scenario, m: MessageSpecV1, file: string): MessagePlan {
+  const fromAddress = m['mail-from'] ?? `${m.from}@${nodeHostname(s, m.from)}`;
+  const envelope = (toAddress: string) => ({
+    fromAddress,
+    toAddress: m['rcpt-to']?.[0] ?? toAddress,
+    rcptTo: m['rcpt-to'] ?? [toAddress],
+    ...(m.eml !== undefined ? { eml: messageFilePath(file, m.eml) } : {}),
+  });
   if (usesLabDns(s)) {
     // routed by the lab DNS: MX records of the recipient's domain (a node's own name has none: its A record)
-    const toAddress = isMailbox(m.to) ? m.to : `postmaster@${nodeHostname(s, m.to)}`;
-    const routes = routesOf(s, m.from, toAddress);
-    return { spec: m, fromAddress, toAddress, path: routes[0] ?? [m.from], routes };
+    const env = envelope(isMailbox(m.to) ? m.to : `postmaster@${nodeHostname(s, m.to)}`);
+    const routes = routesOf(s, m.from, env.toAddress);
+    return { spec: m, ...env, path: routes[0] ?? [m.from], routes };
   }
   const path = [m.from];
   let cur = s.nodes[m.from];
@@ -80,7 +87,7 @@ function planMessage(s: Scenario, m: MessageSpecV1): MessagePlan {
     path.push(next);
     cur = s.nodes[next];
   }
-  return { spec: m, fromAddress, toAddress: `postmaster@${nodeHostname(s, m.to)}`, path };
+  return { spec: m, ...envelope(`postmaster@${nodeHostname(s, m.to)}`), path };
 }
 
 /**

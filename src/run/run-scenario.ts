@@ -6,7 +6,7 @@ import { multiplex } from '../report/multiplex.js';
 import type { Reporter } from '../report/types.js';
 import type { RuntimeName } from '../runtime/index.js';
 import { ScenarioError } from '../scenario/diagnostics.js';
-import { loadScenario, parseScenario, type LoadedScenario } from '../scenario/load.js';
+import { loadScenario, loadScenarioText, type LoadedScenario } from '../scenario/load.js';
 import type { ScenarioInput } from '../scenario/schema.js';
 import { runScenarios } from './runner.js';
 
@@ -55,7 +55,8 @@ export async function runScenario(
 async function load(input: Parameters<typeof runScenario>[0]): Promise<LoadedScenario> {
   if (typeof input === 'string') return loadScenario(input, { checkDevice });
   if ('positions' in input) return input;
-  if ('source' in input) return parseScenario(input.source, input.file ?? '<inline>', { checkDevice });
+  // files it names (config-file:, eml:) are read relative to `file` (default: the working folder)
+  if ('source' in input) return loadScenarioText(input.source, input.file ?? '<inline>', { checkDevice });
   // an object: as YAML, so its problems are reported with paths and positions like a file's
-  return parseScenario(stringify(input.scenario), input.file ?? '<inline>', { checkDevice });
+  return loadScenarioText(stringify(input.scenario), input.file ?? '<inline>', { checkDevice });
 }

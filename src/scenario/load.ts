@@ -5,6 +5,7 @@ import { issuesToDiagnostics } from './issues.js';
 import { PositionIndex } from './positions.js';
 import { checkReferences, type DeviceChecker } from './references.js';
 import { configFilePath, type ConfigFiles } from './firewall-config.js';
+import { checkMessageFiles, type MessageFiles } from './message-files.js';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.js';
 
 export interface LoadedScenario {
@@ -26,6 +27,8 @@ export interface LoadOptions {
   checkDevice?: DeviceChecker;
   /** `config-file:` files already read (loadScenario reads them; parseScenario cannot) */
   files?: ConfigFiles;
+  /** `eml:` files already checked (loadScenario reads them once; parseScenario cannot) */
+  messageFiles?: MessageFiles;
 }
 
 /** Deepest nesting of mappings and lists a scenario may have (the format itself needs 6). */
@@ -42,9 +45,15 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     if (!(err instanceof InputFileError)) throw err;
     throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `expected ${err.expected}, got ${err.got}`, hint: err.hint }]);
   }
+  return loadScenarioText(source, file, opts);
+}
+
+/** A scenario given as text that may name files (`config-file:`, `eml:`): read relative to `file`'s folder. */
+export async function loadScenarioText(source: string, file: string, opts: LoadOptions = {}): Promise<LoadedScenario> {
   const doc = readYaml(source, file);
   const files = await readConfigFiles(file, doc.data);
-  return validate(doc, source, file, { ...opts, files });
+  const messageFiles = await checkMessageFiles(file, doc.data);
+  return validate(doc, source, file, { ...opts, files, messageFiles });
 }
 
 export function parseScenario(source: string, file: string, opts: LoadOptions = {}): LoadedScenario {
@@ -136,7 +145,7 @@ function validate({ data, pos }: Yaml, source: string, file: string, opts: LoadO
     const refs = bestEffortReferences(file, data, pos, source, opts).filter((d) => !seen.has(d.path) && d.severity !== 'warning');
     throw new ScenarioError(sortDiagnostics([...schemaErrors, ...refs]));
   }
-  const refs = checkReferences(file, parsed.data, pos, source, opts.checkDevice, opts.files);
+  const refs = checkReferences(file, parsed.data, pos, source, opts.checkDevice, opts.files, opts.messageFiles);
   const errors = refs.filter((d) => d.severity !== 'warning');
   if (errors.length) throw new ScenarioError(sortDiagnostics(errors));
   const warnings = sortDiagnostics(refs.filter((d) => d.severity === 'warning'));
@@ -149,7 +158,7 @@ function bestEffortReferences(file: string, raw: Record<string, unknown>, pos: P
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (isObj(x) ? x : {})) : []);
   const shaped = { ...raw, nodes, messages: list(raw.messages), expect: list(raw.expect), matrix: isObj(raw.matrix) ? raw.matrix : undefined };
   try {
-    return checkReferences(file, shaped as unknown as Scenario, pos, source, opts.checkDevice, opts.files);
+    return checkReferences(file, shaped as unknown as Scenario, pos, source, opts.checkDevice, opts.files, opts.messageFiles);
   } catch {
     return [];
   }

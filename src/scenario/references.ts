@@ -1,5 +1,6 @@
 import { didYouMean, describeValue, oneOf, type Diagnostic } from './diagnostics.js';
 import { configSource, configText, deviceDiagnostics, type ConfigFiles, type DeviceChecker } from './firewall-config.js';
+import { checkMessages, type MessageFiles } from './message-files.js';
 import type { PositionIndex } from './positions.js';
 import { checkTimeline } from './timeline-check.js';
 import { checkDnsReferences } from './dns-references.js';
@@ -15,7 +16,7 @@ type Role = NodeSpec['role'];
  * devices and configs (with `checkDevice`; `config-file:` texts from `files`). Warnings come back
  * with `severity: 'warning'`.
  */
-export function checkReferences(file: string, s: Scenario, pos: PositionIndex, source: string, checkDevice?: DeviceChecker, files?: ConfigFiles): Diagnostic[] {
+export function checkReferences(file: string, s: Scenario, pos: PositionIndex, source: string, checkDevice?: DeviceChecker, files?: ConfigFiles, messageFiles?: MessageFiles): Diagnostic[] {
   const out: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const dev = checkDevice ? { file, pos, source, files, checkDevice, errors: out, warnings } : undefined;
@@ -52,6 +53,7 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
     if (loop.length > 1) diag(['nodes', loop[0], 'forwards-to'], `expected forwards-to to lead to a receiver, got a forwarding loop ${loopText(loop)}`, `point one of ${loop.join(', ')} at a receiver`);
   }
 
+  checkMessages(file, s, pos, messageFiles, out);
   const ids = new Map<string, number>();
   s.messages.forEach((m, i) => {
     if (ids.has(m.id)) diag(['messages', i, 'id'], `expected a unique message id, got "${m.id}" again (first at messages[${ids.get(m.id)}])`);

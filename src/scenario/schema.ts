@@ -156,9 +156,12 @@ export const messageSchema = z.strictObject({
     .describe('a receiver node, or user@domain (routed through the lab DNS: MX records in preference order)'),
   subject: line(LIMITS.headerValue).optional(),
   headers: capped(z.record(text(LIMITS.line).regex(/^[\x21-\x39\x3b-\x7e]+$/, 'a header name: printable ASCII without : or spaces'), text(LIMITS.headerValue))).optional(),
-  size: z.number().int().nonnegative().max(1 << 30).optional().describe('body size in bytes'),
+  size: z.number().int().nonnegative().max(1 << 30).optional().describe('body size in bytes of the generated message'),
   starttls: z.enum(STARTTLS_MODES).default('auto').describe('always = send STARTTLS even when not offered'),
-  dkim: z.boolean().default(false).describe('sign with DKIM (h= lists Content-Type)'),
+  dkim: z.boolean().default(false).describe('sign the generated message with DKIM (h= lists Content-Type)'),
+  'mail-from': z.union([mailbox, z.literal('')]).optional().describe('envelope sender (MAIL FROM); "" is the null sender <>; default <sender node>@<its hostname>'),
+  'rcpt-to': list(mailbox, 100).optional().describe('envelope recipients (one RCPT TO each); default postmaster@<receiver hostname>'),
+  eml: filePath.optional().describe('a file with the whole message (headers, MIME, 8-bit), relative to the scenario file, sent as it is: only bare LF/CR become CRLF; headers: go on top'),
 });
 
 const stringList = list(line());
@@ -205,6 +208,7 @@ export const expectationSchema = z.strictObject({
   replies: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }).optional().describe('every reply line the sender saw'),
   server: z.strictObject({ commands: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
   firewall: z.strictObject({ events: z.strictObject({ includes: stringList.optional(), excludes: stringList.optional() }) }).optional(),
+  intact: z.boolean().optional().describe('true: the receiver got the message byte for byte (the size and SHA-256 it recorded equal what the builtin sender sent)'),
   golden: filePath.optional().describe("a file with the message's normalised transcript, relative to the scenario file; mxlab run --update writes it"),
   attempt: z.number().int().min(1).max(100_000).optional().describe('check the other fields on this delivery attempt (1 = the first) instead of the last'),
   attempts: z.number().int().min(1).max(100_000).optional().describe('how many delivery attempts the message took'),

@@ -58,6 +58,7 @@ export const mxlabMatchers = {
     const log = s.log ?? [];
     return { checks: [{ name: 'log', ok: log.some((l) => l.includes(text)), expected: text, actual: log }], wants: `have an MTA log line containing "${text}"` };
   }),
+  toHaveArrivedIntact: sessionMatcher((s) => ({ checks: checks.intact(true, s, ctx), wants: 'have arrived byte for byte (same size and SHA-256 as sent)' })),
   toMatchGolden: sessionMatcher((s, path: string) => ({ checks: checks.golden(path, s, ctx), wants: `match the golden transcript ${path}` })),
 
   /** Every expectation of every run held and no run broke; the failure message is the console's explanation. */
@@ -98,6 +99,7 @@ export interface MxlabMatchers<R = unknown> {
   toHaveServerCommand(text: string): R;
   toHaveFirewallEvent(ruleOrLogText: string): R;
   toHaveLogLine(text: string): R;
+  toHaveArrivedIntact(): R;
   toMatchGolden(path: string): R;
   toPassExpectations(): R;
 }

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerAvailable, leftovers, root, runDocker, session } from './helpers.js';
@@ -22,7 +23,28 @@ describe.skipIf(!docker)('scenarios/docker', () => {
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   });
 
-  for (const f of files.filter((x) => x !== 'postfix-through-asa.yaml')) {
+  it('real-message-postfix.yaml: Postfix takes the eml with its envelope; through the PIX 6.3 config it sees a PIX and is reset in DATA; the builtin sender in its container delivers the file byte for byte', async () => {
+    const { result } = await runDocker(['scenarios/docker/real-message-postfix.yaml']);
+    const eml = readFileSync(join(root, 'scenarios/mail/q1-orders.eml'));
+    const sha = createHash('sha256').update(eml).digest('hex');
+    const [asa, pix] = result.scenarios[0].cells;
+    const by = (c: typeof asa, id: string) => c.sessions.find((x) => x.message === id)!;
+    expect(by(asa, 'via-builtin')).toMatchObject({ outcome: 'delivered', sent: { size: eml.length, sha256: sha }, serverView: { size: eml.length, sha256: sha } });
+    const postfix = by(asa, 'via-postfix');
+    expect(postfix.outcome).toBe('delivered');
+    // what Postfix relayed is the file with its own Received: line (and the run's X-Mxlab-Message) on top
+    expect(postfix.serverView.headers?.[0]).toBe('Received: by mail.partner.example (Postfix, from userid 0)');
+    expect(postfix.serverView.sha256).not.toBe(sha);
+    expect(postfix.serverView.headers).toContain('Message-ID: <q1-orders-2012@mail.partner.example>');
+    const cut = by(pix, 'via-postfix');
+    expect([cut.outcome, cut.reason]).toEqual(['deferred', 'connection-reset']);
+    // the Mailguard banner (only 2, 0, the space and *) is what Postfix's client takes for a PIX
+    expect(cut.log?.some((l) => /enabling PIX workarounds/.test(l))).toBe(true);
+    expect(result.ok).toBe(true);
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  for (const f of files.filter((x) => x !== 'postfix-through-asa.yaml' && x !== 'real-message-postfix.yaml')) {
     it(`${f} holds its expectations`, async () => {
       const { result } = await runDocker([`scenarios/docker/${f}`]);
       const cells = result.scenarios.flatMap((s) => s.cells);

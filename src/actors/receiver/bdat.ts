@@ -18,6 +18,8 @@ export interface BdatHooks {
   reply(kind: ReplyKind, bytes: number): void;
   /** the whole message arrived within the size limit */
   accepted(m: ReceivedMessage): void;
+  /** the message arrived in full (accepted or not) */
+  received?(m: ReceivedMessage): void;
   size: number;
 }
 
@@ -95,6 +97,7 @@ export class BdatReceiver {
     this.transfer = undefined;
     t.stream.end();
     void t.result.then((m) => {
+      this.hooks.received?.(m);
       if (m.oversized) this.hooks.reply('sizeExceeded', m.bytes);
       else {
         this.hooks.accepted(m);

@@ -17,6 +17,8 @@ const PIPELINE_TURN = 32;
 /** Commands kept per connection for `view()`, and the longest command text kept. */
 const MAX_COMMANDS = 1000;
 const MAX_COMMAND_CHARS = 1000;
+/** Messages remembered per connection for `view()` (a client may send thousands on one). */
+const MAX_RECEIVED = 100;
 
 export interface PersonaSettings {
   persona: Persona;
@@ -44,6 +46,8 @@ export class ConnectionState {
   readonly closed: Promise<void>;
   accepted = false;
   headers: string[] | undefined;
+  /** the messages that arrived on this connection (the last ones, bounded): size and SHA-256 as received, and their X-Mxlab-Message id */
+  readonly received: { id?: string; size: number; sha256: string }[] = [];
   /** the TLS socket once STARTTLS began */
   tlsSocket: tls.TLSSocket | undefined;
   /** NSS key log lines of the session's TLS, when the receiver records them */
@@ -85,7 +89,23 @@ export class ConnectionState {
   }
 
   view(): ServerView {
-    return { commands: [...this.commands], tls: this.secure, accepted: this.accepted, ...(this.headers ? { headers: [...this.headers] } : {}) };
+    const last = this.received[this.received.length - 1];
+    return {
+      commands: [...this.commands],
+      tls: this.secure,
+      accepted: this.accepted,
+      ...(this.headers ? { headers: [...this.headers] } : {}),
+      ...(last ? { size: last.size, sha256: last.sha256 } : {}),
+      ...(this.received.length > 1 ? { messages: this.received.map((r) => ({ ...r })) } : {}),
+    };
+  }
+
+  /** A message arrived in full (DATA or BDAT): its size and hash as received, whether it is accepted or not. */
+  receive(m: ReceivedMessage): void {
+    if (!m.complete) return;
+    const id = m.headers.map((h) => /^x-mxlab-message:\s*(\S+)/i.exec(h)?.[1]).find(Boolean);
+    if (this.received.length >= MAX_RECEIVED) this.received.shift();
+    this.received.push({ ...(id ? { id } : {}), size: m.bytes, sha256: m.sha256 });
   }
 
   /** A message arrived in full and within the limit: number it and keep its headers. */
@@ -189,6 +209,7 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
       replyWith(kind);
     },
     accepted: (m) => st.accept(m, s.messages),
+    received: (m) => st.receive(m),
   });
   void st.closed.then(() => bdat.abort());
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
 /** Header lines kept per message; the rest of the message is only counted. */
@@ -5,7 +6,10 @@ export const MAX_HEADER_LINES = 200;
 export const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface ReceivedMessage {
+  /** octets of the message as received (dot-stuffing removed, the end-of-data mark not counted) */
   bytes: number;
+  /** SHA-256 (hex) of those octets: what the receiver got, before any trace header of its own */
+  sha256: string;
   /** header lines as received (continuation lines separate), up to the caps */
   headers: string[];
   /** more than the size limit arrived */
@@ -15,8 +19,8 @@ export interface ReceivedMessage {
 }
 
 /**
- * Reads a DATA stream without keeping it: counts bytes and collects header lines up to
- * MAX_HEADER_LINES / MAX_HEADER_BYTES. Resolves at the end of the stream.
+ * Reads a DATA stream without keeping it: counts and hashes its bytes (SHA-256) and collects header
+ * lines up to MAX_HEADER_LINES / MAX_HEADER_BYTES. Resolves at the end of the stream.
  */
 export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit: number): Promise<ReceivedMessage> {
   return new Promise((resolve) => {
@@ -25,6 +29,8 @@ export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit
     let inHeaders = true;
     let partial = '';
     let bytes = 0;
+    const hash = createHash('sha256');
+    let digest: string | undefined;
     const take = (line: string) => {
       if (line === '' || headers.length >= MAX_HEADER_LINES || headerBytes + line.length > MAX_HEADER_BYTES) {
         inHeaders = false;
@@ -35,6 +41,7 @@ export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit
     };
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
+      hash.update(chunk);
       if (!inHeaders) return;
       let text = partial + chunk.toString('latin1');
       let nl: number;
@@ -45,7 +52,7 @@ export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit
       partial = inHeaders ? text.slice(0, MAX_HEADER_BYTES) : '';
     });
     const done = (complete: boolean) => () =>
-      resolve({ bytes, headers, complete, oversized: stream.sizeExceeded === true || (limit > 0 && bytes > limit) });
+      resolve({ bytes, sha256: (digest ??= hash.digest('hex')), headers, complete, oversized: stream.sizeExceeded === true || (limit > 0 && bytes > limit) });
     stream.once('end', done(true));
     stream.once('close', done(false));
     stream.once('error', done(false));

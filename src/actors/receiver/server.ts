@@ -121,6 +121,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     onData: (stream: SMTPServerDataStream, session: SMTPServerSession, cb) => {
       const st = states.get(session.id);
       void sinkMessage(stream, size).then((m) => {
+        st?.receive(m);
         if (!m.complete) return cb(new Error('Connection closed before the message was received in full'));
         if (m.oversized) {
           return cb(Object.assign(new Error(`Error: message exceeds fixed maximum message size ${size}`), { responseCode: 552 }));

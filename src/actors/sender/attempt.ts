@@ -6,7 +6,8 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ClientView, TranscriptEntry } from '../../model/result.js';
 import { closeSocket } from './close-socket.js';
 import { classifyError, tlsErrorText, type SmtpErrorLike } from './classify.js';
-import { messageStream, type Header } from './message.js';
+import { has8bit } from './eml.js';
+import { announcedSize, messageStream, type Content, type Sent } from './message.js';
 import { mtaLog } from './mta-log.js';
 import { advertisesStartTls, plaintextVerdict, shouldSendStartTls, tlsRequired, type TlsPlan, type Verdict } from './policy.js';
 import type { DeliveryTarget, MessageSpec, SenderOptions, StartTlsMode } from './types.js';
@@ -24,9 +25,8 @@ export interface AttemptInput {
   startTls: StartTlsMode;
   /** what this connection does about TLS (the sender's policy, or what DANE / MTA-STS made of it for this host) */
   tls: TlsPlan;
-  headers: Header[];
-  /** approximate message size, announced with SIZE= */
-  size: number;
+  /** the message: generated headers and body, or an eml's bytes */
+  content: Content;
 }
 
 export interface AttemptResult extends Verdict {
@@ -37,6 +37,8 @@ export interface AttemptResult extends Verdict {
   transcript: TranscriptEntry[];
   localPort?: number;
   log: string[];
+  /** the message's size and hash as handed to SMTP (when DATA was reached) */
+  sent?: Sent;
 }
 
 /** One connection: greeting, EHLO/HELO, TLS per policy, one message, QUIT. Never rejects. */
@@ -54,6 +56,8 @@ class Attempt {
   private verdict?: Verdict;
   private secureAtVerdict = false;
   private finishing = false;
+  /** the message's size and hash, once DATA began */
+  private sent?: () => Sent;
 
   constructor(
     private readonly input: AttemptInput,
@@ -177,18 +181,21 @@ class Attempt {
   /** The session is ready for MAIL (EHLO/HELO done, TLS as negotiated). */
   private ready(): void {
     if (this.verdict) return; // decided after the handshake (DANE, MTA-STS)
-    const { message, headers, size } = this.input;
+    const { message, content } = this.input;
     const refusal = this.conn.secure ? undefined : plaintextVerdict(this.input.tls, this.wire.view.starttls);
     if (refusal) return this.decide(refusal);
     const sts = this.input.tls.sts;
     if (sts && !this.conn.secure) this.log.push(mtaLog.sts(this.dcid, sts.domain, sts.mode, `no TLS (${this.wire.view.starttls ? `STARTTLS refused: ${this.wire.view.starttls}` : 'STARTTLS not offered'}); delivering anyway (testing mode reports only)`, false));
     this.log.push(mtaLog.deliveryStart(this.dcid, message.id));
     const wire = this.wire;
-    const source = messageStream(headers, message.id, message.size, {
+    const { stream, sent } = messageStream(content, {
       onChunk: (chunk) => wire.body(chunk),
       onEnd: () => wire.endOfData(),
     });
-    this.conn.send({ from: message.from, to: [message.to], size }, source, (err, info) => {
+    this.sent = sent;
+    // an 8-bit message says so (BODY=8BITMIME) when the server offers 8BITMIME, as MTAs do
+    const envelope = { from: message.from, to: message.rcpt ?? [message.to], size: announcedSize(content), use8BitMime: content.kind === 'eml' && has8bit(content.bytes) };
+    this.conn.send(envelope, stream, (err, info) => {
       if (err) return this.fail(err);
       const reply = typeof info?.response === 'string' ? info.response : '250';
       this.log.push(mtaLog.done(this.dcid, message.id, reply));
@@ -243,6 +250,7 @@ class Attempt {
       transcript: this.wire.recorder.entries,
       ...(this.input.sender.keylog ? { keylog: this.keylog } : {}),
       ...(this.wire.localPort !== undefined ? { localPort: this.wire.localPort } : {}),
+      ...(this.sent ? { sent: this.sent() } : {}),
       log: this.log,
     });
   }

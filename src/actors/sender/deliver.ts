@@ -1,6 +1,7 @@
 import { attempt, type AttemptResult } from './attempt.js';
 import { createDkimKey, dkimSignature, generatedBodyHash } from './dkim.js';
-import { approximateSize, buildHeaders, type Header } from './message.js';
+import { emlMessage } from './eml.js';
+import { buildHeaders, type Content, type Header } from './message.js';
 import { mtaLog } from './mta-log.js';
 import { plainPlan, type TlsPlan, type Verdict } from './policy.js';
 import { deliverByDns } from './route.js';
@@ -22,9 +23,10 @@ export async function deliver(
   attemptNumber = 1,
 ): Promise<DeliveryResult> {
   const log: string[] = [];
-  const headers = prepareHeaders(sender, message, keys?.dkim, log);
-  const size = approximateSize(headers, message.size);
-  const job: Job = { sender, message, headers, size, attemptNumber };
+  const content: Content = message.eml
+    ? { kind: 'eml', bytes: await emlMessage(message.eml, message.headers) }
+    : { kind: 'generated', headers: prepareHeaders(sender, message, keys?.dkim, log), id: message.id, ...(message.size !== undefined ? { size: message.size } : {}) };
+  const job: Job = { sender, message, content, attemptNumber };
   if (target) return summarize(sender, await connectTo(job, target, plainPlan(sender.tls)), log);
   if (!sender.dns) throw new Error('deliver: no target and no lab DNS to find one');
   return deliverByDns(job, log);
@@ -34,14 +36,14 @@ export async function deliver(
 export interface Job {
   sender: SenderOptions;
   message: MessageSpec;
-  headers: Header[];
-  size: number;
+  /** the message: generated headers and body, or an eml's bytes */
+  content: Content;
   attemptNumber: number;
 }
 
 /** The connections to one address: one, or a plaintext one after a failed handshake (opportunistic, as plaintext-fallback says). */
 export async function connectTo(job: Job, target: DeliveryTarget, tls: TlsPlan): Promise<AttemptResult[]> {
-  const base = { sender: job.sender, message: job.message, target, headers: job.headers, size: job.size, tls };
+  const base = { sender: job.sender, message: job.message, target, content: job.content, tls };
   const results: AttemptResult[] = [await attempt({ ...base, startTls: job.message.starttls ?? 'auto' })];
   const first = results[0];
   if (first.reason === 'tls-failed' && tls.mode === 'opportunistic') {
@@ -69,12 +71,16 @@ export function summarize(sender: SenderOptions, results: AttemptResult[], log: 
     ...(last?.helo ? { helo: last.helo } : {}),
     transcript: results.flatMap((r) => r.transcript),
     ...(last?.localPort !== undefined ? { localPort: last.localPort } : {}),
+    ...(sentOf(results) ? { sent: sentOf(results)! } : {}),
     connections: results.length,
     log: [...log, ...results.flatMap((r) => r.log)],
     ...(sender.keylog ? { keylog: results.flatMap((r) => r.keylog ?? []) } : {}),
     ...extra,
   };
 }
+
+/** What the last connection that reached DATA handed to SMTP. */
+const sentOf = (results: AttemptResult[]) => [...results].reverse().find((r) => r.sent)?.sent;
 
 /** Standard headers, plus a DKIM-Signature on top when the message asks for one. */
 function prepareHeaders(sender: SenderOptions, message: MessageSpec, key: DkimKey | undefined, log: string[]): Header[] {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { MessageSpec } from './types.js';
 
@@ -20,8 +21,8 @@ export function buildHeaders(spec: MessageSpec, hostname: string, date: Date): H
   const headers: Header[] = [
     { name: 'Date', value: date.toUTCString().replace('GMT', '+0000') },
     { name: 'Message-ID', value: `<${spec.id}@${hostname}>` },
-    { name: 'From', value: `<${spec.from}>` },
-    { name: 'To', value: `<${spec.to}>` },
+    { name: 'From', value: `<${spec.headerFrom ?? spec.from}>` },
+    { name: 'To', value: (spec.rcpt ?? [spec.to]).map((a) => `<${a}>`).join(', ') },
     { name: 'Subject', value: spec.subject ?? `mxlab test message ${spec.id}` },
     { name: 'MIME-Version', value: '1.0' },
     { name: 'Content-Type', value: 'text/plain; charset=us-ascii' },
@@ -34,7 +35,7 @@ export function buildHeaders(spec: MessageSpec, hostname: string, date: Date): H
 }
 
 /** CRLF only where it folds (followed by WSP); any other line break becomes a space. */
-function safeValue(value: string): string {
+export function safeValue(value: string): string {
   return value.replace(/\r?\n(?![ \t])/g, ' ').replace(/\r?\n/g, '\r\n');
 }
 
@@ -67,34 +68,66 @@ function bodyLine(tag: string, n: number): string {
   return `${head}${filler}\r\n`;
 }
 
+/** What a message is made of: generated headers and body, or the bytes of an `eml:` file (see eml.ts). */
+export type Content = { kind: 'generated'; headers: Header[]; id: string; size?: number } | { kind: 'eml'; bytes: Buffer };
+
+/** The octets and SHA-256 (hex) of a message as handed to SMTP (CRLF line ends, before dot-stuffing). */
+export interface Sent {
+  size: number;
+  sha256: string;
+}
+
+function* parts(c: Content): Generator<Buffer> {
+  if (c.kind === 'eml') {
+    for (let at = 0; at < c.bytes.length; at += CHUNK_BYTES) yield c.bytes.subarray(at, at + CHUNK_BYTES);
+    return;
+  }
+  yield Buffer.from(headerBlock(c.headers), 'latin1');
+  for (const chunk of bodyChunks(c.id, c.size)) yield Buffer.from(chunk, 'latin1');
+}
+
 /**
- * The whole message as a stream: header block, then the generated body. `onChunk` sees each
- * chunk as the consumer pulls it (so a transcript records it when it is sent, not earlier),
- * `onEnd` fires once the last chunk has been pulled.
+ * The whole message as a stream, generated (or sliced from the file) as the consumer pulls it.
+ * `onChunk` sees each chunk when it is pulled (so a transcript records it when it is sent, not
+ * earlier), `onEnd` fires once the last chunk has been pulled. `sent()` gives the message's size
+ * and SHA-256, hashed on the way (the rest is generated for it when the send was cut short).
  */
-export function messageStream(
-  headers: Header[],
-  id: string,
-  size?: number,
-  hooks: { onChunk?: (chunk: Buffer) => void; onEnd?: () => void } = {},
-): Readable {
-  const parts = (function* () {
-    yield headerBlock(headers);
-    yield* bodyChunks(id, size);
-  })();
-  return new Readable({
+export function messageStream(c: Content, hooks: { onChunk?: (chunk: Buffer) => void; onEnd?: () => void } = {}): { stream: Readable; sent(): Sent } {
+  const it = parts(c);
+  const hash = createHash('sha256');
+  let size = 0;
+  let done: Sent | undefined;
+  const take = (chunk: Buffer) => {
+    hash.update(chunk);
+    size += chunk.length;
+  };
+  const stream = new Readable({
     read() {
-      const next = parts.next();
+      const next = it.next();
       if (next.done) {
+        done ??= { size, sha256: hash.digest('hex') };
         hooks.onEnd?.();
         this.push(null);
         return;
       }
-      const chunk = Buffer.from(next.value, 'latin1');
-      hooks.onChunk?.(chunk);
-      this.push(chunk);
+      take(next.value);
+      hooks.onChunk?.(next.value);
+      this.push(next.value);
     },
   });
+  const sent = (): Sent => {
+    if (!done) {
+      for (let next = it.next(); !next.done; next = it.next()) take(next.value);
+      done = { size, sha256: hash.digest('hex') };
+    }
+    return done;
+  };
+  return { stream, sent };
+}
+
+/** The SIZE= a message announces: the eml's octets, or the generated message's (approximately). */
+export function announcedSize(c: Content): number {
+  return c.kind === 'eml' ? c.bytes.length : approximateSize(c.headers, c.size);
 }
 
 /** Approximate total size (headers + body) for SIZE= in MAIL FROM. */

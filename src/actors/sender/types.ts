@@ -54,6 +54,15 @@ export interface MessageSpec {
   from: string;
   /** envelope recipient and To: address, e.g. user@esa.example.com */
   to: string;
+  /** envelope recipients (one RCPT TO each; default [to]); the generated To: lists them */
+  rcpt?: string[];
+  /** the generated From: when the envelope sender is not it (the null sender `<>`: from is "") */
+  headerFrom?: string;
+  /**
+   * a file with the whole message (headers, MIME, 8-bit and all), sent as it is: only its line ends
+   * made CRLF (eml.ts); `headers` go on top of it; subject, size and dkim do not apply
+   */
+  eml?: string;
   subject?: string;
   /** extra headers, appended after the standard ones */
   headers?: Record<string, string>;
@@ -98,6 +107,8 @@ export interface DeliveryResult {
   clientView: ClientView;
   /** present when EHLO was refused and HELO was sent (PIX 6.3 Mailguard) */
   helo?: { ehloReply: string[]; heloReply: string[] };
+  /** the message as handed to SMTP (CRLF line ends, before dot-stuffing): octets and SHA-256 */
+  sent?: { size: number; sha256: string };
   /** the sender's hop as it saw it, every connection in order, decrypted lines marked tls:true */
   transcript: TranscriptEntry[];
   /** local port of the last connection's client socket */

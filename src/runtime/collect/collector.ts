@@ -194,7 +194,7 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
       const rec = r as ReceiverRecord | undefined;
       if (rec) {
         edge = transactionOf(rec.transcript, id);
-        serverView = rec.view;
+        serverView = viewOf(rec.view, id);
         for (const k of rec.keylog ?? []) keylog.add(k);
       }
     } else {
@@ -211,7 +211,7 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
   const base = { message: id, from: m.spec.from, to: m.spec.to, serverView, hops, firewall: { events }, ...captured };
   if (report.kind === 'builtin') {
     const r = report.result;
-    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView: r.clientView, log: [...r.log, ...extraLog], ...(r.dns ? { dns: r.dns } : {}) };
+    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView: r.clientView, ...(r.sent ? { sent: r.sent } : {}), log: [...r.log, ...extraLog], ...(r.dns ? { dns: r.dns } : {}) };
   }
   const v = report.report;
   return {
@@ -225,6 +225,13 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
     log: [...v.log, ...extraLog],
     ...(v.dns ? { dns: v.dns } : {}),
   };
+}
+
+/** A receiver's view for one message: on a connection that carried several, that message's size and hash. */
+function viewOf(view: ServerView, id: string): ServerView {
+  const { messages, ...rest } = view;
+  const mine = messages?.find((x) => x.id === id);
+  return mine ? { ...rest, size: mine.size, sha256: mine.sha256 } : rest;
 }
 
 /** The commands a real receiver got, from the transcript of the hop into it (its plaintext part, message content left out). */

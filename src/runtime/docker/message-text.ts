@@ -1,6 +1,7 @@
 import { dkimSignature, generatedBodyHash } from '../../actors/sender/dkim.js';
 import { bodyChunks, buildHeaders, headerBlock } from '../../actors/sender/message.js';
 import type { DkimKey, MessageSpec } from '../../actors/sender/index.js';
+import { emlMessage } from '../../actors/sender/eml.js';
 import { HarnessError } from '../types.js';
 
 /** Real MTAs get the message as a file for local submission; keep that bounded. */
@@ -24,4 +25,21 @@ export function messageText(spec: MessageSpec, hostname: string, dkim: DkimKey |
 /** The Message-ID the generated message carries (without brackets). */
 export function messageIdOf(spec: MessageSpec, hostname: string): string {
   return `${spec.id}@${hostname}`;
+}
+
+/**
+ * What a real MTA is given for a message, and the Message-ID to follow it by in its log. An `eml:`
+ * goes as the file is, with LF line ends for local submission, and on top an `X-Mxlab-Message`
+ * header (how the run finds the message at the next hop) and, when the file has none, a Message-ID
+ * (the MTA would make one the run cannot know); the MTA adds its own Received: line anyway.
+ */
+export async function submission(spec: MessageSpec, hostname: string, dkim: DkimKey | undefined): Promise<{ content: string | Buffer; messageId: string }> {
+  if (!spec.eml) return { content: messageText(spec, hostname, dkim), messageId: messageIdOf(spec, hostname) };
+  const bytes = await emlMessage(spec.eml, spec.headers);
+  const head = bytes.subarray(0, Math.max(0, bytes.indexOf('\r\n\r\n'))).toString('latin1');
+  const found = /^message-id:[ \t]*<([^>\r\n]+)>/im.exec(head)?.[1];
+  const messageId = found ?? messageIdOf(spec, hostname);
+  const top = `X-Mxlab-Message: ${spec.id}\r\n${found ? '' : `Message-ID: <${messageId}>\r\n`}`;
+  const content = Buffer.from(Buffer.concat([Buffer.from(top, 'latin1'), bytes]).toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+  return { content, messageId };
 }

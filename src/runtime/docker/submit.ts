@@ -7,7 +7,9 @@ import { messageSpecOf } from '../message-spec.js';
 import { HarnessError, type RunContext } from '../types.js';
 import type { CellNode } from './cell-node.js';
 import { execOk } from './containers.js';
-import { messageIdOf, messageText } from './message-text.js';
+import { MAX_EML_BYTES } from '../../actors/sender/eml.js';
+import { readInputBytes } from '../../scenario/input-file.js';
+import { submission } from './message-text.js';
 import { mtaAdapters, type SubmittedMessage } from './mta/index.js';
 import { deliverArgv } from './node-specs.js';
 import type { StartedTopology } from './topology.js';
@@ -33,7 +35,10 @@ export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: Send
   await Promise.all(
     [...groups.values()].map(async (group) => {
       const file = `/tmp/mxlab-messages-${++batch}.json`;
-      await node.c.container.copyContentToContainer([{ content: JSON.stringify(group.map((m) => ({ ...messageSpecOf(m), ...(m.attempt ? { attempt: m.attempt } : {}) }))), target: file }]);
+      // an eml goes into the container as it is; the sender there reads it from its own path
+      const specs = group.map((m) => ({ ...messageSpecOf(m), ...(m.attempt ? { attempt: m.attempt } : {}) }));
+      const emls = await Promise.all(specs.filter((sp) => sp.eml).map(async (sp) => ({ content: await readInputBytes(sp.eml!, 'message file (.eml)', MAX_EML_BYTES), target: (sp.eml = `/tmp/mxlab-eml-${batch}-${sp.id}.eml`) })));
+      await node.c.container.copyContentToContainer([...emls, { content: JSON.stringify(specs), target: file }]);
       const argv = deliverArgv({
         sender: { name: node.c.node, hostname, tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}) },
         messageFile: file,
@@ -66,18 +71,21 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export async function submitMta(env: SubmitEnv, node: CellNode, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, MtaReport>> {
   const adapter = mtaAdapters[sender.mta as keyof typeof mtaAdapters];
   const n = ++batch;
-  const subs = ms.map((m) => {
-    const spec = messageSpecOf(m);
-    const sub: SubmittedMessage = { id: spec.id, messageId: messageIdOf(spec, hostname), from: spec.from, to: spec.to };
-    return { m, spec, sub, file: `/tmp/mxlab-${n}-${spec.id}.eml` };
-  });
+  const subs = await Promise.all(
+    ms.map(async (m) => {
+      const spec = messageSpecOf(m);
+      const made = await submission(spec, hostname, env.ctx.dkim);
+      const sub: SubmittedMessage = { id: spec.id, messageId: made.messageId, from: spec.from, to: spec.to, rcpt: spec.rcpt ?? [spec.to] };
+      return { m, spec, sub, content: made.content, file: `/tmp/mxlab-${n}-${spec.id}.eml` };
+    }),
+  );
   const script = [
     'run() { id="$1"; shift; "$@" >/dev/null 2>/tmp/mxlab-submit-$id.err || { echo "mxlab-submit-failed $id $?"; cat /tmp/mxlab-submit-$id.err; }; }',
     ...subs.flatMap((s, i) => [`run ${quote(s.spec.id)} ${adapter.submit(s.sub, s.file).map(quote).join(' ')} &`, ...((i + 1) % SUBMIT_CONCURRENCY === 0 ? ['wait'] : [])]),
     'wait',
   ].join('\n');
   await node.c.container.copyContentToContainer([
-    ...subs.map((s) => ({ content: messageText(s.spec, hostname, env.ctx.dkim), target: s.file })),
+    ...subs.map((s) => ({ content: s.content, target: s.file })),
     { content: script, target: `/tmp/mxlab-submit-${n}.sh` },
   ]);
   const from = node.c.logs.length;

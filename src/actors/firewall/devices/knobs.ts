@@ -7,7 +7,7 @@ export interface Knobs {
   disallowed: 'noop' | 'mask' | 'ok';
   /** Mailguard defect: an end-of-data split across segments is dropped. Default off. */
   'split-eod-drop': boolean;
-  /** ASA banner: the character after `220` survives (`keep`) or becomes `*`. Default keep. */
+  /** ASA and PIX 5.1–6.3 Mailguard banner: the character after `220` survives (`keep`) or becomes `*`. Default keep. */
   'banner-space': 'keep' | 'mask';
   /** ASA EHLO masking: VRFY passes or is masked (captures conflict). Default mask. */
   vrfy: 'pass' | 'mask';

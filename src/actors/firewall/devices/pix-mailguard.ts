@@ -16,7 +16,7 @@ export const pixMailguard: DeviceFamily = {
     if (!cfg.fixupSmtp.on) return { inspecting: false, rules: [] };
     const row = release!.row;
     const rules: RuleSpec[] = [
-      { name: 'mask-banner', options: { style: row.banner === 'digits' ? 'mailguard' : 'mailguard-4.4' } },
+      { name: 'mask-banner', options: row.banner === 'digits' ? { style: 'mailguard', space: k['banner-space'] } : { style: 'mailguard-4.4' } },
       k.disallowed === 'mask'
         ? { name: 'mask-command', options: { allowed: MAILGUARD_VERBS } }
         : { name: 'mailguard-noop', options: { allowed: MAILGUARD_VERBS, disallowed: k.disallowed } },

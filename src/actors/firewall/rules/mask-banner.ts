@@ -4,11 +4,14 @@ import { PASS, type Rule } from '../engine/types.js';
 export interface MaskBannerOptions {
   /**
    * `asa`: `220` kept, every other character (not CR/LF) becomes `*` (ASA/PIX 7.x+).
-   * `mailguard`: every character except `2`, `0`, CR, LF becomes `*` (PIX 5.1–6.3).
+   * `mailguard`: every character except `2`, `0`, CR, LF becomes `*` (PIX 5.1–6.3); the separator after
+   * the code too unless `space: 'keep'` (the default of the knob: Postfix's client recognises a PIX by a
+   * greeting text of only `2`, `0`, space and `*` after `220 `, and a greeting without that space is no
+   * reply it can parse — real Postfix waits for the rest of it and times out).
    * `mailguard-4.4`: `220` kept, every other character after it becomes `*` (PIX 4.4; which ones: INFERRED).
    */
   style: 'asa' | 'mailguard' | 'mailguard-4.4';
-  /** `asa` only: the character after the code (space or `-`) survives (`keep`, default) or becomes `*`. INFERRED knob. */
+  /** `asa` and `mailguard`: the character after the code (space or `-`) survives (`keep`, default) or becomes `*`. INFERRED knob. */
   space?: 'keep' | 'mask';
   /** replace the reply code of the banner, e.g. `200` (Cricket's stripper). */
   code?: string;
@@ -19,7 +22,7 @@ function keepAt(o: MaskBannerOptions, pos: number, byte: number): boolean {
     case 'asa':
       return pos < 3 || (pos === 3 && o.space !== 'mask');
     case 'mailguard':
-      return byte === 0x32 || byte === 0x30;
+      return byte === 0x32 || byte === 0x30 || (pos === 3 && o.space !== 'mask');
     case 'mailguard-4.4':
       return pos < 4 || (pos - 4) % 2 === 1;
   }

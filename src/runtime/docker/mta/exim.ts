@@ -1,5 +1,5 @@
 import { reasonFromText, timedOut } from './classify.js';
-import type { MtaAdapter } from './types.js';
+import { sendmailArgv, type MtaAdapter } from './types.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -8,7 +8,7 @@ export const exim: MtaAdapter = {
   image: 'exim',
   ready: /daemon started/,
   env: (s) => ({ MXLAB_HOSTNAME: s.hostname, MXLAB_RELAY: s.relay, MXLAB_TLS: s.tls, MXLAB_TIMEOUT_S: String(s.timeoutS) }),
-  submit: (m, file) => ['sh', '-c', 'exec /usr/sbin/exim4 -odi -f "$1" -- "$2" < "$3"', 'sh', m.from, m.to, file],
+  submit: (m, file) => sendmailArgv('/usr/sbin/exim4', m, file, ['-odi']),
   drop: (id) => ['/usr/sbin/exim4', '-Mrm', id],
   async follow(logs, from, m, timeoutMs, signal) {
     const deadline = Date.now() + timeoutMs;

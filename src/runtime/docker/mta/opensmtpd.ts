@@ -1,5 +1,5 @@
 import { reasonFromText, timedOut } from './classify.js';
-import type { MtaAdapter } from './types.js';
+import { sendmailArgv, type MtaAdapter } from './types.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -11,7 +11,7 @@ export const opensmtpd: MtaAdapter = {
   image: 'opensmtpd',
   ready: /smtp: will accept at most/,
   env: (s) => ({ MXLAB_HOSTNAME: s.hostname, MXLAB_RELAY: s.relay, MXLAB_TLS: s.tls, MXLAB_TIMEOUT_S: String(s.timeoutS) }),
-  submit: (m, file) => ['sh', '-c', 'exec /usr/sbin/sendmail -f "$1" -- "$2" < "$3"', 'sh', m.from, m.to, file],
+  submit: (m, file) => sendmailArgv('/usr/sbin/sendmail', m, file),
   drop: (evpid) => ['smtpctl', 'remove', evpid],
   async follow(logs, from, m, timeoutMs, signal) {
     const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { reasonFromText, timedOut } from './classify.js';
-import type { MtaAdapter } from './types.js';
+import { sendmailArgv, type MtaAdapter } from './types.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -15,7 +15,7 @@ export const postfix: MtaAdapter = {
     MXLAB_TLS_MATCH: s.tlsMatch,
     MXLAB_TIMEOUT_S: String(s.timeoutS),
   }),
-  submit: (m, file) => ['sh', '-c', 'exec /usr/sbin/sendmail -f "$1" -- "$2" < "$3"', 'sh', m.from, m.to, file],
+  submit: (m, file) => sendmailArgv('/usr/sbin/sendmail', m, file),
   drop: (qid) => ['postsuper', '-d', qid],
   async follow(logs, from, m, timeoutMs, signal) {
     const deadline = Date.now() + timeoutMs;

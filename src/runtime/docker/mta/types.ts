@@ -19,8 +19,17 @@ export interface SubmittedMessage {
   id: string;
   /** Message-ID header value without brackets */
   messageId: string;
+  /** envelope sender ("" = the null sender) */
   from: string;
+  /** the first envelope recipient */
   to: string;
+  /** every envelope recipient */
+  rcpt: string[];
+}
+
+/** argv of a sendmail-style submission: `-f FROM -- RCPT… < FILE` (the null sender as `<>`). */
+export function sendmailArgv(binary: string, m: SubmittedMessage, file: string, flags: string[] = []): string[] {
+  return ['sh', '-c', `f="$1"; file="$2"; shift 2; exec ${binary} ${flags.join(' ')} -f "$f" -- "$@" < "$file"`, 'sh', m.from === '' ? '<>' : m.from, file, ...m.rcpt];
 }
 
 /** What the MTA's own log says happened to one message. */
