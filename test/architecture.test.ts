@@ -24,7 +24,7 @@ const imports = files(SRC).flatMap((file) => {
 
 const under = (p: string, ...dirs: string[]) => dirs.some((d) => p.startsWith(`${d}/`) || p === d);
 
-describe('dependency direction (design.md: Layout)', () => {
+describe('dependency direction (docs/design.md: Layout and dependency direction)', () => {
   const violations = (pred: (i: { file: string; target: string }) => boolean) => imports.filter(pred).map((i) => `${i.file} → ${i.target}`);
 
   it('scenario/ imports nothing internal but itself and the errors module', () => {

@@ -5,7 +5,7 @@ import { EventEmitter, once } from 'node:events';
 export interface Published {
   banner: string;
   ehlo: string[];
-  /** the EHLO reply the client sees through an ASA 9.x default map (OBSERVED, esmtp-inspection.md §2) */
+  /** the EHLO reply the client sees through an ASA 9.x default map (OBSERVED, docs/devices.md, the default map) */
   masked: string[];
   unknown: (line: string) => string;
 }

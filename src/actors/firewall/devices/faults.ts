@@ -1,7 +1,7 @@
 import type { RuleSpec } from '../rules/index.js';
 
 /**
- * Faults (design.md): network and TLS trouble layered after the device's own rules, for any device
+ * Faults (docs/design.md): network and TLS trouble layered after the device's own rules, for any device
  * (`none` included). Set with `! mxlab fault NAME VALUE` lines in `config:`, `! mxlab knob NAME VALUE`
  * (so `mxlab proxy --knob delay=200` works), the `faults` option, or a timeline `fault:` step.
  */

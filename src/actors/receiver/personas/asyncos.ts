@@ -1,7 +1,7 @@
 import type { Persona } from '../persona.js';
 
 /**
- * Cisco AsyncOS (ESA) listener, per docs/esmtp-inspection.md §3.
+ * Cisco AsyncOS (ESA) listener, per docs/devices.md ("Receiver personas").
  * CONFIRMED: banner, EHLO list and order, unknown-command text, bad-command limit text.
  * SECONDARY: the 530 text, sender/recipient/data/accepted/quit texts. HELP from ESA214630.
  * INFERRED (marked below): texts no source gives; kept in AsyncOS's `#x.y.z` / lower-case style.

@@ -1,7 +1,7 @@
 import { clean, queueId, rfc822Date, type Persona } from '../persona.js';
 
 /**
- * Microsoft Exchange 2003 (IIS SMTP service), EHLO list per docs/esmtp-inspection.md §3 [PGT].
+ * Microsoft Exchange 2003 (IIS SMTP service), EHLO list per docs/devices.md ("Receiver personas") [PGT].
  * STARTTLS, when on, follows 8bitmime as IIS prints it. Texts are IIS SMTP's (the RCPT reply
  * really ends in a space, the banner has two spaces after `at`). No bad-command limit.
  */

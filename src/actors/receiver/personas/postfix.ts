@@ -2,7 +2,7 @@ import { clean, queueId, type Persona } from '../persona.js';
 
 /**
  * Postfix 3.x smtpd with STARTTLS and no SASL. Texts from Postfix's smtpd.c; unknown-command
- * text CONFIRMED by docs/esmtp-inspection.md §3 [WTTW]. HELP and EXPN are not Postfix commands.
+ * text CONFIRMED by docs/devices.md ("Receiver personas") [WTTW]. HELP and EXPN are not Postfix commands.
  * The error limit is smtpd_hard_error_limit (20), counted here over unknown commands only.
  */
 export const postfix: Persona = {
