@@ -58,3 +58,15 @@ describe('mxlab devices --config', () => {
     expect(r.stdout).not.toContain('duplicate-header-bug');
   });
 });
+
+describe('mxlab proxy --config', () => {
+  it('runs a saved show running-config without --device: its version line names the device', async () => {
+    const { Served } = await import('./helpers/serve.js');
+    const p = Served.start(['proxy', '--config', 'scenarios/configs/pix-6.3-write-terminal.txt', '--upstream', '127.0.0.1:9', '--listen', '127.0.0.1:0', '--json']);
+    try {
+      expect(await p.line((l) => l.type === 'ready')).toMatchObject({ type: 'ready', device: 'pix 6.3(5)' });
+    } finally {
+      await p.stop();
+    }
+  });
+});

@@ -151,7 +151,7 @@ function profileOf(o: StartFirewallOptions): DeviceProfile {
     if (unknown.length) throw new FirewallConfigError(o.name, unknown.map((r) => ({ line: 0, col: 1, message: `the profile names a rule mxlab does not have: "${r.name}"` })));
     return o.profile;
   }
-  if (o.device === undefined) throw new FirewallConfigError(o.name, [{ line: 0, col: 1, message: 'no device given', hint: 'pass a device (e.g. "asa 9.12(4)") or a resolved profile' }]);
+  if (o.device === undefined && o.config === undefined) throw new FirewallConfigError(o.name, [{ line: 0, col: 1, message: 'no device given', hint: 'pass a device (e.g. "asa 9.12(4)"), a config with its version line, or a resolved profile' }]);
   const r = resolveDevice(o.device, o.config, o.knobs, o.faults);
   if (!r.ok) throw new FirewallConfigError(o.name, r.errors);
   return r.profile;

@@ -97,7 +97,7 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
     } catch (err) {
       if (err instanceof FirewallConfigError) {
         for (const e of err.errors) {
-          const where = e.line === 0 ? `--device "${values.device}"` : `${values.config ?? '--knob'}:${e.line}:${e.col}`;
+          const where = e.line === 0 ? (values.device !== undefined ? `--device "${values.device}"` : `--config ${values.config}`) : `${values.config ?? '--knob'}:${e.line}:${e.col}`;
           io.stderr.write(`${where}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
         }
         return EXIT.invalid;
@@ -116,7 +116,7 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
         } else {
           const text = values.config ? await readInputFile(values.config, 'device configuration', LIMITS.config) : undefined;
           const knobLines = Object.entries(knobs).map(([k, v]) => `! mxlab knob ${k} ${v}`).join('\n');
-          started.reconfigure({ device: values.device!, config: [text, knobLines].filter(Boolean).join('\n') || undefined });
+          started.reconfigure({ device: values.device, config: [text, knobLines].filter(Boolean).join('\n') || undefined });
         }
         return started.profile.device;
       },
