@@ -131,6 +131,15 @@ describe('mxlab validate and run with a pasted config', () => {
     expect(r.stderr).toContain('warning: regex unused is defined but no `match` uses it');
   });
 
+  it('a bundle carries the pasted config and the real message, and replays', async () => {
+    const out = join(dir, 'bundle-out');
+    const run = await mxlab(['run', 'scenarios/seed-asa-8.2-show-run.yaml', 'scenarios/real-message.yaml', '--reporter', 'bundle', '--out', out]);
+    expect(run.code).toBe(0);
+    const replay = await mxlab(['replay', join(out, 'mxlab-bundle.tar.gz')]);
+    expect(replay.stderr).toBe('');
+    expect(replay.code).toBe(0);
+  });
+
   it('the seed from an ASA 8.2 show-run, without device:, holds its expectations', async () => {
     const r = await mxlab(['run', 'scenarios/seed-asa-8.2-show-run.yaml']);
     expect(r.stderr).toBe('');

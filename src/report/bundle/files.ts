@@ -65,6 +65,22 @@ export async function bundleFiles(result: RunResult): Promise<{ files: TarFile[]
           notes.push(`golden file ${golden} of ${scenario.file} not included: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
       }
+      // the pasted configs and real messages its nodes and messages name, the same way
+      const inputNames = unique();
+      const inputs = [
+        ...Object.values(cell.scenario?.nodes ?? {}).map((n) => (n as { 'config-file'?: unknown })['config-file']),
+        ...(cell.scenario?.messages ?? []).map((m) => (m as { eml?: unknown }).eml),
+      ];
+      for (const f of inputs) {
+        if (typeof f !== 'string' || renamed.has(f)) continue;
+        const inBundle = `files/${inputNames(basename(f))}`;
+        try {
+          add(`runs/${sDir}/${rDir}/${inBundle}`, await readFile(resolve(dirname(scenario.file), f)));
+          renamed.set(f, inBundle);
+        } catch (err) {
+          notes.push(`file ${f} of ${scenario.file} not included: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
       const yaml = cellScenarioYaml(scenario, cell, renamed);
       if (yaml) {
         run.scenario = `runs/${sDir}/${rDir}/scenario.yaml`;
