@@ -28,6 +28,7 @@ export const ERRORS = {
   E_RUNTIME_UNSUPPORTED: { exit: EXIT.invalid, description: 'a node needs a runtime the run does not use (e.g. mta: postfix on the local runtime)' },
   E_TOPOLOGY: { exit: EXIT.invalid, description: 'the nodes cannot be wired as written (a loop, a missing receiver)' },
   E_MESSAGE_TOO_LARGE: { exit: EXIT.invalid, description: 'a message is larger than the node it goes through can be fed' },
+  E_OUTPUT_PATH: { exit: EXIT.invalid, description: 'an output folder cannot be made where it was asked for (a file in the way, a path under /proc, a dangling link)' },
   E_BUNDLE: { exit: EXIT.invalid, description: 'a file given as a bundle is not an mxlab bundle, or a bundle is given where a scenario is expected' },
   // environment: exit 3
   E_LISTEN: { exit: EXIT.environment, description: 'a port to listen on is in use or not permitted' },
@@ -49,6 +50,11 @@ export const ERRORS = {
 } as const satisfies Record<string, ErrorInfo>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+type Short<K> = K extends `E_${infer N}` ? N : never;
+
+/** Every code by its name without `E_` (`CODE.TOPOLOGY` is `'E_TOPOLOGY'`): the tree spells no code as a string. */
+export const CODE = Object.freeze(Object.fromEntries(Object.keys(ERRORS).map((k) => [k.slice(2), k]))) as { readonly [K in ErrorCode as Short<K>]: K };
 
 export interface ErrorOptions {
   /** the next step for the user, printed on its own line */
@@ -77,7 +83,7 @@ export class MxlabError extends Error {
 /** A usage error: the CLI prints the message and the command's usage and exits 2. */
 export class UsageError extends MxlabError {
   constructor(message: string, opts?: ErrorOptions) {
-    super('E_USAGE', message, opts);
+    super(CODE.USAGE, message, opts);
     this.name = 'UsageError';
   }
 }

@@ -1,3 +1,16 @@
+import { CODE, MxlabError } from '../errors.js';
+
+/** The E_LISTEN error of a server that could not listen on host:port, in one wording for every server. */
+export function listenError(what: string, host: string, port: number, err: NodeJS.ErrnoException): MxlabError {
+  const at = `${host}:${port}`;
+  const [why, hint] =
+    err.code === 'EADDRINUSE' ? [`${at} is in use (EADDRINUSE)`, `Did you forget to stop another server on port ${port}, or mean port 0 (any free port)?`]
+    : err.code === 'EACCES' ? [`port ${port} is not permitted (EACCES)`, 'Ports below 1024 need root: did you mean a port above 1024?']
+    : err.code === 'EADDRNOTAVAIL' ? [`${host} is not an address of this machine (EADDRNOTAVAIL)`, 'Did you mean 127.0.0.1?']
+    : [`cannot listen on ${at} (${err.code ?? err.message})`, undefined];
+  return new MxlabError(CODE.LISTEN, `Failed to start ${what}: ${why}.`, { hint, cause: err });
+}
+
 /** What a started listening actor (receiver, firewall) gives back: its name, where it listens, how to stop it. */
 export interface StartedServer extends AsyncDisposable {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { MxlabError } from '../errors.js';
+import { CODE, MxlabError } from '../errors.js';
 
 /**
  * A bundle (or any gzip or tar archive) given where a scenario file is expected: one line that
@@ -26,6 +26,6 @@ export async function refuseArchive(file: string): Promise<void> {
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   const tar = head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar';
   if (gzip || tar) {
-    throw new MxlabError('E_BUNDLE', `Failed to read ${file} as a scenario: it is a ${gzip ? 'gzip' : 'tar'} archive, like the bundles mxlab writes. Did you mean mxlab replay ${file}?`);
+    throw new MxlabError(CODE.BUNDLE, `Failed to read ${file} as a scenario: it is a ${gzip ? 'gzip' : 'tar'} archive, like the bundles mxlab writes. Did you mean mxlab replay ${file}?`);
   }
 }

@@ -1,5 +1,5 @@
 import { runForcedCleanups } from '../cleanup.js';
-import { ERRORS, EXIT, MxlabError, UsageError, exitForSignal } from '../errors.js';
+import { CODE, ERRORS, EXIT, exitForSignal, MxlabError, UsageError } from '../errors.js';
 import { ScenarioError, formatDiagnostic } from '../scenario/diagnostics.js';
 import { VERSION } from '../version.js';
 import type { Io } from './command.js';
@@ -83,7 +83,7 @@ export async function main(argv: string[], ioOverride?: Partial<Io>): Promise<nu
     if (err instanceof MxlabError) {
       io.stderr.write(`mxlab: ${err.code}: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}\n`);
       if (process.env.MXLAB_DEBUG) io.stderr.write(`${err.stack}\n`);
-      return err.code === 'E_INTERRUPTED' ? exitForSignal(received) : err.exit;
+      return err.code === CODE.INTERRUPTED ? exitForSignal(received) : err.exit;
     }
     const e = err as Error;
     io.stderr.write(`mxlab: internal error: ${e?.message ?? String(err)}\n  (set MXLAB_DEBUG=1 for the stack; please report it)\n`);

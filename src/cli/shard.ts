@@ -1,4 +1,4 @@
-import { MxlabError, UsageError } from '../errors.js';
+import { CODE, MxlabError, UsageError } from '../errors.js';
 
 export interface Shard {
   index: number;
@@ -18,7 +18,7 @@ export function parseShard(v: string | undefined): Shard | undefined {
 export function checkShard(shard: Shard | undefined, runs: number): void {
   if (!shard || shard.index <= runs) return;
   throw new MxlabError(
-    'E_USAGE',
+    CODE.USAGE,
     `Failed to select runs with --shard ${shard.index}/${shard.total}: the scenarios expand to ${runs} run${runs === 1 ? '' : 's'}, so shard ${shard.index} gets none.`,
     { hint: `Did you mean at most ${runs} shard${runs === 1 ? '' : 's'} (--shard I/${Math.max(1, Math.min(shard.total, runs))})?` },
   );

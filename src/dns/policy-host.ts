@@ -1,6 +1,6 @@
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { HarnessError } from '../errors.js';
+import { CODE, HarnessError } from '../errors.js';
 import { POLICY_PATH } from './mta-sts.js';
 
 /**
@@ -51,7 +51,7 @@ export async function startPolicyHost(o: PolicyHostOptions): Promise<StartedPoli
   });
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new HarnessError('E_LISTEN', `Failed to start the MTA-STS policy host on ${o.host}:${o.port ?? 0}: ${err.message}`, 'Did you forget to stop another listener on that port, or mean port 0?', err)));
+    server.once('error', (err) => reject(new HarnessError(CODE.LISTEN, `Failed to start the MTA-STS policy host on ${o.host}:${o.port ?? 0}: ${err.message}`, 'Did you forget to stop another listener on that port, or mean port 0?', err)));
     server.listen(o.port ?? 0, o.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import * as packet from 'dns-packet';
-import { HarnessError } from '../errors.js';
+import { CODE, HarnessError } from '../errors.js';
 import type { Clock } from '../model/clock.js';
 import { answer, formErr, type QueryLog } from './answer.js';
 import type { LabDnsData } from './data.js';
@@ -155,7 +155,7 @@ async function listen(l: ResolverListener, handle: Handler): Promise<{ port: num
 }
 
 function listenError(l: ResolverListener, err: unknown): HarnessError {
-  return new HarnessError('E_LISTEN', `Failed to start the lab resolver on ${l.host}:${l.port ?? 0}: ${(err as Error)?.message ?? String(err)}`, 'Did you forget to stop another listener on that port, or mean port 0?', err);
+  return new HarnessError(CODE.LISTEN, `Failed to start the lab resolver on ${l.host}:${l.port ?? 0}: ${(err as Error)?.message ?? String(err)}`, 'Did you forget to stop another listener on that port, or mean port 0?', err);
 }
 
 /** DNS over TCP (RFC 7766): 2-byte length, any number of queries per connection, idle connections closed. */

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { HarnessError } from '../errors.js';
+import { CODE, HarnessError } from '../errors.js';
 import { cacheDir } from './paths.js';
 import { docker, imageId } from './docker-cli.js';
 
@@ -37,7 +37,7 @@ export async function resolveBase(progress: Progress, opts: { bootstrap?: boolea
     return bootstrapBase(progress);
   }
   throw new HarnessError(
-    'E_BASE_IMAGE_MISSING',
+    CODE.BASE_IMAGE_MISSING,
     `no base image: ${pullRef} is not present and cannot be pulled`,
     `run \`mxlab images bootstrap-base\` as root (debootstrap + docker import, no registry needed), or set MXLAB_BASE_IMAGE to a local Debian bookworm image`,
   );
@@ -74,7 +74,7 @@ export async function bootstrapBase(progress: Progress, opts: { force?: boolean 
     return { ref: BOOTSTRAP_TAG, id: existing };
   }
   if (!canBootstrap()) {
-    throw new HarnessError('E_BOOTSTRAP', 'bootstrapping the base image needs root and debootstrap', 'apt-get install -y debootstrap, then run as root');
+    throw new HarnessError(CODE.BOOTSTRAP, 'bootstrapping the base image needs root and debootstrap', 'apt-get install -y debootstrap, then run as root');
   }
   const mirror = debianMirror();
   const rootfs = join(cacheDir(), `rootfs-${process.pid}`);
@@ -86,7 +86,7 @@ export async function bootstrapBase(progress: Progress, opts: { force?: boolean 
     const q = $({ quiet: true, nothrow: true });
     const boot = await q`debootstrap --variant=minbase bookworm ${rootfs} ${mirror}`;
     if (boot.exitCode !== 0) {
-      throw new HarnessError('E_BOOTSTRAP', `debootstrap failed: ${boot.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check the Debian mirror in /etc/apt/sources.list');
+      throw new HarnessError(CODE.BOOTSTRAP, `debootstrap failed: ${boot.stderr.trim().split('\n').slice(-3).join(' ')}`, 'check the Debian mirror in /etc/apt/sources.list');
     }
     const security = mirror.replace(/\/debian$/, '/debian-security');
     await writeFile(
@@ -96,12 +96,12 @@ export async function bootstrapBase(progress: Progress, opts: { force?: boolean 
     await q`sh -c ${'rm -rf "$0"/var/cache/apt/archives/*.deb "$0"/var/lib/apt/lists/*'} ${rootfs}`;
     progress(`base image: debootstrap done in ${((Date.now() - t0) / 1000).toFixed(0)} s; docker import ${BOOTSTRAP_TAG}`);
     const imp = await docker`tar -C ${rootfs} -c . | docker import --change ${'ENV DEBIAN_FRONTEND=noninteractive'} - ${BOOTSTRAP_TAG}`;
-    if (imp.exitCode !== 0) throw new HarnessError('E_BOOTSTRAP', `docker import failed: ${imp.stderr.trim()}`);
+    if (imp.exitCode !== 0) throw new HarnessError(CODE.BOOTSTRAP, `docker import failed: ${imp.stderr.trim()}`);
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }
   const id = await imageId(BOOTSTRAP_TAG);
-  if (!id) throw new HarnessError('E_BOOTSTRAP', `${BOOTSTRAP_TAG} missing after import`);
+  if (!id) throw new HarnessError(CODE.BOOTSTRAP, `${BOOTSTRAP_TAG} missing after import`);
   progress(`base image: ${BOOTSTRAP_TAG} ready`);
   return { ref: BOOTSTRAP_TAG, id };
 }

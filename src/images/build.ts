@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { HarnessError } from '../errors.js';
+import { CODE, HarnessError } from '../errors.js';
 import { resolveBase, type BaseImage } from './base.js';
 import { IMAGE_NAMES, imageTag, type ImageName } from './catalog.js';
 import { assertDocker, docker, imageId } from './docker-cli.js';
@@ -59,7 +59,7 @@ async function buildOne(name: ImageName, tag: string, base: BaseImage, progress:
   const r = await p.finally(() => signal?.removeEventListener('abort', onAbort));
   if (r.exitCode !== 0) {
     const tail = (r.stdout + r.stderr).trim().split('\n').slice(-8).join('\n');
-    throw new HarnessError('E_IMAGE_BUILD', `building ${tag} failed:\n${tail}`, `see \`DOCKER_BUILDKIT=0 docker build ${ctx}\``);
+    throw new HarnessError(CODE.IMAGE_BUILD, `building ${tag} failed:\n${tail}`, `see \`DOCKER_BUILDKIT=0 docker build ${ctx}\``);
   }
   const ms = Date.now() - t0;
   progress(`image ${tag}: built in ${(ms / 1000).toFixed(1)} s`);

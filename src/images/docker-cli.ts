@@ -1,5 +1,5 @@
 import { $ } from 'zx';
-import { HarnessError } from '../errors.js';
+import { CODE, HarnessError } from '../errors.js';
 
 /** Thin wrappers around the `docker` CLI (legacy builder: the daemon here is 20.10). */
 export const docker = $({ quiet: true, nothrow: true, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
@@ -11,7 +11,7 @@ export const DOCKER_HINT =
 export async function assertDocker(): Promise<string> {
   const r = await docker`docker info --format {{.ServerVersion}}`.timeout('15s');
   if (r.exitCode !== 0) {
-    throw new HarnessError('E_DOCKER_UNAVAILABLE', `Docker is not available: ${r.stderr.trim().split('\n').pop() ?? 'no answer'}`, DOCKER_HINT);
+    throw new HarnessError(CODE.DOCKER_UNAVAILABLE, `Docker is not available: ${r.stderr.trim().split('\n').pop() ?? 'no answer'}`, DOCKER_HINT);
   }
   return r.stdout.trim();
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { $ } from 'zx';
-import { HarnessError } from '../errors.js';
+import { CODE, HarnessError } from '../errors.js';
 import { cacheDir, packageRoot } from './paths.js';
 import { contextHash } from './hash.js';
 
@@ -21,7 +21,7 @@ export function nodeVersion(): string {
 export async function nodeContextHash(baseId: string): Promise<string> {
   const root = packageRoot();
   if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
-    throw new HarnessError('E_NOT_BUILT', 'dist/ is missing: the node image carries the built code', 'run `npm run build` first');
+    throw new HarnessError(CODE.NOT_BUILT, 'dist/ is missing: the node image carries the built code', 'run `npm run build` first');
   }
   const lock = await readFile(join(root, 'package-lock.json'), 'utf8').catch(() => '');
   const parts = [baseId, `node ${nodeVersion()}`, lock, await readFile(join(root, 'package.json'), 'utf8')];
@@ -39,7 +39,7 @@ async function nodeTarball(progress: (l: string) => void): Promise<string> {
   progress(`node image: npm pack ${NODE_PKG}@${nodeVersion()}`);
   const r = await $({ cwd: dir, quiet: true, nothrow: true })`npm pack ${`${NODE_PKG}@${nodeVersion()}`}`;
   if (r.exitCode !== 0 || !existsSync(file)) {
-    throw new HarnessError('E_NODE_BINARY', `npm pack ${NODE_PKG}@${nodeVersion()} failed: ${r.stderr.trim().split('\n').pop()}`, 'the npm registry must be reachable once, or set MXLAB_NODE_VERSION');
+    throw new HarnessError(CODE.NODE_BINARY, `npm pack ${NODE_PKG}@${nodeVersion()} failed: ${r.stderr.trim().split('\n').pop()}`, 'the npm registry must be reachable once, or set MXLAB_NODE_VERSION');
   }
   return file;
 }

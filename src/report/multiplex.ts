@@ -3,10 +3,13 @@ import type { Reporter } from './types.js';
 type Hook = keyof Reporter;
 
 /** Fans every hook out to each reporter; a reporter that throws is reported once and then skipped. */
-export function multiplex(reporters: { name: string; reporter: Reporter }[], stderr: NodeJS.WritableStream): Required<Reporter> {
+export function multiplex(reporters: { name: string; reporter: Reporter }[], stderr: NodeJS.WritableStream): Required<Reporter> & { failures: unknown[] } {
   const broken = new Set<string>();
+  /** what each failed reporter threw: the CLI exits with the worst of them (a report asked for and not written is no success) */
+  const failures: unknown[] = [];
   const fail = (name: string, err: unknown) => {
     broken.add(name);
+    failures.push(err);
     stderr.write(`mxlab: the ${name} reporter failed and was disabled: ${(err as Error)?.message ?? err}\n`);
   };
   const each = (hook: Hook, args: unknown[]): Promise<unknown>[] =>
@@ -23,6 +26,7 @@ export function multiplex(reporters: { name: string; reporter: Reporter }[], std
     });
   const sync = (hook: Hook) => (...args: unknown[]) => void each(hook, args);
   return {
+    failures,
     onRunStart: sync('onRunStart'),
     onProgress: sync('onProgress'),
     onCellStart: sync('onCellStart'),

@@ -1,12 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { CODE, MxlabError } from '../errors.js';
+import { makeDir } from './make-dir.js';
 import type { ReporterOptions } from './types.js';
 
 /** Writes one report file under the out dir (making folders as needed) and tells the CLI where it went. */
 export async function writeReport(opts: Pick<ReporterOptions, 'outDir' | 'wrote'>, name: string, data: string | Buffer): Promise<string> {
   const path = join(opts.outDir, name);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, data);
+  await makeDir(dirname(path));
+  await writeFile(path, data).catch((err: NodeJS.ErrnoException) => {
+    throw new MxlabError(err.code === 'EISDIR' ? CODE.OUTPUT_PATH : CODE.IO, `Failed to write ${path}: ${err.code ?? err.message}.`, { hint: 'Is the disk full or read-only?', cause: err });
+  });
   opts.wrote?.(path);
   return path;
 }

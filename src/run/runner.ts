@@ -12,7 +12,7 @@ import { generateRunCertificates } from '../tls/certs.js';
 import { cellScenario, nodeHostname, planCells, type CellPlan } from './plan.js';
 import { policyHostNames } from '../dns/plan.js';
 import { VERSION } from '../version.js';
-import { isErrorCode } from '../errors.js';
+import { CODE, isErrorCode } from '../errors.js';
 
 export interface RunOptions {
   /** overrides `runtime:` of the files */
@@ -152,7 +152,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
       // (without retry: or timeline:, every message once, all at once); sessions kept in the scenario's order
       const queued = Object.entries(plan.scenario.nodes).find(([, n]) => n.role === 'sender' && n.mta !== 'builtin' && (n.retry !== undefined || n['queue-lifetime'] !== undefined));
       if (queued && runtime.name === 'docker') {
-        throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to run ${plan.name}: node ${queued[0]} (a real MTA) has retry:, and real MTAs' queues are not driven by the scenario clock yet`, 'give the retry: to a builtin sender, or run it without retry:');
+        throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `Failed to run ${plan.name}: node ${queued[0]} (a real MTA) has retry:, and real MTAs' queues are not driven by the scenario clock yet`, 'give the retry: to a builtin sender, or run it without retry:');
       }
       const done = new Set<SessionResult>();
       try {
@@ -179,10 +179,10 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     // after an interrupt, whatever failed (a container removed under its start, a socket closed
     // under a delivery) failed because of it: the run says so instead
     const e = (ctx.signal?.aborted ? interrupted(ctx.signal) : err) as Error & { code?: string; hint?: string };
-    error = { code: isErrorCode(e.code) ? e.code : 'E_INTERNAL', message: e.hint ? `${e.message} — ${e.hint}` : e.message };
+    error = { code: isErrorCode(e.code) ? e.code : CODE.INTERNAL, message: e.hint ? `${e.message} — ${e.hint}` : e.message };
   }
   // an interrupted run's expectations are not judged: its messages were cut short by the user
-  const expectations = error?.code === 'E_INTERRUPTED' ? [] : plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line, checks));
+  const expectations = error?.code === CODE.INTERRUPTED ? [] : plan.expectations.map(({ spec, line }) => evaluate(spec, sessions.find((s) => s.message === spec.message), line, checks));
   const result: CellResult = {
     ...(plan.index !== undefined ? { index: plan.index } : {}),
     cell: plan.cell,
@@ -206,7 +206,7 @@ function signalName(signal: AbortSignal): string {
 }
 
 function interrupted(signal: AbortSignal): HarnessError {
-  return new HarnessError('E_INTERRUPTED', `interrupted by ${signalName(signal)} before this run finished`);
+  return new HarnessError(CODE.INTERRUPTED, `interrupted by ${signalName(signal)} before this run finished`);
 }
 
 /** `p`, or an E_INTERRUPTED rejection as soon as `signal` aborts (then `onAbandon` runs; `p` goes on unobserved). */

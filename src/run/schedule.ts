@@ -1,4 +1,4 @@
-import { HarnessError } from '../errors.js';
+import { CODE, HarnessError } from '../errors.js';
 import type { ScenarioClock } from '../model/clock.js';
 import type { CellPlan, MessagePlan } from '../model/plan.js';
 import type { AttemptRecord, SessionResult, TimelineRecord } from '../model/result.js';
@@ -25,7 +25,7 @@ export function scheduleDriver(cell: StartedCell, runtime: string): ScheduleDriv
       await cell.deliver(batch, { onSession: done });
     },
     apply: (step) => {
-      if (!cell.apply) throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to apply a timeline step: the ${runtime} runtime cannot change running nodes yet`, 'run the scenario with --runtime local');
+      if (!cell.apply) throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `Failed to apply a timeline step: the ${runtime} runtime cannot change running nodes yet`, 'run the scenario with --runtime local');
       return cell.apply(step);
     },
   };
@@ -164,7 +164,7 @@ export async function runSchedule(plan: CellPlan, driver: ScheduleDriver, clock:
   };
 
   while (queue.length || inFlight.size) {
-    if (hooks.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+    if (hooks.signal?.aborted) throw new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
     if (failure) break;
     const next = queue[0];
     if (next && inFlight.size === 0) clock.advanceTo(next.at);
@@ -203,7 +203,7 @@ export async function runSchedule(plan: CellPlan, driver: ScheduleDriver, clock:
   }
   const sessions = states.filter((st) => st.final).map((st) => st.final!);
   const never = states.filter((st) => !st.final).map((st) => st.plan.spec.id);
-  if (never.length) throw new HarnessError('E_TOPOLOGY', `Failed to deliver ${never.join(', ')}: the sender was stopped by the timeline before the first attempt and never started again`, 'add a step { at: …, node: <sender>, state: started }');
+  if (never.length) throw new HarnessError(CODE.TOPOLOGY, `Failed to deliver ${never.join(', ')}: the sender was stopped by the timeline before the first attempt and never started again`, 'add a step { at: …, node: <sender>, state: started }');
   return { sessions, timeline, endMs: clock.now() };
 }
 

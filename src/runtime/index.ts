@@ -1,4 +1,5 @@
 import { HarnessError, type Runtime } from './types.js';
+import { CODE } from '../errors.js';
 
 export type RuntimeName = 'local' | 'docker';
 
@@ -8,7 +9,7 @@ const runtimes: Record<RuntimeName, () => Promise<Runtime>> = {
   docker: async () => {
     const path = './docker/index.js'; // resolved at run time: the docker runtime is optional
     const mod = (await import(path).catch((err: Error) => {
-      throw new HarnessError('E_DOCKER_RUNTIME', `the docker runtime could not be loaded: ${err.message}`);
+      throw new HarnessError(CODE.DOCKER_RUNTIME, `the docker runtime could not be loaded: ${err.message}`);
     })) as { createDockerRuntime(): Promise<Runtime> | Runtime };
     return mod.createDockerRuntime();
   },

@@ -1,4 +1,4 @@
-import { MxlabError } from '../errors.js';
+import { CODE, MxlabError } from '../errors.js';
 
 /** One problem in a scenario file, with its position. */
 export interface Diagnostic {
@@ -21,7 +21,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 /** Thrown by loadScenario with every problem of the file. */
 export class ScenarioError extends MxlabError {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super('E_SCENARIO_INVALID', diagnostics.map(formatDiagnostic).join('\n'));
+    super(CODE.SCENARIO_INVALID, diagnostics.map(formatDiagnostic).join('\n'));
     this.name = 'ScenarioError';
   }
 }

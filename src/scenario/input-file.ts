@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { MxlabError } from '../errors.js';
+import { CODE, MxlabError } from '../errors.js';
 
 /** Largest scenario file read (the format needs a few KB; a device config may be long). */
 export const MAX_SCENARIO_BYTES = 4 * 1024 * 1024;
@@ -15,7 +15,7 @@ export class InputFileError extends MxlabError {
     readonly got: string,
     hint?: string,
   ) {
-    super('E_INPUT_FILE', `Failed to read ${file}: expected ${expected}, got ${got}.`, { hint });
+    super(CODE.INPUT_FILE, `Failed to read ${file}: expected ${expected}, got ${got}.`, { hint });
     this.name = 'InputFileError';
   }
 }

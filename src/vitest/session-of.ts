@@ -1,4 +1,4 @@
-import { isErrorCode, MxlabError } from '../errors.js';
+import { CODE, isErrorCode, MxlabError } from '../errors.js';
 import type { CellResult, RunResult, SessionResult } from '../model/result.js';
 
 /**
@@ -15,7 +15,7 @@ export function sessionOf(result: RunResult, message: string, cellLabel?: string
   const broken = cells.find((c) => c.error);
   if (broken?.error) {
     const { code, message: text } = broken.error;
-    throw new MxlabError(isErrorCode(code) ? code : 'E_INTERNAL', `${text} (the run${broken.label ? ` [${broken.label}]` : ''} broke before message "${message}" was delivered)`);
+    throw new MxlabError(isErrorCode(code) ? code : CODE.INTERNAL, `${text} (the run${broken.label ? ` [${broken.label}]` : ''} broke before message "${message}" was delivered)`);
   }
   if (cellLabel !== undefined && !cells.length) {
     const labels = result.scenarios.flatMap((s) => s.cells.map((c) => c.label));

@@ -1,10 +1,10 @@
-import { MxlabError } from '../../errors.js';
+import { CODE, MxlabError } from '../../errors.js';
 import net from 'node:net';
 import type { Clock } from '../../model/clock.js';
 import type { FirewallEvent } from '../../model/result.js';
 import { TranscriptRecorder, type BodyChunk } from '../../smtp/transcript.js';
 import { WireRecorder } from '../../smtp/wire-capture.js';
-import { ConnectionList, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
+import { ConnectionList, listenError, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import type { ConfigError } from './config/model.js';
 import { resolveDevice, type DeviceProfile } from './devices/index.js';
 import type { Faults } from './devices/faults.js';
@@ -80,7 +80,7 @@ export class FirewallConfigError extends MxlabError {
     readonly errors: ConfigError[],
   ) {
     super(
-      'E_FIREWALL_CONFIG',
+      CODE.FIREWALL_CONFIG,
       `Failed to start firewall "${node}": ${errors
         .map((e) => `${e.line === 0 ? 'device' : `config:${e.line}:${e.col}`} ${e.message}${e.hint ? ` — ${e.hint}` : ''}`)
         .join('; ')}`,
@@ -109,7 +109,7 @@ export async function startFirewall(o: StartFirewallOptions): Promise<StartedFir
       resolve();
     });
   }).catch((err: NodeJS.ErrnoException) => {
-    throw new MxlabError('E_LISTEN', `Failed to start firewall "${o.name}": cannot listen on ${host}:${o.port ?? 0} (${err.code ?? err.message}). Is the port in use?`, { cause: err });
+    throw listenError(`firewall ${o.name}`, host, o.port ?? 0, err);
   });
   const port = (server.address() as net.AddressInfo).port;
   let stopping: Promise<void> | undefined;

@@ -1,6 +1,6 @@
-import { MxlabError } from '../../errors.js';
+import { CODE, MxlabError } from '../../errors.js';
 
-export type ReceiverErrorCode = 'E_LISTEN' | 'E_RECEIVER_PERSONA';
+export type ReceiverErrorCode = typeof CODE.LISTEN | typeof CODE.RECEIVER_PERSONA;
 
 /** A receiver could not start. `code` is stable; `message` says what to change. */
 export class ReceiverError extends MxlabError {

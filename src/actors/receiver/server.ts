@@ -7,12 +7,13 @@ import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
 import { faultCertificate, isCertFault, presentedChain, type RunCertificates } from '../../tls/certs.js';
 import type { TlsFault } from '../../vocabulary.js';
-import { ConnectionList, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
+import { ConnectionList, listenError, setListening, type ConnectionRetention, type StartedServer } from '../started-server.js';
 import { applyPersona, ConnectionState, onSecured, type PersonaSettings } from './connection.js';
 import { ReceiverError } from './errors.js';
 import { sinkMessage } from './message-sink.js';
 import type { PersonaName, TlsMode } from './persona.js';
 import { personas } from './personas/index.js';
+import { CODE } from '../../errors.js';
 
 export interface ReceiverOptions extends ConnectionRetention<ReceiverConnection> {
   /** scenario node name */
@@ -75,10 +76,10 @@ function toPublic(st: ConnectionState): ReceiverConnection {
   return { id: st.id, remotePort: st.remotePort, startedAt: st.startedAt, recorder: st.recorder, view: () => st.view(), keylog: () => st.keylog, closed: st.closed };
 }
 
-/** Starts an SMTP receiver that speaks like `o.persona`. Rejects with `E_LISTEN` when the port is taken. */
+/** Starts an SMTP receiver that speaks like `o.persona`. Rejects with an E_LISTEN error when the port is taken. */
 export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver> {
   const persona = personas[o.persona];
-  if (!persona) throw new ReceiverError('E_RECEIVER_PERSONA', `Failed to start receiver ${o.name}: unknown persona "${String(o.persona)}". Did you mean one of ${Object.keys(personas).join(', ')}?`);
+  if (!persona) throw new ReceiverError(CODE.RECEIVER_PERSONA, `Failed to start receiver ${o.name}: unknown persona "${String(o.persona)}". Did you mean one of ${Object.keys(personas).join(', ')}?`);
   let size = o.size ?? persona.defaultSize;
   const settings: PersonaSettings = {
     persona,
@@ -162,8 +163,10 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
   });
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) =>
-      reject(new ReceiverError('E_LISTEN', `Failed to start receiver ${o.name}: ${err.message}. Did you forget to stop another listener on ${host}:${o.port ?? 0}, or mean port 0?`, err));
+    const onError = (err: NodeJS.ErrnoException) => {
+      const e = listenError(`receiver ${o.name}`, host, o.port ?? 0, err);
+      reject(new ReceiverError(CODE.LISTEN, e.message, err, e.hint));
+    };
     smtp.server.once('error', onError);
     smtp.server.listen(o.port ?? 0, host, () => {
       smtp.server.removeListener('error', onError);

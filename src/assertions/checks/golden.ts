@@ -1,4 +1,6 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { makeDirSync } from '../../report/make-dir.js';
+import { MxlabError } from '../../errors.js';
 import { dirname, resolve } from 'node:path';
 import { structuredPatch } from 'diff';
 import type { CheckResult } from '../../model/result.js';
@@ -27,10 +29,11 @@ export const golden: Check<'golden'> = (path, session, ctx): CheckResult[] => {
       return [result('golden', false, path, `another run of this scenario wrote a different transcript to ${path} in this run: give each run its own file (when:)\n${diff(path, other, text)}`)];
     }
     try {
-      mkdirSync(dirname(file), { recursive: true });
+      makeDirSync(dirname(file));
       writeFileSync(file, text);
     } catch (err) {
-      return [result('golden', false, path, `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)];
+      const why = err instanceof MxlabError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+      return [result('golden', false, path, `cannot write ${path}: ${why}`)];
     }
     ctx.written.set(file, text);
     return [result('golden', true, path, read === undefined ? 'written (new)' : 'updated', `${read === undefined ? 'wrote' : 'updated'} ${path}`)];

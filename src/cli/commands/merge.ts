@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exitOf, MxlabError } from '../../errors.js';
+import { CODE, exitOf, MxlabError } from '../../errors.js';
 import type { RunResult } from '../../model/result.js';
 import { reporters } from '../../report/index.js';
 import { mergeResults } from '../../report/merge.js';
@@ -70,7 +70,7 @@ async function resultFiles(path: string, depth = 0): Promise<string[]> {
 
 /** The parts of a RunResult merge reads, checked: anything else is not an mxlab result. */
 function parseResult(file: string, text: string): RunResult {
-  const fail = (got: string) => new MxlabError('E_INPUT_FILE', `Failed to read ${file}: expected an mxlab result.json (mxlab run --reporter json), got ${got}.`);
+  const fail = (got: string) => new MxlabError(CODE.INPUT_FILE, `Failed to read ${file}: expected an mxlab result.json (mxlab run --reporter json), got ${got}.`);
   let v: unknown;
   try {
     v = JSON.parse(text);

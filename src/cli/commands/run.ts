@@ -3,6 +3,7 @@ import { runScenarios } from '../../run/runner.js';
 import { multiplex, reporters, type Reporter, type ReporterName } from '../../report/index.js';
 import { EXIT, UsageError, type Command, type Io } from '../command.js';
 import { exitOf } from '../../errors.js';
+import { makeDir } from '../../report/make-dir.js';
 import { loadAll, printDiagnostics, printWarnings } from '../load-all.js';
 import { scenarioFiles } from '../scenario-files.js';
 import { applyMatrixOverrides } from '../matrix-override.js';
@@ -59,6 +60,8 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
     }
     printWarnings(loaded.scenarios, io.stderr);
     checkShard(shard, loaded.scenarios.reduce((n, l) => n + planCells(l).length, 0));
+    // a folder given for the reports that cannot be made is said before the run, not after it
+    if (values.out && names.some((n) => n !== 'console')) await makeDir(values.out);
     const { reporter, written, owner } = setUpReporters(names, values.out, io);
     const result = await runScenarios(loaded.scenarios, {
       runtime: runtime as 'local' | 'docker' | undefined,
@@ -72,7 +75,7 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
     });
     sayWhere(written(), owner === 'console' ? io.stdout : io.stderr);
     if (io.signal.aborted) return EXIT.sigint;
-    const errorExit = Math.max(0, ...result.scenarios.flatMap((sc) => sc.cells).map((c) => (c.error ? exitOf(c.error) : 0)));
+    const errorExit = Math.max(0, ...result.scenarios.flatMap((sc) => sc.cells).map((c) => (c.error ? exitOf(c.error) : 0)), ...reporter.failures.map(exitOf));
     if (errorExit) return errorExit;
     return result.ok ? EXIT.ok : EXIT.failed;
   },
@@ -86,7 +89,7 @@ export const DEFAULT_OUT = 'mxlab-report';
  * reporter (json, junit, html) when no --out was given. Every other reporter writes files under
  * --out (default ./mxlab-report/); the paths they wrote are collected for `sayWhere`.
  */
-export function setUpReporters(names: string[], out: string | undefined, io: Io, opts: { stdout?: boolean } = {}): { reporter: Required<Reporter>; written: () => string[]; owner?: string } {
+export function setUpReporters(names: string[], out: string | undefined, io: Io, opts: { stdout?: boolean } = {}): { reporter: Required<Reporter> & { failures: unknown[] }; written: () => string[]; owner?: string } {
   const mayOwn = opts.stdout !== false;
   const owner = !mayOwn ? undefined : names.includes('console') ? 'console' : names.length === 1 && !out && reporters[names[0] as ReporterName].stream ? names[0] : undefined;
   // per reporter, listed in the order the reporters were named (they finish writing in any order)

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MxlabError } from '../../errors.js';
+import { CODE, MxlabError } from '../../errors.js';
 import type { RunResult } from '../../model/result.js';
 import { BUNDLE_ROOT, isManifest, MANIFEST, type BundleManifest } from '../../report/bundle/manifest.js';
 import { readTarGz } from '../../report/bundle/tar.js';
@@ -25,23 +25,23 @@ export async function openBundle(file: string): Promise<OpenedBundle> {
   };
   const files = await readTarGz(await readInputBytes(file, 'bundle (mxlab-bundle.tar.gz)', MAX_BUNDLE_BYTES), file, { totalBytes: 1 << 30, entries: 100_000, keep: wanted });
   const root = files.has(`${BUNDLE_ROOT}/${MANIFEST}`) ? `${BUNDLE_ROOT}/` : files.has(MANIFEST) ? '' : undefined;
-  if (root === undefined) throw new MxlabError('E_BUNDLE', `Failed to replay ${file}: it holds no ${MANIFEST}, so it is not an mxlab bundle (or one written before mxlab replay existed). Did you mean a bundle from mxlab run --reporter bundle?`);
+  if (root === undefined) throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: it holds no ${MANIFEST}, so it is not an mxlab bundle (or one written before mxlab replay existed). Did you mean a bundle from mxlab run --reporter bundle?`);
   const json = (name: string): unknown => {
     const data = files.get(root + name);
-    if (!data) throw new MxlabError('E_BUNDLE', `Failed to replay ${file}: ${name} is missing from the bundle.`);
+    if (!data) throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: ${name} is missing from the bundle.`);
     try {
       return JSON.parse(data.toString('utf8'));
     } catch (err) {
-      throw new MxlabError('E_BUNDLE', `Failed to replay ${file}: ${name} is not valid JSON (${(err as Error).message}).`);
+      throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: ${name} is not valid JSON (${(err as Error).message}).`);
     }
   };
   const manifest = json(MANIFEST);
-  if (!isManifest(manifest)) throw new MxlabError('E_BUNDLE', `Failed to replay ${file}: ${MANIFEST} is not an mxlab bundle manifest (format mxlab-bundle, version 1).`);
+  if (!isManifest(manifest)) throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: ${MANIFEST} is not an mxlab bundle manifest (format mxlab-bundle, version 1).`);
   const result = json('result.json') as RunResult;
-  if (!Array.isArray(result?.scenarios)) throw new MxlabError('E_BUNDLE', `Failed to replay ${file}: result.json holds no scenarios.`);
+  if (!Array.isArray(result?.scenarios)) throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: result.json holds no scenarios.`);
   for (const run of manifest.runs) {
     const [s, c] = Array.isArray(run.result) ? run.result : [];
-    if (!result.scenarios[s as number]?.cells?.[c as number]) throw new MxlabError('E_BUNDLE', `Failed to replay ${file}: ${MANIFEST} names a run that result.json does not have.`);
+    if (!result.scenarios[s as number]?.cells?.[c as number]) throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: ${MANIFEST} names a run that result.json does not have.`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'mxlab-replay-'));
   for (const [name, data] of files) {

@@ -2,7 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { extract, pack } from 'tar-stream';
-import { MxlabError } from '../../errors.js';
+import { CODE, MxlabError } from '../../errors.js';
 
 /** One archive member: a regular file. Folders are implied by the paths. */
 export interface TarFile {
@@ -55,7 +55,7 @@ export const BUNDLE_LIMITS: ReadLimits = { totalBytes: 1 << 30, entries: 100_000
  */
 export async function readTarGz(data: Buffer, what: string, limits: ReadLimits = BUNDLE_LIMITS): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
-  const fail = (reason: string) => new MxlabError('E_BUNDLE', `Failed to read ${what}: ${reason}. Is it a bundle written by mxlab run --reporter bundle?`);
+  const fail = (reason: string) => new MxlabError(CODE.BUNDLE, `Failed to read ${what}: ${reason}. Is it a bundle written by mxlab run --reporter bundle?`);
   if (data.length < 2 || data[0] !== 0x1f || data[1] !== 0x8b) throw fail('not a gzip file');
   let total = 0;
   let count = 0;

@@ -6,6 +6,7 @@ import { applyFirewallStep, firewallState, type FirewallState } from '../firewal
 import { HarnessError } from '../types.js';
 import type { CellNode } from './cell-node.js';
 import { execOk } from './containers.js';
+import { CODE } from '../../errors.js';
 
 /** Where a node container keeps what a step rewrites (written at start by node-specs, read again on SIGHUP). */
 export const PROFILE_FILE = '/etc/mxlab/firewall-profile.json';
@@ -33,7 +34,7 @@ export class DockerSteps {
   async apply(step: TimelineStep): Promise<void> {
     const n = this.nodes.get(step.node);
     const spec = this.plan.scenario.nodes[step.node];
-    if (!n || !spec) throw new HarnessError('E_TOPOLOGY', `timeline: node ${step.node} is not running in this cell`);
+    if (!n || !spec) throw new HarnessError(CODE.TOPOLOGY, `timeline: node ${step.node} is not running in this cell`);
     if (n.kind === 'firewall' && spec.role === 'firewall') {
       const state = this.firewalls.get(step.node) ?? firewallState(this.plan.firewallSources[step.node] ?? {});
       const next = applyFirewallStep(state, step, step.node);
@@ -67,7 +68,7 @@ export class DockerSteps {
       await execOk(n.c, ['postfix', 'reload'], `postfix reload on ${step.node}`);
       return;
     }
-    throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to apply a timeline step to ${step.node}: a ${n.kind} container takes no changes`, 'a step changes firewalls and receivers; a sender only stops and starts');
+    throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `Failed to apply a timeline step to ${step.node}: a ${n.kind} container takes no changes`, 'a step changes firewalls and receivers; a sender only stops and starts');
   }
 }
 
@@ -91,6 +92,6 @@ async function signal(n: CellNode, sig: 'HUP' | 'USR1' | 'USR2', ack: 'reloaded'
     from,
     ACK_MS,
   );
-  if (failure) throw new HarnessError('E_CONTAINER_EXEC', `node ${n.c.node} refused the change: ${(JSON.parse(failure) as { message?: string }).message ?? failure}`);
-  if (at < 0) throw new HarnessError('E_CONTAINER_EXEC', `node ${n.c.node} did not acknowledge SIG${sig} within ${ACK_MS / 1000} s`);
+  if (failure) throw new HarnessError(CODE.CONTAINER_EXEC, `node ${n.c.node} refused the change: ${(JSON.parse(failure) as { message?: string }).message ?? failure}`);
+  if (at < 0) throw new HarnessError(CODE.CONTAINER_EXEC, `node ${n.c.node} did not acknowledge SIG${sig} within ${ACK_MS / 1000} s`);
 }

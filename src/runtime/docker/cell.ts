@@ -11,6 +11,7 @@ import type { StartedTopology } from './topology.js';
 import type { TimelineStep } from '../../scenario/schema.js';
 import { DockerSteps } from './apply-step.js';
 import { shiftSession } from '../shift-session.js';
+import { CODE } from '../../errors.js';
 
 /** How long to wait for the far side's connection record after the sender is done. */
 const SETTLE_MS = 5_000;
@@ -56,8 +57,8 @@ export class DockerCell implements StartedCell {
   private async deliverFrom(senderName: string, ms: MessagePlan[]): Promise<SessionResult[]> {
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const node = this.topo.nodes.get(senderName);
-    if (!node) throw new HarnessError('E_TOPOLOGY', `message ${ms[0].spec.id}: sender ${senderName} is not running`);
-    for (const m of ms) if (!this.topo.nodes.has(m.path[1])) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${m.path[1]} is not running`);
+    if (!node) throw new HarnessError(CODE.TOPOLOGY, `message ${ms[0].spec.id}: sender ${senderName} is not running`);
+    for (const m of ms) if (!this.topo.nodes.has(m.path[1])) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${m.path[1]} is not running`);
     const settleMs = sender.mta === 'opensmtpd' ? SETTLE_OPENSMTPD_MS : SETTLE_MS;
     const hostname = sender.hostname ?? nodeHostname(this.plan.scenario, senderName);
     const env = { plan: this.plan, ctx: this.ctx, topo: this.topo };
@@ -75,11 +76,11 @@ export class DockerCell implements StartedCell {
   private stations(m: MessagePlan): Station[] {
     return m.path.slice(1).map((name): Station => {
       const n: CellNode | undefined = this.topo.nodes.get(name);
-      if (!n) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${name} is not running`);
+      if (!n) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} is not running`);
       if (n.kind === 'firewall') return { kind: 'hop', node: name, records: n.records, firewall: true };
       if (n.kind === 'receiver') return { kind: 'receiver', node: name, records: n.records };
       if (n.kind === 'postfix-receiver') return { kind: 'mta-receiver', node: name, receipt: (id, waitMs) => postfixReceipt(n.c.logs, id, waitMs) };
-      throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${name} (${n.kind}) cannot be on a path`);
+      throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} (${n.kind}) cannot be on a path`);
     });
   }
 

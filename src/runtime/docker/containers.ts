@@ -3,6 +3,7 @@ import { HarnessError } from '../types.js';
 import { LineLog } from './line-log.js';
 import { LABEL } from './labels.js';
 import { runtimeClient, testcontainers } from './tc.js';
+import { CODE } from '../../errors.js';
 
 export interface NodeContainerSpec {
   /** scenario node name */
@@ -49,7 +50,7 @@ export async function startNodeContainer(spec: NodeContainerSpec, networkIds: Re
   try {
     container = await c.start();
   } catch (err) {
-    throw new HarnessError('E_CONTAINER_START', `node ${spec.node} (${spec.image}) did not become ready: ${(err as Error).message.split('\n')[0]}`, `docker logs ${spec.name}`);
+    throw new HarnessError(CODE.CONTAINER_START, `node ${spec.node} (${spec.image}) did not become ready: ${(err as Error).message.split('\n')[0]}`, `docker logs ${spec.name}`);
   }
   const logs = new LineLog();
   logs.attach(await container.logs());
@@ -67,7 +68,7 @@ export async function startNodeContainer(spec: NodeContainerSpec, networkIds: Re
 export async function execOk(c: NodeContainer, argv: string[], what: string): Promise<string> {
   const r = await c.container.exec(argv);
   if (r.exitCode !== 0) {
-    throw new HarnessError('E_CONTAINER_EXEC', `${what} in ${c.node} failed (exit ${r.exitCode}): ${(r.stderr || r.output).trim().slice(-500)}`);
+    throw new HarnessError(CODE.CONTAINER_EXEC, `${what} in ${c.node} failed (exit ${r.exitCode}): ${(r.stderr || r.output).trim().slice(-500)}`);
   }
   return r.stdout;
 }

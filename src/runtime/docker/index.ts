@@ -9,6 +9,7 @@ import { LABEL, sweep } from './labels.js';
 import { spawnReaper } from './reaper.js';
 import { imageOf, kindOf } from './node-specs.js';
 import { startTopology } from './topology.js';
+import { CODE } from '../../errors.js';
 
 /**
  * Each node a container on internal Docker networks (testcontainers 11); real Postfix, Exim
@@ -56,14 +57,14 @@ export class DockerRuntime implements Runtime {
 
   async startCell(plan: CellPlan, ctx: RunContext): Promise<StartedCell> {
     if (usesLabDns(plan.scenario)) {
-      throw new HarnessError('E_RUNTIME_UNSUPPORTED', `Failed to run ${plan.name}: the lab DNS (dns:, to: user@domain, tls: dane | dane-only | mta-sts) runs on the local runtime only, so far`, 'run it with --runtime local');
+      throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `Failed to run ${plan.name}: the lab DNS (dns:, to: user@domain, tls: dane | dane-only | mta-sts) runs on the local runtime only, so far`, 'run it with --runtime local');
     }
     await this.prepare([plan], ctx);
     const images = await this.images!;
     for (const n of Object.values(plan.scenario.nodes)) {
       if (!images[imageOf(n)]) this.images = Promise.resolve({ ...images, ...(await this.build([plan], ctx)) });
     }
-    const interrupted = () => new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+    const interrupted = () => new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
     if (ctx.signal?.aborted || this.disposed) throw interrupted();
     // unique per process, even when a runner makes more than one DockerRuntime for a run
     const cellId = `${ctx.runId}-${++cellCounter}`;

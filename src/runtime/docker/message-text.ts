@@ -3,6 +3,7 @@ import { bodyChunks, buildHeaders, headerBlock } from '../../actors/sender/messa
 import type { DkimKey, MessageSpec } from '../../actors/sender/index.js';
 import { emlMessage } from '../../actors/sender/eml.js';
 import { HarnessError } from '../types.js';
+import { CODE } from '../../errors.js';
 
 /** Real MTAs get the message as a file for local submission; keep that bounded. */
 const MAX_SUBMIT_BYTES = 64 * 1024 * 1024;
@@ -14,7 +15,7 @@ const MAX_SUBMIT_BYTES = 64 * 1024 * 1024;
  */
 export function messageText(spec: MessageSpec, hostname: string, dkim: DkimKey | undefined, now = new Date()): string {
   if ((spec.size ?? 0) > MAX_SUBMIT_BYTES) {
-    throw new HarnessError('E_MESSAGE_TOO_LARGE', `message ${spec.id}: ${spec.size} bytes is more than a real MTA is fed here (${MAX_SUBMIT_BYTES})`, 'use a builtin sender for huge messages');
+    throw new HarnessError(CODE.MESSAGE_TOO_LARGE, `message ${spec.id}: ${spec.size} bytes is more than a real MTA is fed here (${MAX_SUBMIT_BYTES})`, 'use a builtin sender for huge messages');
   }
   let headers = buildHeaders(spec, hostname, now);
   if (spec.dkim && dkim) headers = [dkimSignature(headers, generatedBodyHash(spec.id, spec.size), dkim, now.getTime() / 1000), ...headers];

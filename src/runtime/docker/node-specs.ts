@@ -11,6 +11,7 @@ import type { CellNodeKind } from './cell-node.js';
 
 export const TLS_DIR = '/etc/mxlab/tls';
 import { PROFILE_FILE, RECEIVER_SETTINGS_FILE } from './apply-step.js';
+import { CODE } from '../../errors.js';
 const NODE = ['/usr/local/bin/node', '/opt/mxlab/bin/mxlab.js'];
 const READY_JSON = /"type":"ready"/;
 
@@ -41,7 +42,7 @@ export function kindOf(node: NodeSpec): CellNodeKind {
     case 'sender':
       return node.mta === 'builtin' ? 'builtin-sender' : 'mta-sender';
     default:
-      throw new HarnessError('E_RUNTIME_UNSUPPORTED', `node role ${(node as { role: string }).role} is not supported by the docker runtime yet`, 'use --runtime local');
+      throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `node role ${(node as { role: string }).role} is not supported by the docker runtime yet`, 'use --runtime local');
   }
 }
 
@@ -94,7 +95,7 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
       return { ...base, env, files: tls, ready: adapter.ready };
     }
     default:
-      throw new HarnessError('E_RUNTIME_UNSUPPORTED', `node ${name}: role ${(node as { role: string }).role} is not supported by the docker runtime yet`, 'use --runtime local');
+      throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `node ${name}: role ${(node as { role: string }).role} is not supported by the docker runtime yet`, 'use --runtime local');
   }
 }
 
@@ -104,10 +105,10 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
  */
 function receiverFor(s: Scenario, sender: string): string {
   const tos = [...new Set(s.messages.filter((m) => m.from === sender).map((m) => m.to))];
-  if (tos.length > 1) throw new HarnessError('E_TOPOLOGY', `sender ${sender} (a real MTA) sends to ${tos.join(' and ')} without via: it can relay to one host only`, 'give it a via firewall, or use one sender per receiver');
+  if (tos.length > 1) throw new HarnessError(CODE.TOPOLOGY, `sender ${sender} (a real MTA) sends to ${tos.join(' and ')} without via: it can relay to one host only`, 'give it a via firewall, or use one sender per receiver');
   if (!tos[0]) {
     const r = Object.entries(s.nodes).find(([, n]) => n.role === 'receiver');
-    if (!r) throw new HarnessError('E_TOPOLOGY', `sender ${sender} has no receiver to relay to`);
+    if (!r) throw new HarnessError(CODE.TOPOLOGY, `sender ${sender} has no receiver to relay to`);
     return r[0];
   }
   return tos[0];

@@ -13,6 +13,7 @@ import { submission } from './message-text.js';
 import { mtaAdapters, type SubmittedMessage } from './mta/index.js';
 import { deliverArgv } from './node-specs.js';
 import type { StartedTopology } from './topology.js';
+import { CODE } from '../../errors.js';
 
 export interface SubmitEnv {
   plan: CellPlan;
@@ -54,7 +55,7 @@ export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: Send
         out.set(id, result);
       }
       const missing = group.filter((m) => !out.has(m.spec.id)).map((m) => m.spec.id);
-      if (missing.length) throw new HarnessError('E_SENDER_OUTPUT', `mxlab deliver printed no result for ${missing.join(', ')}: ${text.slice(-300)}`);
+      if (missing.length) throw new HarnessError(CODE.SENDER_OUTPUT, `mxlab deliver printed no result for ${missing.join(', ')}: ${text.slice(-300)}`);
     }),
   );
   return out;
@@ -91,7 +92,7 @@ export async function submitMta(env: SubmitEnv, node: CellNode, sender: SenderNo
   const from = node.c.logs.length;
   const out = await execOk(node.c, ['sh', `/tmp/mxlab-submit-${n}.sh`], `submitting ${ms.length} messages to ${sender.mta}`);
   if (out.includes('mxlab-submit-failed')) {
-    throw new HarnessError('E_CONTAINER_EXEC', `submitting to ${sender.mta} in ${node.c.node} failed: ${out.trim().slice(-500)}`);
+    throw new HarnessError(CODE.CONTAINER_EXEC, `submitting to ${sender.mta} in ${node.c.node} failed: ${out.trim().slice(-500)}`);
   }
   const timeoutMs = Math.min(180_000, 6 * sender.timeout + 15_000);
   const reports = new Map<string, MtaReport>();

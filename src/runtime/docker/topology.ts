@@ -8,6 +8,7 @@ import { LABEL, runLabels, sweep } from './labels.js';
 import { containerSpec, kindOf } from './node-specs.js';
 import { runtimeClient } from './tc.js';
 import { faultCertificate, type KeyPair } from '../../tls/certs.js';
+import { CODE } from '../../errors.js';
 
 export interface StartedTopology {
   nodes: Map<string, CellNode>;
@@ -38,7 +39,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     const networkIds: Record<string, string> = {};
     // after an interrupt nothing new is made: the run is being swept
     const stopIfInterrupted = () => {
-      if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+      if (ctx.signal?.aborted) throw new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
     };
     for (const side of ['outside', 'inside']) {
       stopIfInterrupted();

@@ -3,6 +3,7 @@ import type { StartedReceiver } from '../../actors/receiver/index.js';
 import type { TimelineStep } from '../../scenario/schema.js';
 import { applyFirewallStep, type FirewallState } from '../firewall-state.js';
 import { HarnessError } from '../types.js';
+import { CODE } from '../../errors.js';
 
 export { firewallState, type FirewallState } from '../firewall-state.js';
 
@@ -29,5 +30,5 @@ export async function applyStep(step: TimelineStep, nodes: { firewall?: StartedF
     if (step.state) await receiver.setListening(step.state === 'started');
     return;
   }
-  throw new HarnessError('E_TOPOLOGY', `timeline: node ${step.node} is not running in this cell`);
+  throw new HarnessError(CODE.TOPOLOGY, `timeline: node ${step.node} is not running in this cell`);
 }

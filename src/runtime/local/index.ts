@@ -15,6 +15,7 @@ import type { HopRecord, ReceiverRecord } from '../collect/records.js';
 import { messageSpecOf } from '../message-spec.js';
 import { settleAll } from '../settle-all.js';
 import { HarnessError, type DeliverHooks, type RunContext, type Runtime, type StartedCell } from '../types.js';
+import { CODE } from '../../errors.js';
 
 /** Sessions a builtin sender runs at once (Postfix's default_destination_concurrency_limit). */
 const SENDER_CONCURRENCY = 20;
@@ -76,10 +77,10 @@ class LocalCell implements StartedCell {
     const nodes = this.plan.scenario.nodes;
     for (const [name, node] of Object.entries(nodes)) {
       if (node.role === 'sender' && node.mta !== 'builtin') {
-        throw new HarnessError('E_RUNTIME_UNSUPPORTED', `node ${name} uses mta: ${node.mta}, which runs only in containers`, 'run with --runtime docker (or set runtime: docker in the scenario)');
+        throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `node ${name} uses mta: ${node.mta}, which runs only in containers`, 'run with --runtime docker (or set runtime: docker in the scenario)');
       }
       if (node.role === 'receiver' && node.mta !== 'builtin') {
-        throw new HarnessError('E_RUNTIME_UNSUPPORTED', `node ${name} uses mta: ${node.mta}, which runs only in containers`, 'run with --runtime docker');
+        throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `node ${name} uses mta: ${node.mta}, which runs only in containers`, 'run with --runtime docker');
       }
     }
     for (const [name, node] of Object.entries(nodes)) {
@@ -105,7 +106,7 @@ class LocalCell implements StartedCell {
     const pending = Object.entries(nodes).filter((e): e is [string, FirewallNode] => e[1].role === 'firewall');
     while (pending.length) {
       const i = pending.findIndex(([, fw]) => this.endpoint(fw['forwards-to']) !== undefined);
-      if (i < 0) throw new HarnessError('E_TOPOLOGY', `firewalls ${pending.map(([n]) => n).join(', ')} forward in a loop`);
+      if (i < 0) throw new HarnessError(CODE.TOPOLOGY, `firewalls ${pending.map(([n]) => n).join(', ')} forward in a loop`);
       const [name, fw] = pending.splice(i, 1)[0];
       const upstream = this.endpoint(fw['forwards-to'])!;
       const store = new RecordStore<HopRecord>();
@@ -150,7 +151,7 @@ class LocalCell implements StartedCell {
   }
 
   private async deliverOne(m: MessagePlan): Promise<SessionResult> {
-    if (this.ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+    if (this.ctx.signal?.aborted) throw new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
     const [senderName, ...rest] = m.path;
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const options = { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout, plaintextFallback: sender['plaintext-fallback'], keylog: this.ctx.capture };
@@ -167,7 +168,7 @@ class LocalCell implements StartedCell {
     // a hop straight into a receiver goes through its recording relay when the run records the wire
     const recorder = this.recorders.get(next)?.server;
     const target = recorder ? { host: recorder.host, port: recorder.port } : this.endpoint(next);
-    if (!target) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${next} is not running`);
+    if (!target) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${next} is not running`);
     const receiverName = m.spec.to;
     const result = await deliver(options, messageSpecOf(m), { ...target, servername: nodeHostname(this.plan.scenario, receiverName), node: next }, keys, m.attempt ?? 1);
     const [session] = await collectSessions([{ m, report: { kind: 'builtin', result }, stations: this.stations(m), settleMs: SETTLE_MS }]);
@@ -183,7 +184,7 @@ class LocalCell implements StartedCell {
       if (hop) return { kind: 'hop', node, records: hop, firewall: true };
       const rec = this.receiverRecords.get(node);
       if (rec) return { kind: 'receiver', node, records: rec };
-      throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${node} is not running`);
+      throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${node} is not running`);
     })];
   }
 
