@@ -133,7 +133,8 @@ it('fails to start on a taken port with E_LISTEN and a hint', async () => {
   const err = await receiver({ persona: 'postfix', port: r.port }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ReceiverError);
   expect(err).toMatchObject({ code: 'E_LISTEN' });
-  expect((err as Error).message).toMatch(/^Failed to start receiver esa: .*EADDRINUSE.*Did you forget/);
+  expect((err as Error).message).toMatch(/^Failed to start receiver esa: 127\.0\.0\.1:\d+ is in use \(EADDRINUSE\)\.$/);
+  expect((err as ReceiverError).hint).toMatch(/^Did you forget to stop another server on port \d+, or mean port 0/);
 });
 
 it('finds connections by client port and records the hop in order', async () => {
