@@ -56,10 +56,23 @@ exit codes: 0 every verdict reproduced, 1 a verdict changed, 2 not a bundle or a
       if (skipped) out.write(`  (${skipped} run${skipped === 1 ? '' : 's'} without a recorded scenario cannot be replayed)\n`);
 
       const { reporter, written } = setUpReporters(names, values.out, io, { stdout: false });
+      // while it runs: image builds, and on a terminal each run as it ends, on stderr (stdout is the comparison)
+      const onTerminal = Boolean((io.stderr as { isTTY?: boolean }).isTTY);
+      const progress = {
+        ...reporter,
+        onProgress: (line: string) => {
+          io.stderr.write(`  … ${line}\n`);
+          reporter.onProgress(line);
+        },
+        onCellEnd: (...a: Parameters<typeof reporter.onCellEnd>) => {
+          if (onTerminal) io.stderr.write(`  … ran ${a[0].file.startsWith(bundle.dir) ? a[0].file.slice(bundle.dir.length + 1) : a[0].file} (${a[1].durationMs} ms)\n`);
+          reporter.onCellEnd(...a);
+        },
+      };
       const result = await runScenarios(loaded.scenarios, {
         runtime: runtime as 'local' | 'docker' | undefined,
         jobs,
-        reporter,
+        reporter: progress,
         signal: io.signal,
         command: ['mxlab', 'replay', ...args],
         capture: names.some((n) => reporters[n as ReporterName].capture),
