@@ -42,7 +42,10 @@ export const explain: Command = {
     for (const l of loaded.scenarios) {
       const cells = planCells(l);
       const names = Object.keys(l.scenario.nodes).filter((n) => l.scenario.nodes[n].role === 'firewall' && (values.node === undefined || n === values.node));
-      if (!names.length) continue;
+      if (!names.length) {
+        out.push(`${l.file} — ${l.scenario.name}: no firewall node`, '');
+        continue;
+      }
       out.push(`${l.file} — ${l.scenario.name}`, '');
       for (const name of names) {
         // one explanation per distinct device + config across the runs
