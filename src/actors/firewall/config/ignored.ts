@@ -27,7 +27,8 @@ const KINDS: Record<IgnoredKind, string> = {
   management:
     'hostname domain-name enable passwd password-policy username privilege aaa aaa-server http ssh telnet console asdm pdm snmp-server snmp-map ' +
     'banner prompt terminal pager clock command-alias boot ftp call-home license smart service-module hpm auth-prompt ' +
-    'management-access user-identity ldap kerberos-server virtual jumbo-frame fips crashinfo coredump key keychain',
+    'management-access user-identity ldap kerberos-server virtual jumbo-frame fips crashinfo coredump key keychain password ' +
+    'auto-update checkheaps hw-module asp event',
   logging: 'logging flow-export',
   names: 'names name',
   interfaces: 'mtu mac-address mac-address-table mac-learn arp arp-inspection ipv6 icmp ip',
@@ -38,10 +39,10 @@ const KINDS: Record<IgnoredKind, string> = {
   VPN:
     'crypto isakmp vpngroup group-policy tunnel-group tunnel-group-map webvpn vpn vpn-addr-assign vpn-sessiondb vpnclient vpdn l2tp ' +
     'ssl tls-proxy ca dynamic-access-policy-record dynamic-access-policy-config group-delimiter client-update anyconnect ' +
-    'remote-access ctl-file ctl-provider phone-proxy media-termination uc-ime imap4s pop3s smtps',
+    'remote-access ctl-file ctl-provider phone-proxy media-termination uc-ime imap4s pop3s smtps ipsec eou nac-policy cts quit',
   'other inspections': 'ftp-map http-map gtp-map h323-map mgcp-map tcp-map dns-guard',
   timeouts: 'timeout',
-  'security features': 'threat-detection ip-audit floodguard fragment filter url-block url-cache url-server dynamic-filter scansafe same-security-traffic service wccp zone',
+  'security features': 'threat-detection ip-audit floodguard fragment filter url-block url-cache url-server dynamic-filter scansafe same-security-traffic service wccp zone shun',
   'failover and contexts': 'failover monitor-interface context admin-context mode firewall resource cluster',
   services: 'dhcpd dhcprelay dhcp-client ntp dns ddns tftp-server smtp-server sunrpc-server',
   sysopt: 'sysopt',
