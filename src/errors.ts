@@ -27,6 +27,7 @@ export const ERRORS = {
   E_RECEIVER_PERSONA: { exit: EXIT.invalid, description: 'an unknown receiver persona' },
   E_RUNTIME_UNSUPPORTED: { exit: EXIT.invalid, description: 'a node needs a runtime the run does not use (e.g. mta: postfix on the local runtime)' },
   E_TOPOLOGY: { exit: EXIT.invalid, description: 'the nodes cannot be wired as written (a loop, a missing receiver)' },
+  E_IMAGE_MISSING: { exit: EXIT.invalid, description: 'an image a node names (image:) is not on the Docker engine' },
   E_MESSAGE_TOO_LARGE: { exit: EXIT.invalid, description: 'a message is larger than the node it goes through can be fed' },
   E_OUTPUT_PATH: { exit: EXIT.invalid, description: 'an output folder cannot be made where it was asked for (a file in the way, a path under /proc, a dangling link)' },
   E_BUNDLE: { exit: EXIT.invalid, description: 'a file given as a bundle is not an mxlab bundle, or a bundle is given where a scenario is expected' },

@@ -63,11 +63,11 @@ export const SENDER_TLS = ['none', 'opportunistic', 'required', 'verify', 'dane'
 export type SenderTls = (typeof SENDER_TLS)[number];
 
 /** Sending MTAs: `builtin` runs on any runtime, the others in containers (docker runtime). */
-export const SENDER_MTAS = ['builtin', 'postfix', 'exim', 'opensmtpd'] as const;
+export const SENDER_MTAS = ['builtin', 'postfix', 'exim', 'opensmtpd', 'generic'] as const;
 export type SenderMta = (typeof SENDER_MTAS)[number];
 
 /** Receiving MTAs: `builtin` is a persona; the others are real MTAs in containers. */
-export const RECEIVER_MTAS = ['builtin', 'postfix'] as const;
+export const RECEIVER_MTAS = ['builtin', 'postfix', 'exim', 'opensmtpd'] as const;
 export type ReceiverMta = (typeof RECEIVER_MTAS)[number];
 
 /** DNSSEC status of a lab DNS zone, as a validating resolver reports it: AD bit, no AD bit, SERVFAIL. */
@@ -77,6 +77,16 @@ export type DnssecState = (typeof DNSSEC_STATES)[number];
 /** An MTA-STS policy's mode (RFC 8461 §3.2). */
 export const MTA_STS_MODES = ['enforce', 'testing', 'none'] as const;
 export type MtaStsMode = (typeof MTA_STS_MODES)[number];
+/** The real MTAs mxlab has an adapter for (src/runtime/docker/mta): `generic` is described by the node's `generic:` map. */
+export const REAL_MTAS = ['postfix', 'exim', 'opensmtpd', 'generic'] as const;
+export type RealMta = (typeof REAL_MTAS)[number];
+
+/**
+ * How each real MTA takes a node's `config:` — Postfix main.cf parameters (applied with
+ * `postconf -e`), Exim macros (Debian's exim4.conf.localmacros), OpenSMTPD smtpd.conf lines,
+ * the generic contract's own `NAME=value` lines (the image reads MXLAB_CONFIG_FILE).
+ */
+export const MTA_CONFIG_FORM = { postfix: 'map', exim: 'map', opensmtpd: 'lines', generic: 'map' } as const satisfies Record<RealMta, 'map' | 'lines'>;
 
 /** Per message: `always` sends STARTTLS even when not advertised (the telnet test of the seed). */
 export const STARTTLS_MODES = ['auto', 'always', 'never'] as const;

@@ -1,56 +1,130 @@
 #!/bin/sh
-# Renders the node's scenario settings (environment) into Debian's Exim config (smarthost to one
-# host, never an MX lookup), then runs the daemon with its main log on stdout.
-#   MXLAB_HOSTNAME  primary_hostname (EHLO name)
-#   MXLAB_RELAY     host:port of the smarthost
-#   MXLAB_TLS       none | opportunistic | required | verify
-#   MXLAB_TIMEOUT_S per-step SMTP timeout in seconds
-#   /etc/mxlab/tls/ca.pem  the receiver's certificate, for `verify`
+# mxlab's Exim adapter: renders the environment contract (containers/README.md) into Debian's own
+# Exim configuration (update-exim4.conf.conf, split configuration, exim4.conf.localmacros), then
+# runs the daemon with its main log on stdout.
+#   mxlab-entrypoint              configure, then exec the daemon
+#   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, restart the daemon
+# Works on any Debian-style image with exim4 (mxlab copies this script into `image:` / `build:` images).
 set -eu
+[ -f /etc/mxlab/env ] && . /etc/mxlab/env
+role="${MXLAB_ROLE:-sender}"
 host="${MXLAB_HOSTNAME:-mta.example}"
-relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
-tls="${MXLAB_TLS:-opportunistic}"
 tmo="${MXLAB_TIMEOUT_S:-30}"
-rhost="${relay%:*}"; rport="${relay##*:}"
+ca="${MXLAB_CA_FILE:-/etc/mxlab/tls/ca.pem}"
+cert="${MXLAB_CERT_FILE:-/etc/mxlab/tls/cert.pem}"
+key="${MXLAB_KEY_FILE:-/etc/mxlab/tls/key.pem}"
+maildir="${MXLAB_MAILDIR:-/var/mail/mxlab}"
+conf=/etc/exim4/conf.d
 
-echo "$host" > /etc/mailname
-cat > /etc/exim4/update-exim4.conf.conf <<CONF
-dc_eximconfig_configtype='smarthost'
-dc_other_hostnames=''
-dc_local_interfaces='127.0.0.1'
+configure() {
+  echo "$host" > /etc/mailname
+  case "$role" in
+    sender)
+      relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
+      type=smarthost; others=''; ifaces='127.0.0.1'; smarthost="${relay%:*}::${relay##*:}" ;;
+    receiver)
+      type=internet; others="$host"; ifaces='0.0.0.0'; smarthost='' ;;
+    *) echo "mxlab: unknown MXLAB_ROLE=$role" >&2; exit 2 ;;
+  esac
+  cat > /etc/exim4/update-exim4.conf.conf <<CONF
+dc_eximconfig_configtype='$type'
+dc_other_hostnames='$others'
+dc_local_interfaces='$ifaces'
 dc_readhost=''
 dc_relay_domains=''
 dc_minimaldns='false'
 dc_relay_nets=''
-dc_smarthost='$rhost::$rport'
+dc_smarthost='$smarthost'
 CFILEMODE='644'
-dc_use_split_config='false'
+dc_use_split_config='true'
 dc_hide_mailname='false'
 dc_mailname_in_oh='true'
 dc_localdelivery='mail_spool'
 CONF
+  {
+    echo "MAIN_HARDCODE_PRIMARY_HOSTNAME = $host"
+    # +outgoing_interface: the local address and port of each delivery (the hop before the receiver links it);
+    # +incoming_port: the client's port on <= lines
+    echo "MAIN_LOG_SELECTOR = +smtp_protocol_error +smtp_syntax_error +tls_certificate_verified +tls_peerdn +outgoing_interface +incoming_port +received_recipients"
+    echo "MESSAGE_SIZE_LIMIT = ${MXLAB_MAX_SIZE:-52428800}"
+    echo "MAIN_TIMEOUT_FROZEN_AFTER = 1h"
+    case "$role" in
+      sender) sender ;;
+      receiver) receiver ;;
+    esac
+    # the node's `config:`: Exim macros, one `NAME = value` per line (redefinitions of the above allowed)
+    if [ -n "${MXLAB_CONFIG_FILE:-}" ] && [ -s "$MXLAB_CONFIG_FILE" ]; then
+      sed -e 's/^\([A-Z][A-Z0-9_]*\)[[:space:]]*=\([^=]\)/\1 ==\2/' "$MXLAB_CONFIG_FILE"
+    fi
+  } > "$conf/main/000_localmacros"
+  update-exim4.conf
+}
 
-# Debian verifies the smarthost's certificate and silently falls back to plaintext when that
-# fails: turn verification off unless `verify` is asked for.
-{
-  echo "MAIN_HARDCODE_PRIMARY_HOSTNAME = $host"
+sender() {
+  # Debian verifies the smarthost's certificate and silently falls back to plaintext when that
+  # fails: verification is off unless `verify` is asked for, and then it is required.
   echo "REMOTE_SMTP_HELO_DATA = $host"
-  case "$tls" in
+  case "${MXLAB_TLS:-opportunistic}" in
     none) echo "REMOTE_SMTP_SMARTHOST_HOSTS_AVOID_TLS = *" ;;
     opportunistic) echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS = :" ;;
     required) echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS = :"; echo "REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *" ;;
-    verify)
-      echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS = *"; echo "REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *"
-      echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_CERTIFICATES = /etc/mxlab/tls/ca.pem" ;;
-    *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
+    # the certificate is checked against the run's CA and the smarthost's name, which is the
+    # receiver's name (MXLAB_RELAY's host; tls_verify_cert_hostnames defaults to *)
+    verify) echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS = *"; echo "REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *"
+      echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_CERTIFICATES = $ca" ;;
+    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
   esac
-  echo "MAIN_TIMEOUT_FROZEN_AFTER = 1h"
-} > /etc/exim4/exim4.conf.localmacros
-# per-step timeouts of the smarthost transport (after its `driver = smtp` line)
-awk -v t="$tmo" '{ print } /^remote_smtp_smarthost:/ { s = 1 } s && /driver = smtp/ { print "  command_timeout = " t "s\n  connect_timeout = " t "s\n  data_timeout = " t "s"; s = 0 }' \
-  /etc/exim4/exim4.conf.template > /etc/exim4/exim4.conf.template.new && mv /etc/exim4/exim4.conf.template.new /etc/exim4/exim4.conf.template
-update-exim4.conf
+  # per-step timeouts of the smarthost transport
+  sed -i '/^  command_timeout = /d; /^  connect_timeout = /d; /^  data_timeout = /d' "$conf/transport/30_exim4-config_remote_smtp_smarthost"
+  sed -i "s/^  driver = smtp\$/  driver = smtp\n  command_timeout = ${tmo}s\n  connect_timeout = ${tmo}s\n  data_timeout = ${tmo}s/" "$conf/transport/30_exim4-config_remote_smtp_smarthost"
+  rm -f "$conf/router/250_mxlab_store" "$conf/transport/30_mxlab_store" "$conf/acl/35_mxlab_mail"
+}
+
+receiver() {
+  case "${MXLAB_TLS:-preferred}" in
+    off) ;;
+    preferred) echo "MAIN_TLS_ENABLE = yes"; echo "MAIN_TLS_CERTIFICATE = $cert"; echo "MAIN_TLS_PRIVATEKEY = $key" ;;
+    required) echo "MAIN_TLS_ENABLE = yes"; echo "MAIN_TLS_CERTIFICATE = $cert"; echo "MAIN_TLS_PRIVATEKEY = $key"
+      echo "MAIN_ACL_CHECK_MAIL = acl_mxlab_mail" ;;
+    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+  esac
+  mkdir -p "$maildir/tmp" "$maildir/new"
+  chown -R Debian-exim "$maildir"
+  # every local part of this host is accepted and piped, as received, into the maildir
+  cat > "$conf/router/250_mxlab_store" <<'CONF'
+mxlab_store:
+  driver = accept
+  domains = +local_domains
+  transport = mxlab_store
+CONF
+  cat > "$conf/transport/30_mxlab_store" <<CONF
+mxlab_store:
+  driver = pipe
+  command = /usr/local/bin/mxlab-store $maildir \$message_exim_id
+  user = Debian-exim
+  # the message as received: no mbox From_ line before it, no blank line after it
+  message_prefix =
+  message_suffix =
+CONF
+  cat > "$conf/acl/35_mxlab_mail" <<'CONF'
+acl_mxlab_mail:
+  deny    !encrypted = *
+          message = 530 5.7.0 Must issue a STARTTLS command first
+  accept  acl = acl_check_mail
+CONF
+}
+
+if [ "${1:-}" = reconfigure ]; then
+  configure
+  exiqgrep -i 2>/dev/null | xargs -r exim4 -Mrm >/dev/null 2>&1 || true
+  rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+  # the daemon re-reads its configuration on SIGHUP
+  kill -HUP "$(cat /run/exim4/exim.pid)"
+  echo "mxlab: reconfigured"
+  exit 0
+fi
+configure
 mkdir -p /var/log/exim4 && touch /var/log/exim4/mainlog /var/log/exim4/paniclog
 chown -R Debian-exim:adm /var/log/exim4
 tail -n 0 -F /var/log/exim4/mainlog /var/log/exim4/paniclog 2>/dev/null &
-exec exim4 -bdf -q1h
+exec exim4 -bdf -q"${MXLAB_QUEUE_RUN_S:-3600}"s

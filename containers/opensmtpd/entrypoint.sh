@@ -1,29 +1,92 @@
 #!/bin/sh
-# Renders the node's scenario settings (environment) into smtpd.conf (relay to one host, never
-# an MX lookup), then runs smtpd in the foreground, verbose, logging to stdout.
-#   MXLAB_HOSTNAME  HELO name
-#   MXLAB_RELAY     host:port
-#   MXLAB_TLS       none | opportunistic | required | verify
-#   /etc/mxlab/tls/ca.pem  the receiver's certificate, for `verify`
+# mxlab's OpenSMTPD adapter: renders the environment contract (containers/README.md) into
+# smtpd.conf(5), then runs smtpd in the foreground, verbose, its log on stdout.
+#   mxlab-entrypoint              configure, then exec smtpd
+#   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, restart smtpd
+# Works on any image with smtpd in /usr/sbin (mxlab copies this script into `image:` / `build:` images).
 set -eu
+[ -f /etc/mxlab/env ] && . /etc/mxlab/env
+role="${MXLAB_ROLE:-sender}"
 host="${MXLAB_HOSTNAME:-mta.example}"
-relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
-tls="${MXLAB_TLS:-opportunistic}"
-echo "$host" > /etc/mailname
-echo "$host" > /etc/smtpd/mailname 2>/dev/null || true
-case "$tls" in
-  none) how="relay host smtp+notls://$relay" ; ca="" ;;
-  opportunistic) how="relay host smtp://$relay" ; ca="" ;;
-  required) how="relay host smtp+tls://$relay tls no-verify" ; ca="" ;;
-  verify) how="relay host smtp+tls://$relay tls" ; ca="ca mxlab cert \"/etc/mxlab/tls/ca.pem\"" ;;
-  *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
-esac
-cat > /etc/smtpd.conf <<CONF
-$ca
-table aliases file:/etc/aliases
-listen on lo
-action "relay" $how helo "$host"
-match from local for any action "relay"
-CONF
-smtpd -n -f /etc/smtpd.conf
-exec smtpd -d -v -f /etc/smtpd.conf 2>&1
+ca="${MXLAB_CA_FILE:-/etc/mxlab/tls/ca.pem}"
+cert="${MXLAB_CERT_FILE:-/etc/mxlab/tls/cert.pem}"
+key="${MXLAB_KEY_FILE:-/etc/mxlab/tls/key.pem}"
+maildir="${MXLAB_MAILDIR:-/var/mail/mxlab}"
+
+configure() {
+  echo "$host" > /etc/mailname
+  if [ -d /etc/smtpd ]; then echo "$host" > /etc/smtpd/mailname; fi
+  {
+    # the node's `config:` first: smtpd.conf lines (tables, limits, pki, or `match` rules, which win
+    # over the ones below as the first match does)
+    if [ -n "${MXLAB_CONFIG_FILE:-}" ] && [ -s "$MXLAB_CONFIG_FILE" ]; then cat "$MXLAB_CONFIG_FILE"; echo; fi
+    echo "smtp max-message-size ${MXLAB_MAX_SIZE:-35M}"
+    echo "table aliases file:/etc/aliases"
+    case "$role" in
+      sender) sender ;;
+      receiver) receiver ;;
+      *) echo "mxlab: unknown MXLAB_ROLE=$role" >&2; exit 2 ;;
+    esac
+  } > /etc/smtpd.conf
+  smtpd -n -f /etc/smtpd.conf >/dev/null
+}
+
+sender() {
+  relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
+  # smtpd resolves with its own resolver (asr), DNS first: the relay's name is in /etc/hosts, and a
+  # DNS query on the lab's internal network would hang (resolv.conf(5) `lookup file bind`)
+  if ! grep -q '^lookup file' /etc/resolv.conf 2>/dev/null; then
+    { echo 'lookup file bind'; cat /etc/resolv.conf 2>/dev/null; } > /tmp/resolv.conf && cat /tmp/resolv.conf > /etc/resolv.conf || true
+  fi
+  rhost="${relay%:*}"
+  case "${MXLAB_TLS:-opportunistic}" in
+    none) how="relay host smtp+notls://$relay" ;;
+    opportunistic) how="relay host smtp://$relay" ;;
+    required) how="relay host smtp+tls://$relay tls no-verify" ;;
+    # verified against the CA given for the relay's host name, which is the receiver's name
+    verify) how="relay host smtp+tls://$relay tls"; echo "ca $rhost cert \"$ca\"" ;;
+    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+  esac
+  echo "listen on lo"
+  echo "action \"relay\" $how helo \"$host\""
+  echo "match from local for any action \"relay\""
+}
+
+receiver() {
+  case "${MXLAB_TLS:-preferred}" in
+    off) tls="" ;;
+    preferred) tls="tls pki mxlab" ;;
+    required) tls="tls-require pki mxlab" ;;
+    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+  esac
+  id mxlab >/dev/null 2>&1 || useradd -r -d "$maildir" -s /usr/sbin/nologin mxlab
+  mkdir -p "$maildir/tmp" "$maildir/new"
+  chown -R mxlab "$maildir"
+  if [ -n "$tls" ]; then
+    # smtpd refuses a key file readable by others: a private copy
+    mkdir -p /etc/mxlab/private && cp "$key" /etc/mxlab/private/key.pem && chmod 600 /etc/mxlab/private/key.pem
+    echo "pki mxlab cert \"$cert\""; echo "pki mxlab key \"/etc/mxlab/private/key.pem\""
+  fi
+  # every recipient of this host is accepted and handed, as received, to mxlab-store
+  echo "table mxlab_users { \"@\" = \"mxlab\" }"
+  echo "listen on 0.0.0.0 hostname \"$host\" $tls"
+  echo "action \"store\" mda \"/usr/local/bin/mxlab-store $maildir\" virtual <mxlab_users>"
+  echo "match from any for domain \"$host\" action \"store\""
+  echo "match from local for any action \"store\""
+}
+
+if [ "${1:-}" = reconfigure ]; then
+  configure
+  smtpctl remove all >/dev/null 2>&1 || true
+  rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+  # smtpd has no reload: the supervising loop below starts it again with the new configuration
+  kill $(pidof smtpd) 2>/dev/null || true
+  echo "mxlab: reconfigured"
+  exit 0
+fi
+configure
+# smtpd runs under a loop so that `reconfigure` can restart it with a new smtpd.conf
+while :; do
+  smtpd -d -v -f /etc/smtpd.conf 2>&1 || true
+  sleep 0.2
+done

@@ -1,65 +1,93 @@
 #!/bin/sh
-# Renders the node's scenario settings (environment) into Postfix's config, then runs Postfix
-# in the foreground with its log on stdout.
-#   MXLAB_ROLE      sender | receiver
-#   MXLAB_HOSTNAME  myhostname (EHLO name / banner name)
-#   sender:   MXLAB_RELAY host:port (bracketed relay, never an MX lookup)
-#             MXLAB_TLS none|opportunistic|required|verify -> smtp_tls_security_level none|may|encrypt|verify
-#             MXLAB_TLS_MATCH  the certificate name `verify` checks (the receiver's hostname)
-#             MXLAB_TIMEOUT_S  per-step SMTP client timeout in seconds
-#   receiver: MXLAB_TLS off|preferred|required -> smtpd_tls_security_level none|may|encrypt
-#             MXLAB_SIZE message_size_limit
-#   TLS material (copied in by the runtime): /etc/mxlab/tls/{key,cert,ca}.pem
+# mxlab's Postfix adapter: renders the environment contract (containers/README.md) into Postfix's
+# own configuration with postconf(1), then runs Postfix in the foreground, its log on stdout.
+#   mxlab-entrypoint              configure, then exec `postfix start-fg`
+#   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, reload
+# Works on any image with Postfix in /usr/sbin (mxlab copies this script into `image:` / `build:` images).
 set -eu
+[ -f /etc/mxlab/env ] && . /etc/mxlab/env
 role="${MXLAB_ROLE:-sender}"
 host="${MXLAB_HOSTNAME:-mta.example}"
-tls="${MXLAB_TLS:-opportunistic}"
 tmo="${MXLAB_TIMEOUT_S:-30}"
-dir=/etc/mxlab/tls
+ca="${MXLAB_CA_FILE:-/etc/mxlab/tls/ca.pem}"
+cert="${MXLAB_CERT_FILE:-/etc/mxlab/tls/cert.pem}"
+key="${MXLAB_KEY_FILE:-/etc/mxlab/tls/key.pem}"
+maildir="${MXLAB_MAILDIR:-/var/mail/mxlab}"
 
-echo "$host" > /etc/mailname
-postconf -e \
-  "myhostname=$host" "myorigin=\$myhostname" "inet_interfaces=all" "inet_protocols=ipv4" \
-  "maillog_file=/dev/stdout" "compatibility_level=3.6" "biff=no" \
-  "alias_maps=hash:/etc/aliases" "alias_database=hash:/etc/aliases" \
-  "smtpd_banner=\$myhostname ESMTP" "smtp_tls_loglevel=1" "smtpd_tls_loglevel=1" \
-  "header_checks=regexp:/etc/postfix/mxlab_header_checks"
-postconf -F '*/*/chroot = n'
-# every header line of every message in the log (the harness reads Message-ID and X-Mxlab-Message)
-echo '/^/ WARN' > /etc/postfix/mxlab_header_checks
+configure() {
+  echo "$host" > /etc/mailname
+  # a fresh main.cf each time: settings of an earlier cell must not linger (the image's own is kept once)
+  [ -f /etc/postfix/main.cf.mxlab-orig ] || cp /etc/postfix/main.cf /etc/postfix/main.cf.mxlab-orig
+  cp /etc/postfix/main.cf.mxlab-orig /etc/postfix/main.cf
+  postconf -e \
+    "myhostname=$host" "myorigin=\$myhostname" "inet_interfaces=all" "inet_protocols=ipv4" \
+    "maillog_file=/dev/stdout" "compatibility_level=3.6" "biff=no" \
+    "alias_maps=hash:/etc/aliases" "alias_database=hash:/etc/aliases" \
+    "smtpd_banner=\$myhostname ESMTP" "smtp_tls_loglevel=1" "smtpd_tls_loglevel=1" \
+    "smtpd_client_port_logging=yes" "smtp_host_lookup=native" "disable_dns_lookups=yes"
+  # chroot off: the container's resolver and /etc/hosts must be visible to smtp(8)
+  postconf -F '*/*/chroot = n'
+  case "$role" in
+    sender) sender ;;
+    receiver) receiver ;;
+    *) echo "mxlab: unknown MXLAB_ROLE=$role" >&2; exit 2 ;;
+  esac
+  # the node's `config:` last: main.cf parameters, one `name = value` per line
+  if [ -n "${MXLAB_CONFIG_FILE:-}" ] && [ -s "$MXLAB_CONFIG_FILE" ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+      [ -n "$line" ] && postconf -e "$line"
+    done < "$MXLAB_CONFIG_FILE"
+  fi
+  # the aliases database is built in the image; rebuilding it here cost ~2 s per container
+  [ -f /etc/aliases.db ] || newaliases
+}
 
-case "$role" in
-  sender)
-    relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
-    rhost="${relay%:*}"; rport="${relay##*:}"
-    case "$tls" in
-      none) level=none ;; opportunistic) level=may ;; required) level=encrypt ;; verify) level=verify ;;
-      *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
-    esac
-    postconf -e "mydestination=localhost" "relayhost=[$rhost]:$rport" "smtp_tls_security_level=$level" \
-      "smtp_host_lookup=dns, native" "smtp_connect_timeout=${tmo}s" "smtp_helo_timeout=${tmo}s" \
-      "smtp_mail_timeout=${tmo}s" "smtp_rcpt_timeout=${tmo}s" "smtp_data_init_timeout=${tmo}s" \
-      "smtp_data_xfer_timeout=${tmo}s" "smtp_data_done_timeout=${tmo}s" "smtp_starttls_timeout=${tmo}s" \
-      "smtp_quit_timeout=${tmo}s" "queue_run_delay=3600s" "minimal_backoff_time=3600s" "maximal_backoff_time=3600s"
-    if [ "$level" = verify ]; then
-      postconf -e "smtp_tls_CAfile=$dir/ca.pem" \
-        "smtp_tls_policy_maps=inline:{ {[$rhost]:$rport = verify match=${MXLAB_TLS_MATCH:-$rhost}} }"
-    fi
-    ;;
-  receiver)
-    case "$tls" in
-      off) level=none ;; preferred) level=may ;; required) level=encrypt ;;
-      *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
-    esac
-    postconf -e "mydestination=\$myhostname, localhost" "mynetworks=127.0.0.0/8" \
-      "smtpd_tls_security_level=$level" "smtpd_peername_lookup=no" "smtpd_tls_received_header=yes" \
-      "message_size_limit=${MXLAB_SIZE:-10240000}" "mailbox_size_limit=0"
-    if [ "$level" != none ]; then
-      postconf -e "smtpd_tls_cert_file=$dir/cert.pem" "smtpd_tls_key_file=$dir/key.pem"
-    fi
-    ;;
-  *) echo "mxlab: unknown MXLAB_ROLE=$role" >&2; exit 2 ;;
-esac
-# the aliases database is built in the image; rebuilding it here cost ~2 s per container
-[ -f /etc/aliases.db ] || newaliases
+sender() {
+  relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
+  rhost="${relay%:*}"; rport="${relay##*:}"
+  case "${MXLAB_TLS:-opportunistic}" in
+    none) level=none ;; opportunistic) level=may ;; required) level=encrypt ;; verify) level=verify ;;
+    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+  esac
+  postconf -e "mydestination=localhost" "relayhost=[$rhost]:$rport" "smtp_tls_security_level=$level" \
+    "smtp_connect_timeout=${tmo}s" "smtp_helo_timeout=${tmo}s" \
+    "smtp_mail_timeout=${tmo}s" "smtp_rcpt_timeout=${tmo}s" "smtp_data_init_timeout=${tmo}s" \
+    "smtp_data_xfer_timeout=${tmo}s" "smtp_data_done_timeout=${tmo}s" "smtp_starttls_timeout=${tmo}s" \
+    "smtp_quit_timeout=${tmo}s" "queue_run_delay=${MXLAB_QUEUE_RUN_S:-3600}s" \
+    "minimal_backoff_time=${MXLAB_RETRY_S:-3600}s" "maximal_backoff_time=${MXLAB_RETRY_MAX_S:-${MXLAB_RETRY_S:-3600}}s" \
+    "message_size_limit=${MXLAB_MAX_SIZE:-10240000}" "mailbox_size_limit=0"
+  if [ "$level" = verify ]; then
+    # verify the receiver's name (MXLAB_TLS_NAME) against the run's CA
+    postconf -e "smtp_tls_CAfile=$ca" \
+      "smtp_tls_policy_maps=inline:{ {[$rhost]:$rport = verify match=${MXLAB_TLS_NAME:-$rhost}} }"
+  fi
+}
+
+receiver() {
+  case "${MXLAB_TLS:-preferred}" in
+    off) level=none ;; preferred) level=may ;; required) level=encrypt ;;
+    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+  esac
+  # every recipient of this host is accepted and piped, as received, into the maildir
+  mkdir -p "$maildir/tmp" "$maildir/new"
+  chown -R nobody "$maildir"
+  postconf -e "mydestination=\$myhostname, localhost" "mynetworks=127.0.0.0/8" "local_recipient_maps=" \
+    "local_transport=mxlab:" "mxlab_destination_recipient_limit=1" \
+    "smtpd_tls_security_level=$level" "smtpd_peername_lookup=no" "smtpd_tls_received_header=yes" \
+    "message_size_limit=${MXLAB_MAX_SIZE:-10240000}" "mailbox_size_limit=0"
+  postconf -M "mxlab/unix=mxlab unix - n n - - pipe flags= user=nobody argv=/usr/local/bin/mxlab-store $maildir \${queue_id}"
+  if [ "$level" != none ]; then
+    postconf -e "smtpd_tls_cert_file=$cert" "smtpd_tls_key_file=$key"
+  fi
+}
+
+if [ "${1:-}" = reconfigure ]; then
+  configure
+  postsuper -d ALL >/dev/null 2>&1 || true
+  rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+  postfix reload >/dev/null 2>&1
+  echo "mxlab: reconfigured"
+  exit 0
+fi
+configure
 exec postfix start-fg

@@ -3,7 +3,7 @@ import { CODE, HarnessError } from '../errors.js';
 import { resolveBase, type BaseImage } from './base.js';
 import { IMAGE_NAMES, imageTag, type ImageName } from './catalog.js';
 import { assertDocker, docker, imageId } from './docker-cli.js';
-import { contextHash } from './hash.js';
+import { contextHash, dockerIgnored } from './hash.js';
 import { nodeContextHash, stageNodeContext } from './node-context.js';
 import { packageRoot } from './paths.js';
 
@@ -25,7 +25,8 @@ export interface BuiltImage {
 export async function imageTags(names: readonly ImageName[], base: BaseImage): Promise<Record<ImageName, string>> {
   const out = {} as Record<ImageName, string>;
   for (const name of names) {
-    const hash = name === 'node' ? await nodeContextHash(base.id) : await contextHash(join(packageRoot(), 'containers', name), [base.id]);
+    const dir = join(packageRoot(), 'containers', name);
+    const hash = name === 'node' ? await nodeContextHash(base.id) : await contextHash(dir, [base.id], await dockerIgnored(dir));
     out[name] = imageTag(name, hash);
   }
   return out;
@@ -64,4 +65,40 @@ async function buildOne(name: ImageName, tag: string, base: BaseImage, progress:
   const ms = Date.now() - t0;
   progress(`image ${tag}: built in ${(ms / 1000).toFixed(1)} s`);
   return { name, tag, built: true, ms };
+}
+
+/**
+ * A `build:` context of a scenario (the vendor's own Dockerfile), built like mxlab's images:
+ * tagged `mxlab/byo-<folder>:<hash of its files and the base image id>`, skipped when that tag
+ * exists, `BASE` passed as a build argument (a Dockerfile may use it or not).
+ */
+export async function ensureContextImage(dir: string, opts: EnsureOptions = {}): Promise<string> {
+  const progress = opts.progress ?? (() => {});
+  await assertDocker();
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(join(dir, 'Dockerfile'))) {
+    throw new HarnessError('E_INPUT_FILE', `Failed to build ${dir}: it holds no Dockerfile. Did you mean another build: folder (relative to the scenario file)?`);
+  }
+  const base = await resolveBase(progress, { bootstrap: opts.bootstrap });
+  const name = dir.split('/').filter(Boolean).pop()!.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
+  const tag = `mxlab/byo-${name}:${await contextHash(dir, [base.id], await dockerIgnored(dir))}`;
+  if (await imageId(tag)) return tag;
+  progress(`image ${tag}: building ${dir}`);
+  const t0 = Date.now();
+  const p = docker`docker build --build-arg ${`BASE=${base.ref}`} --label mxlab.image=byo -t ${tag} ${dir}`;
+  const onAbort = () => void p.kill();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const r = await p.finally(() => opts.signal?.removeEventListener('abort', onAbort));
+  if (r.exitCode !== 0) {
+    const tail = (r.stdout + r.stderr).trim().split('\n').slice(-8).join('\n');
+    throw new HarnessError('E_IMAGE_BUILD', `building ${dir} failed:\n${tail}`, `see \`DOCKER_BUILDKIT=0 docker build ${dir}\``);
+  }
+  progress(`image ${tag}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return tag;
+}
+
+/** A local image a scenario names (`image:`): its id, or an error that says how to get it there. */
+export async function assertLocalImage(ref: string): Promise<void> {
+  if (await imageId(ref)) return;
+  throw new HarnessError('E_IMAGE_MISSING', `Failed to find image ${ref} on the Docker engine. Did you forget to build or load it (docker build -t ${ref} …, docker load)?`, 'mxlab never pulls: a node\'s image: must exist on the engine (DOCKER_HOST) already');
 }

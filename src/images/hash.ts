@@ -32,3 +32,10 @@ export async function contextHash(root: string, extra: string[], skip?: (rel: st
   }
   return h.digest('hex').slice(0, 12);
 }
+
+/** Names a build context's `.dockerignore` lists (plain names and paths only, no patterns): not sent, not hashed. */
+export async function dockerIgnored(root: string): Promise<(rel: string) => boolean> {
+  const text = await readFile(join(root, '.dockerignore'), 'utf8').catch(() => '');
+  const names = new Set(text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  return (rel) => names.has(rel);
+}

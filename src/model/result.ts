@@ -37,6 +37,8 @@ export interface ClientView {
   starttls?: string;
   /** EHLO reply after TLS, when TLS was established */
   ehloAfterTls?: string[];
+  /** the greeting the sender sent (its last EHLO/HELO before MAIL), and why when known, e.g. Postfix's PIX workaround */
+  greeting?: { verb: 'EHLO' | 'HELO'; why?: string };
 }
 
 /** What the receiving side saw. */

@@ -5,6 +5,7 @@ import type { PositionIndex } from './positions.js';
 import { checkTimeline } from './timeline-check.js';
 import { checkDnsReferences } from './dns-references.js';
 import { isMailbox, nodeSchema, type NodeSpec, type Scenario } from './schema.js';
+import { checkMtaNodes } from './mta-checks.js';
 import { forwardingLoops, loopText, MAX_RUNS, runCount } from './topology.js';
 
 export type { DeviceChecker } from './firewall-config.js';
@@ -48,6 +49,8 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
       else if (dev) deviceDiagnostics(dev, ['nodes', name], node.device, configSource(node));
     }
   }
+
+  checkMtaNodes(s, diag);
 
   for (const loop of forwardingLoops(s.nodes)) {
     if (loop.length > 1) diag(['nodes', loop[0], 'forwards-to'], `expected forwards-to to lead to a receiver, got a forwarding loop ${loopText(loop)}`, `point one of ${loop.join(', ')} at a receiver`);

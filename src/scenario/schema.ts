@@ -99,10 +99,56 @@ const nodeName = z
 
 export { PERSONA_NAMES as personaNames, SENDER_MTAS as senderMtas, RECEIVER_TLS as receiverTls, SENDER_TLS as senderTls } from '../vocabulary.js';
 
+/** A JavaScript regular expression, checked to compile. */
+const regex = word().refine((v) => {
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a valid regular expression (JavaScript syntax)');
+
+/**
+ * A real MTA's own settings: a map (Postfix main.cf parameters, Exim macros, the generic
+ * contract's NAME=value lines) or a list of lines (OpenSMTPD smtpd.conf); which one each MTA
+ * takes is checked against the node's `mta:`.
+ */
+const mtaConfig = z
+  .union([
+    capped(z.record(text(LIMITS.id).regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, 'a setting name: letters, digits, _ . -'), z.union([line(), z.number(), z.boolean()]))),
+    list(line()),
+  ])
+  .describe('the MTA\'s own settings: Postfix main.cf parameters, Exim macros (maps); OpenSMTPD smtpd.conf lines (a list)');
+
+/** A local image tag, e.g. `my/postfix:3.9` (no registry is contacted: it must exist on the engine). */
+const imageRef = word(255).regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, 'an image reference, e.g. my/postfix:3.9');
+
+/** The generic MTA contract: an MTA mxlab ships no adapter for, described without TypeScript. */
+export const genericMta = z
+  .strictObject({
+    submit: list(word(), 64).describe('argv that submits one message: {from} is the envelope sender (<> for the null sender), an argument that is exactly {to} becomes one argument per recipient ({to} inside a longer one: the first recipient); the message comes on stdin'),
+    ready: regex.describe('a log line that says the MTA is up'),
+    log: word(LIMITS.path).regex(/^(stdout|\/.+)$/, 'stdout or an absolute path in the container').describe('where the MTA logs: stdout, or a file in the container'),
+    'queue-id': regex.describe("its first group is the queue id, on the log line that carries the message's Message-ID"),
+    delivered: regex.describe('a log line of the queue id that says the message was delivered'),
+    deferred: regex.describe('… deferred (kept for a later attempt)'),
+    bounced: regex.describe('… bounced (given up)'),
+    tls: regex.optional().describe('a log line of the queue id that says the delivery used TLS'),
+    version: list(word(), 16).optional().describe('argv that prints the MTA version'),
+  })
+  .describe('mta: generic — how to drive and read an MTA mxlab has no adapter for');
+
+const byo = {
+  config: mtaConfig.optional(),
+  image: imageRef.optional().describe("a local image to run instead of mxlab's (mta: names the adapter it speaks)"),
+  build: filePath.optional().describe('a Dockerfile context, relative to the scenario file, built and cached by content hash'),
+};
+
 export const senderNode = z
   .strictObject({
     role: z.literal('sender'),
-    mta: z.enum(SENDER_MTAS).default('builtin').describe('builtin runs anywhere; postfix, exim, opensmtpd need --runtime docker'),
+    mta: z.enum(SENDER_MTAS).default('builtin').describe('builtin runs anywhere; postfix, exim, opensmtpd, generic need --runtime docker'),
     tls: z.enum(SENDER_TLS).default('opportunistic').describe('TLS policy of the sending MTA'),
     via: nodeName.optional().describe('a firewall node this sender connects through'),
     hostname: hostname.optional().describe('EHLO name; default <node>.example'),
@@ -113,6 +159,8 @@ export const senderNode = z
       .describe('builtin sender, opportunistic, after a failed TLS handshake: same-attempt (default; Exim, OpenSMTPD) | next-attempt (Postfix) | never'),
     retry: list(duration, 100).optional().describe('delays between delivery attempts of a deferred message, the last one repeating, e.g. [5m, 10m, 20m]; without it one attempt'),
     'queue-lifetime': duration.optional().describe('a deferred message older than this bounces (reason expired) at its next failed attempt; default 5d with retry'),
+    ...byo,
+    generic: genericMta.optional(),
   })
   .describe('An MTA that queues and delivers');
 
@@ -120,7 +168,7 @@ export const receiverNode = z
   .strictObject({
     role: z.literal('receiver'),
     persona: z.enum(PERSONA_NAMES).default('generic').describe('reply texts, EHLO list and limits of a real product'),
-    mta: z.enum(RECEIVER_MTAS).default('builtin').describe('postfix = a real Postfix receiver (docker runtime)'),
+    mta: z.enum(RECEIVER_MTAS).default('builtin').describe('builtin = the persona; postfix, exim, opensmtpd = a real MTA receiver (docker runtime)'),
     hostname: hostname.optional().describe('default <node>.example.com'),
     tls: z.enum(RECEIVER_TLS).default('preferred').describe('HAT mail-flow TLS setting: off | preferred | required'),
     size: z.number().int().positive().optional().describe('advertised and enforced SIZE'),
@@ -128,8 +176,9 @@ export const receiverNode = z
       .enum(TLS_FAULTS)
       .default('none')
       .describe('a broken TLS service: expired | not-yet-valid | wrong-name | unknown-ca | self-signed (certificates) | handshake-abort | tls1.0-only'),
+    ...byo,
   })
-  .describe('A receiving server persona');
+  .describe('A receiving server: a persona, or a real MTA');
 
 export const firewallNode = z
   .strictObject({
@@ -261,6 +310,8 @@ export type NodeSpec = z.output<typeof nodeSchema>;
 export type SenderNode = z.output<typeof senderNode>;
 export type ReceiverNode = z.output<typeof receiverNode>;
 export type FirewallNode = z.output<typeof firewallNode>;
+export type GenericMta = z.output<typeof genericMta>;
+export type MtaConfig = z.output<typeof mtaConfig>;
 export type MessageSpecV1 = z.output<typeof messageSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
 export type TimelineStep = z.output<typeof timelineStep>;

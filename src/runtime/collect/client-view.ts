@@ -32,3 +32,15 @@ export function clientViewFromHop(entries: TranscriptEntry[]): ClientView {
   }
   return view;
 }
+
+/** The last EHLO or HELO the client sent before its first MAIL (plaintext lines only). */
+export function greetingOf(entries: TranscriptEntry[]): { verb: 'EHLO' | 'HELO' } | undefined {
+  let verb: 'EHLO' | 'HELO' | undefined;
+  for (const e of entries) {
+    if (e.dir !== 'c2s' || e.text.startsWith('<')) continue;
+    const v = e.text.slice(0, 4).toUpperCase();
+    if (v === 'EHLO' || v === 'HELO') verb = v;
+    else if (v === 'MAIL') break;
+  }
+  return verb ? { verb } : undefined;
+}

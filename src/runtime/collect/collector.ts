@@ -1,7 +1,7 @@
 import type { DeliveryResult } from '../../actors/sender/index.js';
 import type { DnsQuery, FirewallEvent, Hop, Outcome, Reason, ServerView, SessionResult, TranscriptEntry, WireCapture, WireConnection } from '../../model/result.js';
 import type { MessagePlan } from '../../model/plan.js';
-import { clientViewFromHop } from './client-view.js';
+import { clientViewFromHop, greetingOf } from './client-view.js';
 import type { RecordStore } from './record-store.js';
 import type { HopRecord, MtaReceipt, ReceiverRecord } from './records.js';
 import { carries, greetingName, messagesIn, span, transactionOf } from './transactions.js';
@@ -34,6 +34,10 @@ export interface MtaReport {
   at: number;
   /** the DNS queries it made for the message, as the lab resolver logged them */
   dns?: DnsQuery[];
+  /** the local port of the connection that carried it, when its log says (Exim) */
+  localPort?: number;
+  /** the greeting it sent and why, when its log says (Postfix's PIX workaround) */
+  greeting?: { verb: 'EHLO' | 'HELO'; why: string };
 }
 
 export type SenderReport = { kind: 'builtin'; result: DeliveryResult } | { kind: 'mta'; report: MtaReport };
@@ -76,11 +80,17 @@ async function anchorAndWalk(it: CollectItem): Promise<Found[] | undefined> {
   const found: Found[] = stations.map(() => undefined);
   if (!stations.length) return found;
   const id = m.spec.id;
-  if (it.report.kind === 'builtin') {
-    const port = it.report.result.localPort;
-    if (port === undefined) return found;
+  const port = it.report.kind === 'builtin' ? it.report.result.localPort : it.report.report.localPort;
+  if (port !== undefined && stations[0].kind !== 'mta-receiver') {
     found[0] = await byInPort(stations[0], port, id, settleMs);
-    if (found[0]) await forward(it, found, 0);
+    if (found[0]) {
+      await forward(it, found, 0);
+      return found;
+    }
+  }
+  if (it.report.kind === 'builtin') {
+    const first = stations[0];
+    if (first.kind === 'mta-receiver') found[0] = await first.receipt(id, it.report.result.outcome === 'delivered' ? settleMs : 0);
     return found;
   }
   const delivered = it.report.report.outcome === 'delivered';
@@ -88,20 +98,23 @@ async function anchorAndWalk(it: CollectItem): Promise<Found[] | undefined> {
   const end = stations[last];
   if (end.kind === 'receiver') found[last] = await end.records.wait((r) => carries(r.transcript, id), delivered ? settleMs : 0);
   else if (end.kind === 'mta-receiver') found[last] = await end.receipt(id, delivered ? settleMs : 0);
-  if (found[last]) {
+  if (found[last] && (inPort(end, found[last]) !== undefined || last === 0)) {
     await backward(it, found, last);
     return found;
   }
+  // a hop that saw the message's header (a receiver that logs no port, or none reached)
   for (let j = last; j >= 0; j--) {
     const s = stations[j];
     if (s.kind !== 'hop') continue;
-    const r = s.records.records.find((x) => carries(x.clientHop, id) || carries(x.serverHop, id));
+    const carried = (x: HopRecord) => carries(x.clientHop, id) || carries(x.serverHop, id);
+    const r = found[last] ? await s.records.wait(carried, settleMs) : s.records.records.find(carried);
     if (!r) continue;
     found[j] = r;
     await backward(it, found, j);
     await forward(it, found, j);
     return found;
   }
+  if (found[last]) return found;
   return undefined;
 }
 
@@ -145,9 +158,12 @@ async function fallback(it: CollectItem, claimed: Set<HopRecord | ReceiverRecord
     const e = entriesIn(r);
     return !claimed.has(r) && !messagesIn(e).length && (greetingName(e) ?? hostname) === hostname.toLowerCase();
   };
-  const list = (first.records as RecordStore<HopRecord | ReceiverRecord>).records.filter(fits);
-  let pick: HopRecord | ReceiverRecord | undefined = list.sort((a, b) => Math.abs(span(entriesIn(a)).end - t) - Math.abs(span(entriesIn(b)).end - t))[0];
-  pick ??= await (first.records as RecordStore<HopRecord | ReceiverRecord>).wait(fits, it.settleMs);
+  const store = first.records as RecordStore<HopRecord | ReceiverRecord>;
+  const mine = (r: HopRecord | ReceiverRecord) => carries(entriesIn(r), it.m.spec.id);
+  const list = store.records.filter(fits);
+  let pick: HopRecord | ReceiverRecord | undefined =
+    store.records.find(mine) ?? list.sort((a, b) => Math.abs(span(entriesIn(a)).end - t) - Math.abs(span(entriesIn(b)).end - t))[0];
+  pick ??= await store.wait((r) => mine(r) || fits(r), it.settleMs);
   if (!pick) return found;
   claimed.add(pick);
   found[0] = pick;
@@ -211,7 +227,9 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
   const base = { message: id, from: m.spec.from, to: m.spec.to, serverView, hops, firewall: { events }, ...captured };
   if (report.kind === 'builtin') {
     const r = report.result;
-    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView: r.clientView, ...(r.sent ? { sent: r.sent } : {}), log: [...r.log, ...extraLog], ...(r.dns ? { dns: r.dns } : {}) };
+    const greeting = r.helo ? { verb: 'HELO' as const, why: `EHLO refused: ${r.helo.ehloReply.join(' ')}` } : greetingOf(r.transcript);
+    const clientView = greeting ? { ...r.clientView, greeting } : r.clientView;
+    return { ...base, outcome: r.outcome, reason: r.reason, tls: r.tls, ...(r.detail !== undefined ? { detail: r.detail } : {}), attempts: 1, clientView, ...(r.sent ? { sent: r.sent } : {}), log: [...r.log, ...extraLog], ...(r.dns ? { dns: r.dns } : {}) };
   }
   const v = report.report;
   return {
@@ -221,7 +239,7 @@ function assemble(it: CollectItem, found: Found[]): SessionResult {
     tls: v.tls,
     ...(v.detail !== undefined ? { detail: v.detail } : {}),
     attempts: v.attempts,
-    clientView: clientViewFromHop(hops[0]?.entries ?? []),
+    clientView: withGreeting(clientViewFromHop(hops[0]?.entries ?? []), hops[0]?.entries ?? [], v.greeting?.why),
     log: [...v.log, ...extraLog],
     ...(v.dns ? { dns: v.dns } : {}),
   };
@@ -250,4 +268,10 @@ function commandsOf(entries: TranscriptEntry[]): string[] {
     if (!e.text.startsWith('<')) out.push(e.text);
   }
   return out;
+}
+
+/** The greeting the sender sent (from the transcript) and why, when its own log says. */
+function withGreeting(view: ReturnType<typeof clientViewFromHop>, entries: TranscriptEntry[], why: string | undefined) {
+  const g = greetingOf(entries);
+  return g ? { ...view, greeting: { ...g, ...(why && g.verb === 'HELO' ? { why } : {}) } } : view;
 }

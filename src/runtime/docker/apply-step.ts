@@ -58,7 +58,7 @@ export class DockerSteps {
       if (step.state) await signal(n, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
       return;
     }
-    if (n.kind === 'postfix-receiver' && spec.role === 'receiver') {
+    if (n.kind === 'mta-receiver' && n.adapter.name === 'postfix' && spec.role === 'receiver') {
       const settings: string[] = [];
       if (step.tls !== undefined) settings.push(`smtpd_tls_security_level=${{ off: 'none', preferred: 'may', required: 'encrypt' }[step.tls]}`);
       if (step.size !== undefined) settings.push(`message_size_limit=${step.size}`);

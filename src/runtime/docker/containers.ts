@@ -22,6 +22,8 @@ export interface NodeContainerSpec {
   files?: { content: string; target: string; mode?: number }[];
   /** a log line that says the node is ready */
   ready: RegExp;
+  /** the node logs to this file, not stdout (a generic MTA): it is followed with tail -F */
+  logFile?: string;
   startupMs?: number;
 }
 
@@ -41,7 +43,11 @@ export async function startNodeContainer(spec: NodeContainerSpec, networkIds: Re
     .withNetworkMode(spec.network)
     .withLabels({ ...spec.labels, [LABEL.node]: spec.node })
     .withEnvironment(spec.env ?? {})
-    .withWaitStrategy(tc.Wait.forLogMessage(spec.ready))
+    .withWaitStrategy(
+      spec.logFile
+        ? tc.Wait.forSuccessfulCommand(`grep -qE ${shellQuote(spec.ready.source)} ${shellQuote(spec.logFile)}`)
+        : tc.Wait.forLogMessage(spec.ready),
+    )
     .withStartupTimeout(spec.startupMs ?? 30_000);
   if (spec.command) c = c.withCommand(spec.command);
   if (spec.entrypoint) c = c.withEntrypoint(spec.entrypoint);
@@ -53,7 +59,7 @@ export async function startNodeContainer(spec: NodeContainerSpec, networkIds: Re
     throw new HarnessError(CODE.CONTAINER_START, `node ${spec.node} (${spec.image}) did not become ready: ${(err as Error).message.split('\n')[0]}`, `docker logs ${spec.name}`);
   }
   const logs = new LineLog();
-  logs.attach(await container.logs());
+  logs.attach((spec.logFile ? await followFile(container, spec.logFile) : await container.logs()) as import('node:stream').Readable);
   if (spec.extraNetworks?.length) {
     const client = await runtimeClient();
     const handle = client.container.getById(container.getId());
@@ -71,4 +77,19 @@ export async function execOk(c: NodeContainer, argv: string[], what: string): Pr
     throw new HarnessError(CODE.CONTAINER_EXEC, `${what} in ${c.node} failed (exit ${r.exitCode}): ${(r.stderr || r.output).trim().slice(-500)}`);
   }
   return r.stdout;
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** A file in the container as a stream of its lines, from its start on (`tail -F` in an exec). */
+async function followFile(container: StartedTestContainer, path: string): Promise<NodeJS.ReadableStream> {
+  const client = await runtimeClient();
+  const handle = client.container.getById(container.getId());
+  const exec = await handle.exec({ Cmd: ['tail', '-n', '+1', '-F', path], AttachStdout: true, AttachStderr: false });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const { PassThrough } = await import('node:stream');
+  const out = new PassThrough();
+  client.container.dockerode.modem.demuxStream(stream, out, new PassThrough());
+  stream.on('end', () => out.end());
+  return out;
 }

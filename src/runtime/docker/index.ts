@@ -1,4 +1,4 @@
-import { ensureImages } from '../../images/build.js';
+import { assertLocalImage, ensureContextImage, ensureImages } from '../../images/build.js';
 import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
 import { onForcedExit } from '../../cleanup.js';
@@ -7,7 +7,7 @@ import { HarnessError, type RunContext, type Runtime, type StartedCell } from '.
 import { DockerCell } from './cell.js';
 import { LABEL, sweep } from './labels.js';
 import { spawnReaper } from './reaper.js';
-import { imageOf, kindOf } from './node-specs.js';
+import { imageKey, imageNeed, kindOf, type ImageNeed } from './node-specs.js';
 import { startTopology } from './topology.js';
 import { CODE } from '../../errors.js';
 
@@ -24,7 +24,8 @@ const DISPOSE_WAIT_MS = 700;
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
-  private images?: Promise<Record<ImageName, string>>;
+  /** image tag by imageKey: mxlab's images, images a scenario names, contexts it builds */
+  private images?: Promise<Record<string, string>>;
   private runId?: string;
   private disposed = false;
   /** cells whose containers are being started: an interrupt waits for them before its last sweep */
@@ -36,7 +37,7 @@ export class DockerRuntime implements Runtime {
     await this.images;
   }
 
-  private async build(plans: CellPlan[], ctx: RunContext): Promise<Record<ImageName, string>> {
+  private async build(plans: CellPlan[], ctx: RunContext): Promise<Record<string, string>> {
     this.runId = ctx.runId;
     // a second Ctrl-C does not wait for the graceful cleanup: it removes what carries the run label at once
     this.unregisterForced ??= onForcedExit(() => {
@@ -44,15 +45,24 @@ export class DockerRuntime implements Runtime {
       return sweep(`${LABEL.run}=${ctx.runId}`);
     });
     ctx.signal?.addEventListener('abort', () => void this.dispose(), { once: true });
-    const needed = new Set<ImageName>();
+    // the node image always: firewalls, personas, the builtin sender and the recording hops run it
+    const needs = new Map<string, ImageNeed>([['node', { kind: 'mxlab', name: 'node' }]]);
     for (const p of plans) for (const n of Object.values(p.scenario.nodes)) {
       kindOf(n);
-      needed.add(imageOf(n));
+      const need = imageNeed(n, p.file);
+      needs.set(imageKey(need), need);
     }
-    const built = await ensureImages([...needed], { progress: ctx.progress, signal: ctx.signal });
+    const list = [...needs.values()];
+    const mxlab = list.flatMap((n) => (n.kind === 'mxlab' ? [n.name] : [])) as ImageName[];
+    const opts = { progress: ctx.progress, signal: ctx.signal };
+    const [built, ...byo] = await Promise.all([
+      ensureImages(mxlab, opts),
+      ...list.flatMap((n) => (n.kind === 'build' ? [ensureContextImage(n.dir, opts).then((tag) => [imageKey(n), tag] as const)] : [])),
+      ...list.flatMap((n) => (n.kind === 'ref' ? [assertLocalImage(n.ref).then(() => [imageKey(n), n.ref] as const)] : [])),
+    ]);
     const swept = await sweep();
     if (swept.containers || swept.networks) ctx.progress(`docker: removed ${swept.containers} containers and ${swept.networks} networks left by an earlier run`);
-    return Object.fromEntries(built.map((b) => [b.name, b.tag])) as Record<ImageName, string>;
+    return { ...Object.fromEntries(built.map((b) => [b.name, b.tag])), ...Object.fromEntries(byo as (readonly [string, string])[]) };
   }
 
   async startCell(plan: CellPlan, ctx: RunContext): Promise<StartedCell> {
@@ -61,8 +71,8 @@ export class DockerRuntime implements Runtime {
     }
     await this.prepare([plan], ctx);
     const images = await this.images!;
-    for (const n of Object.values(plan.scenario.nodes)) {
-      if (!images[imageOf(n)]) this.images = Promise.resolve({ ...images, ...(await this.build([plan], ctx)) });
+    if (Object.values(plan.scenario.nodes).some((n) => !images[imageKey(imageNeed(n, plan.file))])) {
+      this.images = Promise.resolve({ ...images, ...(await this.build([plan], ctx)) });
     }
     const interrupted = () => new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
     if (ctx.signal?.aborted || this.disposed) throw interrupted();

@@ -10,7 +10,7 @@ import { execOk } from './containers.js';
 import { MAX_EML_BYTES } from '../../actors/sender/eml.js';
 import { readInputBytes } from '../../scenario/input-file.js';
 import { submission } from './message-text.js';
-import { mtaAdapters, type SubmittedMessage } from './mta/index.js';
+import type { SubmittedMessage } from './mta/index.js';
 import { deliverArgv } from './node-specs.js';
 import type { StartedTopology } from './topology.js';
 import { CODE } from '../../errors.js';
@@ -69,20 +69,27 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * own submission command at once (at most SUBMIT_CONCURRENCY processes at a time), then each
  * followed in the MTA's log until it is delivered, deferred or bounced.
  */
-export async function submitMta(env: SubmitEnv, node: CellNode, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, MtaReport>> {
-  const adapter = mtaAdapters[sender.mta as keyof typeof mtaAdapters];
+export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 'mta-sender' }>, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, MtaReport>> {
+  const role = node.adapter.sender;
+  if (!role) throw new HarnessError('E_RUNTIME_UNSUPPORTED', `mta: ${sender.mta} cannot send`);
   const n = ++batch;
+  const seen = new Map<string, number>();
   const subs = await Promise.all(
     ms.map(async (m) => {
       const spec = messageSpecOf(m);
       const made = await submission(spec, hostname, env.ctx.dkim);
-      const sub: SubmittedMessage = { id: spec.id, messageId: made.messageId, from: spec.from, to: spec.to, rcpt: spec.rcpt ?? [spec.to] };
+      const pair = `${spec.from} ${spec.to}`;
+      const nth = seen.get(pair) ?? 0;
+      seen.set(pair, nth + 1);
+      const sub: SubmittedMessage = { id: spec.id, messageId: made.messageId, from: spec.from, to: spec.to, rcpt: spec.rcpt ?? [spec.to], nth };
       return { m, spec, sub, content: made.content, file: `/tmp/mxlab-${n}-${spec.id}.eml` };
     }),
   );
+  // an MTA whose log names no Message-ID takes its messages one at a time, in order
+  const bg = role.sequential ? '' : ' &';
   const script = [
     'run() { id="$1"; shift; "$@" >/dev/null 2>/tmp/mxlab-submit-$id.err || { echo "mxlab-submit-failed $id $?"; cat /tmp/mxlab-submit-$id.err; }; }',
-    ...subs.flatMap((s, i) => [`run ${quote(s.spec.id)} ${adapter.submit(s.sub, s.file).map(quote).join(' ')} &`, ...((i + 1) % SUBMIT_CONCURRENCY === 0 ? ['wait'] : [])]),
+    ...subs.flatMap((s, i) => [`run ${quote(s.spec.id)} ${role.submit(s.sub, s.file).map(quote).join(' ')}${bg}`, ...(bg && (i + 1) % SUBMIT_CONCURRENCY === 0 ? ['wait'] : [])]),
     'wait',
   ].join('\n');
   await node.c.container.copyContentToContainer([
@@ -98,11 +105,22 @@ export async function submitMta(env: SubmitEnv, node: CellNode, sender: SenderNo
   const reports = new Map<string, MtaReport>();
   await Promise.all(
     subs.map(async (s) => {
-      const verdict = await adapter.follow(node.c.logs, from, s.sub, timeoutMs, env.ctx.signal);
+      const verdict = await role.follow(node.c.logs, from, s.sub, timeoutMs, env.ctx.signal);
       // on the containers' clock (real time since the cell started), which the scenario clock's jumps do not move
       const at = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
-      if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(adapter.drop(verdict.queueId)).catch(() => undefined);
-      reports.set(s.spec.id, { outcome: verdict.outcome, reason: verdict.reason, tls: verdict.tls, ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}), log: verdict.log, attempts: 1, hostname, at });
+      if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(role.drop(verdict.queueId)).catch(() => undefined);
+      reports.set(s.spec.id, {
+        outcome: verdict.outcome,
+        reason: verdict.reason,
+        tls: verdict.tls,
+        ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}),
+        log: verdict.log,
+        attempts: 1,
+        hostname,
+        at,
+        ...(verdict.localPort !== undefined ? { localPort: verdict.localPort } : {}),
+        ...(verdict.greeting ? { greeting: verdict.greeting } : {}),
+      });
     }),
   );
   return reports;

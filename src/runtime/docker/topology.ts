@@ -1,35 +1,43 @@
-import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
-import { HarnessError, type RunContext } from '../types.js';
-import type { CellNode } from './cell-node.js';
-import { recordsFrom } from './records.js';
-import { startNodeContainer } from './containers.js';
-import { LABEL, runLabels, sweep } from './labels.js';
-import { containerSpec, kindOf } from './node-specs.js';
-import { runtimeClient } from './tc.js';
+import { nodeHostname } from '../../model/plan.js';
 import { faultCertificate, type KeyPair } from '../../tls/certs.js';
-import { CODE } from '../../errors.js';
+import { HarnessError, type RunContext } from '../types.js';
+import type { CellNode, Recorder } from './cell-node.js';
+import { execOk, startNodeContainer } from './containers.js';
+import { LABEL, runLabels, sweep } from './labels.js';
+import { MtaMailbox } from './mta-mailbox.js';
+import { adapterOf } from './mta/index.js';
+import { containerSpec, imageKey, imageNeed, kindOf, receiverFor } from './node-specs.js';
+import { recordsFrom } from './records.js';
+import { runtimeClient } from './tc.js';
 
 export interface StartedTopology {
   nodes: Map<string, CellNode>;
+  /** recording hops, by the real MTA sender whose hop into a real MTA receiver they record */
+  recorders: Map<string, Recorder>;
   containerName(node: string): string;
   /** Date.now() at the run clock's zero: node programs share the run's timeline */
   epochOrigin: number;
   stop(): Promise<void>;
 }
 
+const READY_JSON = /"type":"ready"/;
+
 /**
  * One cell's stack: networks `outside` and `inside`, both internal (no route out); the firewall
  * on both, senders `via` a firewall on `outside`, everything else on `inside`. All containers
- * start in parallel (names resolve through Docker's DNS when first used). Labelled by run and cell.
+ * start in parallel. A real MTA sender relays to its receiver's host name, which its /etc/hosts
+ * points at the next hop; between two real MTAs the runtime puts a recording hop (`mxlab
+ * proxy`, device none), so that hop has a transcript too. Labelled by run and cell.
  */
-export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: string, images: Record<ImageName, string>): Promise<StartedTopology> {
+export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: string, images: Record<string, string>): Promise<StartedTopology> {
   const s = plan.scenario;
   const prefix = `mxlab-${cellId}`;
   const cellLabel = `${LABEL.cell}=${cellId}`;
   const labels = { ...runLabels(ctx.runId), [LABEL.cell]: cellId };
   const containerName = (node: string) => `${prefix}-${node}`;
   const nodes = new Map<string, CellNode>();
+  const recorders = new Map<string, Recorder>();
   const stop = async () => {
     await sweep(cellLabel).catch(() => undefined);
   };
@@ -39,7 +47,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     const networkIds: Record<string, string> = {};
     // after an interrupt nothing new is made: the run is being swept
     const stopIfInterrupted = () => {
-      if (ctx.signal?.aborted) throw new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
+      if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
     };
     for (const side of ['outside', 'inside']) {
       stopIfInterrupted();
@@ -56,24 +64,78 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     // a receiver with a certificate fault presents the certificate made for it (real MTAs through their files)
     const receiverCerts: Record<string, KeyPair> = {};
     for (const [n, node] of Object.entries(s.nodes)) if (node.role === 'receiver') receiverCerts[n] = await faultCertificate(ctx.certs, node['tls-fault']);
-    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, images, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin };
+    const imageOf = (n: string) => {
+      const tag = images[imageKey(imageNeed(s.nodes[n], plan.file))];
+      if (!tag) throw new HarnessError('E_INTERNAL', `no image resolved for node ${n}`);
+      return tag;
+    };
+    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin };
+    // real MTA → real MTA: a recording hop in between (the sender relays to it)
+    const recorded = Object.entries(s.nodes)
+      .filter(([, n]) => n.role === 'sender' && n.mta !== 'builtin' && !n.via)
+      .map(([n]) => ({ sender: n, receiver: receiverFor(s, n) }))
+      .filter(({ receiver }) => { const r = s.nodes[receiver]; return r?.role === 'receiver' && r.mta !== 'builtin'; });
+    const nextHop = (sender: string) => {
+      const n = s.nodes[sender];
+      if (n.role !== 'sender') return sender;
+      if (n.via) return n.via;
+      return recorded.some((r) => r.sender === sender) ? `${sender}-rec` : receiverFor(s, sender);
+    };
     const names = Object.keys(s.nodes);
-    const specs = names.map((n) => ({ n, kind: kindOf(s.nodes[n]), spec: containerSpec(n, specCtx) }));
-    const results = await Promise.allSettled(
-      specs.map(async ({ n, kind, spec }) => {
-        stopIfInterrupted();
-        ctx.progress(`${plan.label || plan.name}: starting ${n} (${spec.image})`);
-        const c = await startNodeContainer(spec, networkIds);
-        if (kind === 'firewall') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
-        else if (kind === 'receiver') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
-        else nodes.set(n, { kind, c });
-      }),
-    );
+    const starts = names.map(async (n) => {
+      stopIfInterrupted();
+      const kind = kindOf(s.nodes[n]);
+      const spec = containerSpec(n, specCtx);
+      ctx.progress(`${plan.label || plan.name}: starting ${n} (${spec.image})`);
+      const c = await startNodeContainer(spec, networkIds);
+      const node = s.nodes[n];
+      if (kind === 'firewall') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
+      else if (kind === 'receiver') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
+      else if (kind === 'mta-receiver' && node.role === 'receiver') nodes.set(n, { kind, c, adapter: adapterOf(node), mailbox: new MtaMailbox(c, adapterOf(node)) });
+      else if (kind === 'mta-sender' && node.role === 'sender') nodes.set(n, { kind, c, adapter: adapterOf(node) });
+      else nodes.set(n, { kind: 'builtin-sender', c });
+    });
+    const recs = recorded.map(async ({ sender, receiver }) => {
+      stopIfInterrupted();
+      const name = `${sender}-rec`;
+      const spec = {
+        node: name,
+        name: containerName(name),
+        image: images.node,
+        network: `${prefix}-inside`,
+        labels,
+        command: ['proxy', '--device', 'none', '--listen', '0.0.0.0:25', '--upstream', `${containerName(receiver)}:25`, '--json', '--epoch-origin', String(epochOrigin)],
+        ready: READY_JSON,
+      };
+      const c = await startNodeContainer(spec, networkIds);
+      recorders.set(sender, { c, records: recordsFrom(c.logs) });
+    });
+    const results = await Promise.allSettled([...starts, ...recs]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    // each real MTA sender resolves its receiver's name to its next hop
+    await Promise.all(
+      [...nodes].filter(([, n]) => n.kind === 'mta-sender').map(async ([n, node]) => {
+        const hop = nextHop(n);
+        const target = nodes.get(hop)?.c ?? recorders.get(n)?.c;
+        if (!target) throw new HarnessError('E_TOPOLOGY', `node ${n}: its next hop ${hop} is not running`);
+        const ip = await ipOn(target, networksOf(n).first);
+        const name = nodeHostname(s, receiverFor(s, n));
+        await execOk(node.c, ['sh', '-c', 'echo "$1 $2" >> /etc/hosts', 'sh', ip, name], `pointing ${name} at ${hop}`);
+      }),
+    );
   } catch (err) {
     await stop();
     throw err;
   }
-  return { nodes, containerName, epochOrigin, stop };
+  return { nodes, recorders, containerName, epochOrigin, stop };
+}
+
+/** A container's address on one network, read from the engine now (networks attached after start count). */
+async function ipOn(c: { container: { getId(): string } }, network: string): Promise<string> {
+  const client = await runtimeClient();
+  const info = await client.container.dockerode.getContainer(c.container.getId()).inspect();
+  const ip = info.NetworkSettings.Networks[network]?.IPAddress;
+  if (!ip) throw new HarnessError('E_TOPOLOGY', `container ${info.Name} has no address on ${network}`);
+  return ip;
 }

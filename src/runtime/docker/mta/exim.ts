@@ -1,42 +1,62 @@
 import { reasonFromText, timedOut } from './classify.js';
+import { escapeRe, settingLines } from './config.js';
 import { sendmailArgv, type MtaAdapter } from './types.js';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const EXIM_ID = '[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}';
 
-/** Exim 4.96 (Debian): `exim4 -f FROM -- TO` submission, outcome from the `=>` / `==` / `**` lines. */
+/**
+ * Exim 4.96 (Debian's exim4-daemon-heavy and its own configuration). Sender: `exim4 -odi`
+ * submission, outcome from the `=>` / `==` / `**` lines (with +outgoing_interface: the local port
+ * of the delivery, `I=[ip]:port`); receiver: every local part piped into the maildir, the client's
+ * port on `<=` lines (+incoming_port). `config:` = Exim macros in exim4.conf.localmacros.
+ */
 export const exim: MtaAdapter = {
+  name: 'exim',
   image: 'exim',
+  entrypoint: 'exim',
   ready: /daemon started/,
-  env: (s) => ({ MXLAB_HOSTNAME: s.hostname, MXLAB_RELAY: s.relay, MXLAB_TLS: s.tls, MXLAB_TIMEOUT_S: String(s.timeoutS) }),
-  submit: (m, file) => sendmailArgv('/usr/sbin/exim4', m, file, ['-odi']),
-  drop: (id) => ['/usr/sbin/exim4', '-Mrm', id],
-  async follow(logs, from, m, timeoutMs, signal) {
-    const deadline = Date.now() + timeoutMs;
-    const left = () => Math.max(0, deadline - Date.now());
-    const inRe = new RegExp(`\\s(\\S+-\\S+-\\S+) <= .* id=${escape(m.messageId)}(\\s|$)`);
-    let eid = '';
-    const at = await logs.waitFor((l) => {
-      const x = inRe.exec(l);
-      if (x) eid = x[1];
-      return !!x;
-    }, from, left(), signal);
-    if (at < 0) return timedOut(`Message-ID <${m.messageId}>`, []);
-    const outRe = new RegExp(`\\s${escape(eid)} (=>|==|\\*\\*) (.*)$`);
-    const done = await logs.waitFor((l) => outRe.test(l), at, left(), signal);
-    const mine = (l: string) => l.includes(` ${eid} `);
-    if (done < 0) return { ...timedOut(`exim id ${eid}`, logs.lines.slice(from).filter(mine)), queueId: eid };
-    const [, flag, rest] = outRe.exec(logs.lines[done])!;
-    // include the `Completed` line when it follows right away
-    const completed = logs.lines.slice(done + 1, done + 3).filter((l) => mine(l) && l.endsWith('Completed'));
-    const log = [...logs.lines.slice(from, done + 1).filter(mine), ...completed];
-    if (flag === '=>') return { outcome: 'delivered', reason: 'ok', tls: /\sX=TLS/.test(rest), detail: /C="([^"]*)"/.exec(rest)?.[1] ?? rest, log, queueId: eid };
-    return {
-      outcome: flag === '==' ? 'deferred' : 'bounced',
-      reason: reasonFromText(rest),
-      tls: /\sX=TLS/.test(rest),
-      detail: rest,
-      log,
-      queueId: eid,
-    };
+  version: { argv: ['exim4', '-bV'], parse: (out) => { const v = /Exim version (\S+)/.exec(out)?.[1]; return v ? `Exim ${v}` : out.split('\n')[0].trim(); } },
+  configLines: settingLines,
+  sender: {
+    submit: (m, file) => sendmailArgv('/usr/sbin/exim4', m, file, ['-odi']),
+    drop: (id) => ['/usr/sbin/exim4', '-Mrm', id],
+    flush: ['/usr/sbin/exim4', '-qff'],
+    async follow(logs, from, m, timeoutMs, signal) {
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(0, deadline - Date.now());
+      const inRe = new RegExp(`\\s(${EXIM_ID}) <= .* id=${escapeRe(m.messageId)}(\\s|$)`);
+      let eid = '';
+      const at = await logs.waitFor((l) => {
+        const x = inRe.exec(l);
+        if (x) eid = x[1];
+        return !!x;
+      }, from, left(), signal);
+      if (at < 0) return timedOut(`Message-ID <${m.messageId}>`, []);
+      const outRe = new RegExp(`\\s${escapeRe(eid)} (=>|==|\\*\\*) (.*)$`);
+      const done = await logs.waitFor((l) => outRe.test(l), at, left(), signal);
+      const mine = (l: string) => l.includes(` ${eid} `);
+      if (done < 0) return { ...timedOut(`exim id ${eid}`, logs.lines.slice(from).filter(mine)), queueId: eid };
+      const [, flag, rest] = outRe.exec(logs.lines[done])!;
+      // include the `Completed` line when it follows right away
+      const completed = logs.lines.slice(done + 1, done + 3).filter((l) => mine(l) && l.endsWith('Completed'));
+      const log = [...logs.lines.slice(from, done + 1).filter(mine), ...completed];
+      const localPort = Number(/\sI=\[[^\]]*\]:(\d+)/.exec(rest)?.[1]) || undefined;
+      const base = { tls: /\sX=TLS/.test(rest), log, queueId: eid, ...(localPort ? { localPort } : {}) };
+      if (flag === '=>') return { ...base, outcome: 'delivered', reason: 'ok', detail: /C="([^"]*)"/.exec(rest)?.[1] ?? rest };
+      return { ...base, outcome: flag === '==' ? 'deferred' : 'bounced', reason: reasonFromText(rest), detail: rest };
+    },
+  },
+  receiver: {
+    // the pipe transport adds no Return-path/Envelope-to/Delivery-date (their options default to false)
+    trace: ['received'],
+    queueId: (received) => new RegExp(`\\bid (${EXIM_ID})\\b`).exec(received)?.[1],
+    clientPort(log, qid) {
+      const re = new RegExp(`\\s${escapeRe(qid)} <= .*\\sH=.*?\\[[^\\]]*\\]:(\\d+)`);
+      for (const l of log) {
+        const x = re.exec(l);
+        if (x) return Number(x[1]);
+      }
+      return undefined;
+    },
   },
 };

@@ -1,50 +1,61 @@
 import { reasonFromText, timedOut } from './classify.js';
+import { escapeRe, settingLines } from './config.js';
 import { sendmailArgv, type MtaAdapter } from './types.js';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
- * OpenSMTPD 6.8 (`smtpd -d -v`): `sendmail` submission; the envelope line names the evpid, the
- * `mta delivery evpid=… result=…` line the outcome; TLS from the session's `mta tls` line.
+ * OpenSMTPD 6.8 (Debian, `smtpd -d -v`). Sender: `sendmail` submission; the envelope line names
+ * the evpid, the `mta delivery evpid=… result=…` line the outcome, TLS the session's `mta tls`
+ * line. Receiver: every recipient of its host handed to mxlab-store by an `mda` action; its log
+ * names no client port. `config:` = smtpd.conf(5) lines, put before mxlab's own.
  */
 export const opensmtpd: MtaAdapter = {
+  name: 'opensmtpd',
   image: 'opensmtpd',
+  entrypoint: 'opensmtpd',
   ready: /smtp: will accept at most/,
-  env: (s) => ({ MXLAB_HOSTNAME: s.hostname, MXLAB_RELAY: s.relay, MXLAB_TLS: s.tls, MXLAB_TIMEOUT_S: String(s.timeoutS) }),
-  submit: (m, file) => sendmailArgv('/usr/sbin/sendmail', m, file),
-  drop: (evpid) => ['smtpctl', 'remove', evpid],
-  async follow(logs, from, m, timeoutMs, signal) {
-    const deadline = Date.now() + timeoutMs;
-    const left = () => Math.max(0, deadline - Date.now());
-    const envRe = new RegExp(`envelope evpid=([0-9a-f]+) from=<${escape(m.from)}> to=<${escape(m.to)}>`);
-    let evpid = '';
-    const at = await logs.waitFor((l) => {
-      const x = envRe.exec(l);
-      if (x) evpid = x[1];
-      return !!x;
-    }, from, left(), signal);
-    if (at < 0) return timedOut(`envelope ${m.from} -> ${m.to}`, []);
-    const doneRe = new RegExp(`^(\\S+) mta delivery evpid=${evpid} .*result="(\\w+)" stat="(.*)"$`);
-    const done = await logs.waitFor((l) => doneRe.test(l), at, left(), signal);
-    const msgid = evpid.slice(0, 8);
-    const mine = (l: string) => !l.startsWith('debug:') && (l.includes(evpid) || l.includes(`msgid=${msgid}`));
-    if (done < 0) return { ...timedOut(`evpid ${evpid}`, logs.lines.slice(from).filter(mine)), queueId: evpid };
-    const [, session, result, stat] = doneRe.exec(logs.lines[done])!;
-    const window = logs.lines.slice(from, done + 1);
-    const sessionLines = window.filter((l) => l.startsWith(`${session} mta `));
-    // sessions of this window (a failed relay reports `0000…` on the delivery line)
-    const mtaLine = /^[0-9a-f]{16} mta (connecting|connected|tls|error|server-cert-check|delivery)/;
-    const log = window.filter((l) => mine(l) || mtaLine.test(l));
-    const tls = sessionLines.some((l) => / mta tls /.test(l));
-    if (result === 'Ok') return { outcome: 'delivered', reason: 'ok', tls, detail: stat, log, queueId: evpid };
-    const errors = window.filter((l) => /^[0-9a-f]{16} mta error /.test(l)).join(' ');
-    return {
-      outcome: result === 'PermFail' ? 'bounced' : 'deferred',
-      reason: reasonFromText(`${errors} ${stat}`),
-      tls,
-      detail: stat,
-      log,
-      queueId: evpid,
-    };
+  version: { argv: ['sh', '-c', 'smtpd -h 2>&1; true'], parse: (out) => /version: (OpenSMTPD \S+)/.exec(out)?.[1] ?? out.split('\n')[0].trim() },
+  configLines: settingLines,
+  sender: {
+    sequential: true,
+    submit: (m, file) => sendmailArgv('/usr/sbin/sendmail', m, file),
+    drop: (evpid) => ['smtpctl', 'remove', evpid],
+    flush: ['smtpctl', 'schedule', 'all'],
+    async follow(logs, from, m, timeoutMs, signal) {
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(0, deadline - Date.now());
+      // its log names no Message-ID: the n-th envelope line with this sender and recipient is the
+      // n-th such message submitted (submission is sequential: `sequential` below)
+      const envRe = new RegExp(`smtp envelope evpid=([0-9a-f]+) from=<${escapeRe(m.from)}> to=<${escapeRe(m.to)}>`);
+      let evpid = '';
+      let seen = 0;
+      const at = await logs.waitFor((l) => {
+        const x = envRe.exec(l);
+        if (!x || seen++ < (m.nth ?? 0)) return false;
+        evpid = x[1];
+        return true;
+      }, from, left(), signal);
+      if (at < 0) return timedOut(`envelope ${m.from} -> ${m.to}`, []);
+      const doneRe = new RegExp(`^(\\S+) mta delivery evpid=${evpid} .*result="?(\\w+)"? stat="?(.*?)"?$`);
+      const done = await logs.waitFor((l) => doneRe.test(l), at, left(), signal);
+      const msgid = evpid.slice(0, 8);
+      const mine = (l: string) => !l.startsWith('debug:') && (l.includes(evpid) || l.includes(`msgid=${msgid}`));
+      if (done < 0) return { ...timedOut(`evpid ${evpid}`, logs.lines.slice(from).filter(mine)), queueId: evpid };
+      const [, session, result, stat] = doneRe.exec(logs.lines[done])!;
+      const window = logs.lines.slice(from, done + 1);
+      const sessionLines = window.filter((l) => l.startsWith(`${session} mta `));
+      // the sessions of this window too (a failed relay reports `0000…` on the delivery line, the error on its own session)
+      const mtaLine = /^[0-9a-f]{16} mta (connecting|connected|tls|error|server-cert-check|delivery)/;
+      const log = window.filter((l) => mine(l) || mtaLine.test(l));
+      const tls = sessionLines.some((l) => / mta tls /.test(l));
+      if (result === 'Ok') return { outcome: 'delivered', reason: 'ok', tls, detail: stat, log, queueId: evpid };
+      const errors = window.filter((l) => /^[0-9a-f]{16} mta error /.test(l)).join(' ');
+      return { outcome: result === 'PermFail' ? 'bounced' : 'deferred', reason: reasonFromText(`${errors} ${stat}`), tls, detail: stat, log, queueId: evpid };
+    },
+  },
+  receiver: {
+    // its mda delivery prepends Return-Path: and Delivered-To: to smtpd's Received:
+    trace: ['return-path', 'delivered-to', 'received'],
+    queueId: (received) => /\bid ([0-9a-f]{8})\b/.exec(received)?.[1],
+    clientPort: () => undefined,
   },
 };
