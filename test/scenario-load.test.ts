@@ -51,7 +51,7 @@ describe('scenario loading', () => {
   it('reports unknown keys with position and a did-you-mean hint', () => {
     const src = valid.replace('persona: asyncos,', 'persona: asyncos, tsl: off,');
     expect(problems(src)).toEqual([
-      'x.yaml:3:44 nodes.esa.tsl: expected a key among role, persona, mta, hostname, tls, size, tls-fault, got unknown key "tsl" — did you mean "tls"?',
+      'x.yaml:3:44 nodes.esa.tsl: expected a key among role, persona, mta, hostname, tls, size, tls-fault, config, image, build, got unknown key "tsl" — did you mean "tls"?',
     ]);
   });
 
