@@ -97,7 +97,9 @@ describe('mxlab/vitest: the lab fixture and the matchers', () => {
   });
 
   test('sessionOf reports a run\'s harness error as that error, not as "not found"', async ({ lab }) => {
-    const broken = await runScenario({ scenario: { ...scenario, nodes: { ...scenario.nodes, partner: { role: 'sender' as const, via: 'fw', mta: 'postfix' as const } } } }, { runtime: 'local' });
+    // (a real MTA cannot be asked for starttls: always: that would be exit 2 at validation)
+    const messages = scenario.messages.map((m) => ({ ...m, starttls: 'auto' as const }));
+    const broken = await runScenario({ scenario: { ...scenario, messages, nodes: { ...scenario.nodes, partner: { role: 'sender' as const, via: 'fw', mta: 'postfix' as const } } } }, { runtime: 'local' });
     expect(broken.scenarios[0].cells[0].error?.code).toBe('E_RUNTIME_UNSUPPORTED');
     expect(() => sessionOf(broken, 'outside')).toThrow(expect.objectContaining({ code: 'E_RUNTIME_UNSUPPORTED', message: expect.stringContaining('node partner uses mta: postfix, which runs only in containers') }));
     expect(() => sessionOf(broken, 'outside')).toThrow('(the run broke before message "outside" was delivered)');
