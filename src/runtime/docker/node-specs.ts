@@ -147,7 +147,8 @@ function mtaSpec(base: Omit<NodeContainerSpec, 'ready'>, node: SenderNode | Rece
     ...(adapter.entrypoint ? { entrypoint: ['/bin/sh', CONTRACT_PATHS.entrypoint] } : {}),
     ready: adapter.ready,
     ...(log ? { logFile: log } : {}),
-    startupMs: 60_000,
+    // a loaded machine (several cells at once) has taken over a minute to start Exim
+    startupMs: 120_000,
   };
 }
 
