@@ -61,3 +61,11 @@ describe('real MTA nodes: validation', () => {
     expect(problems(scenario('{ role: sender, mta: postfix }').replace('mta: exim', 'mta: generic'))[0]).toContain('nodes.mx.mta');
   });
 });
+
+describe('mta: generic submission argv', () => {
+  it('{to} alone is one argument per envelope recipient, {from} the sender (<> for the null sender)', async () => {
+    const { submitArgv } = await import('../src/runtime/docker/mta/generic.js');
+    expect(submitArgv(['/usr/sbin/sendmail', '-f', '{from}', '--', '{to}'], 'a@x.example', ['b@y.example', 'c@y.example'])).toEqual(['/usr/sbin/sendmail', '-f', 'a@x.example', '--', 'b@y.example', 'c@y.example']);
+    expect(submitArgv(['send', '--from={from}', '--to={to}'], '', ['b@y.example', 'c@y.example'])).toEqual(['send', '--from=<>', '--to=b@y.example']);
+  });
+});
