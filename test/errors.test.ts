@@ -31,6 +31,7 @@ const ELSEWHERE: Partial<Record<ErrorCode, string>> = {
   E_INTERRUPTED: 'test/cli-signals.test.ts, test/docker/cleanup.test.ts',
   E_TOPOLOGY: 'test/docker (a real MTA sender without via sending to two receivers)',
   E_MESSAGE_TOO_LARGE: 'test/docker (a message larger than a container node can be fed)',
+  E_IMAGE_MISSING: 'test/docker/byo-mta.test.ts (an image: the engine does not hold)',
 };
 
 describe('the error table', () => {

@@ -77,7 +77,7 @@ export async function ensureContextImage(dir: string, opts: EnsureOptions = {}):
   await assertDocker();
   const { existsSync } = await import('node:fs');
   if (!existsSync(join(dir, 'Dockerfile'))) {
-    throw new HarnessError('E_INPUT_FILE', `Failed to build ${dir}: it holds no Dockerfile. Did you mean another build: folder (relative to the scenario file)?`);
+    throw new HarnessError(CODE.INPUT_FILE, `Failed to build ${dir}: it holds no Dockerfile. Did you mean another build: folder (relative to the scenario file)?`);
   }
   const base = await resolveBase(progress, { bootstrap: opts.bootstrap });
   const name = dir.split('/').filter(Boolean).pop()!.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
@@ -91,7 +91,7 @@ export async function ensureContextImage(dir: string, opts: EnsureOptions = {}):
   const r = await p.finally(() => opts.signal?.removeEventListener('abort', onAbort));
   if (r.exitCode !== 0) {
     const tail = (r.stdout + r.stderr).trim().split('\n').slice(-8).join('\n');
-    throw new HarnessError('E_IMAGE_BUILD', `building ${dir} failed:\n${tail}`, `see \`DOCKER_BUILDKIT=0 docker build ${dir}\``);
+    throw new HarnessError(CODE.IMAGE_BUILD, `building ${dir} failed:\n${tail}`, `see \`DOCKER_BUILDKIT=0 docker build ${dir}\``);
   }
   progress(`image ${tag}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return tag;
@@ -100,5 +100,5 @@ export async function ensureContextImage(dir: string, opts: EnsureOptions = {}):
 /** A local image a scenario names (`image:`): its id, or an error that says how to get it there. */
 export async function assertLocalImage(ref: string): Promise<void> {
   if (await imageId(ref)) return;
-  throw new HarnessError('E_IMAGE_MISSING', `Failed to find image ${ref} on the Docker engine. Did you forget to build or load it (docker build -t ${ref} …, docker load)?`, 'mxlab never pulls: a node\'s image: must exist on the engine (DOCKER_HOST) already');
+  throw new HarnessError(CODE.IMAGE_MISSING, `Failed to find image ${ref} on the Docker engine. Did you forget to build or load it (docker build -t ${ref} …, docker load)?`, 'mxlab never pulls: a node\'s image: must exist on the engine (DOCKER_HOST) already');
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/assertions/index.js';
 import { messagesIn } from '../../src/runtime/collect/transactions.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mxlab } from '../helpers/cli.js';
 import { dockerAvailable, leftovers, runDocker, session } from './helpers.js';
 
 const docker = dockerAvailable();
@@ -49,4 +53,18 @@ describe.skipIf(!docker)('bring your own MTA', () => {
     expect(result.ok).toBe(true);
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   });
+
+  it('E_IMAGE_MISSING: an image: the engine does not hold is exit 2, never pulled', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mxlab-image-missing-'));
+    try {
+      const f = join(dir, 's.yaml');
+      await writeFile(f, 'name: e\nnodes:\n  mx: { role: receiver, persona: postfix }\n  pf: { role: sender, mta: postfix, image: "mxlab-test/no-such-image:0" }\nmessages:\n  - { id: m1, from: pf, to: mx }\n');
+      const r = await mxlab(['run', f, '--runtime', 'docker'], { timeoutMs: 120_000 });
+      expect(r.code).toBe(2);
+      expect(r.stdout + r.stderr).toContain('E_IMAGE_MISSING: Failed to find image mxlab-test/no-such-image:0 on the Docker engine. Did you forget to build or load it (docker build -t mxlab-test/no-such-image:0 …, docker load)?');
+      expect(leftovers()).toEqual({ containers: [], networks: [] });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -4,6 +4,7 @@ import { nodeHostname } from '../../model/plan.js';
 import type { SenderNode } from '../../scenario/schema.js';
 import { collectSessions, type CollectItem, type Station } from '../collect/collector.js';
 import { HarnessError, type DeliverHooks, type RunContext, type StartedCell } from '../types.js';
+import { CODE } from '../../errors.js';
 import type { CellNode } from './cell-node.js';
 import { submitBuiltin, submitMta } from './submit.js';
 import type { StartedTopology } from './topology.js';
@@ -55,10 +56,10 @@ export class DockerCell implements StartedCell {
   private async deliverFrom(senderName: string, ms: MessagePlan[]): Promise<SessionResult[]> {
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const node = this.topo.nodes.get(senderName);
-    if (!node) throw new HarnessError('E_TOPOLOGY', `message ${ms[0].spec.id}: sender ${senderName} is not running`);
-    for (const m of ms) if (!this.topo.nodes.has(m.path[1])) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${m.path[1]} is not running`);
+    if (!node) throw new HarnessError(CODE.TOPOLOGY, `message ${ms[0].spec.id}: sender ${senderName} is not running`);
+    for (const m of ms) if (!this.topo.nodes.has(m.path[1])) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${m.path[1]} is not running`);
     const settleMs = sender.mta === 'opensmtpd' ? SETTLE_OPENSMTPD_MS : SETTLE_MS;
-    if (node.kind !== 'builtin-sender' && node.kind !== 'mta-sender') throw new HarnessError('E_TOPOLOGY', `node ${senderName} is not a sender`);
+    if (node.kind !== 'builtin-sender' && node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a sender`);
     const hostname = sender.hostname ?? nodeHostname(this.plan.scenario, senderName);
     const env = { plan: this.plan, ctx: this.ctx, topo: this.topo };
     if (sender.mta === 'builtin') {
@@ -66,7 +67,7 @@ export class DockerCell implements StartedCell {
       // the builtin sender knows its port: each session is found on its own
       return Promise.all(ms.map(async (m) => (await collectSessions([{ m, report: { kind: 'builtin', result: results.get(m.spec.id)! }, stations: this.stations(m), settleMs }]))[0]));
     }
-    if (node.kind !== 'mta-sender') throw new HarnessError('E_TOPOLOGY', `node ${senderName} is not a real MTA sender`);
+    if (node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a real MTA sender`);
     const reports = await submitMta(env, node, sender, hostname, ms);
     const items: CollectItem[] = ms.map((m) => ({ m, report: { kind: 'mta', report: reports.get(m.spec.id)! }, stations: this.stations(m), settleMs }));
     return collectSessions(items);
@@ -79,11 +80,11 @@ export class DockerCell implements StartedCell {
     const relay: Station[] = rec ? [{ kind: 'hop', node: m.path[1], records: rec.records, firewall: false }] : [];
     return [...relay, ...m.path.slice(1).map((name): Station => {
       const n: CellNode | undefined = this.topo.nodes.get(name);
-      if (!n) throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${name} is not running`);
+      if (!n) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} is not running`);
       if (n.kind === 'firewall') return { kind: 'hop', node: name, records: n.records, firewall: true };
       if (n.kind === 'receiver') return { kind: 'receiver', node: name, records: n.records };
       if (n.kind === 'mta-receiver') return { kind: 'mta-receiver', node: name, receipt: (id, waitMs) => n.mailbox.receipt(id, waitMs) };
-      throw new HarnessError('E_TOPOLOGY', `message ${m.spec.id}: node ${name} (${n.kind}) cannot be on a path`);
+      throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} (${n.kind}) cannot be on a path`);
     })];
   }
 

@@ -58,7 +58,7 @@ export function imageNeed(node: NodeSpec, scenarioFile: string): ImageNeed {
     if (node.image) return { kind: 'ref', ref: node.image };
     if (node.build) return { kind: 'build', dir: resolve(dirname(scenarioFile), node.build) };
     const image = adapterOf(node).image;
-    if (!image) throw new HarnessError('E_TOPOLOGY', `mta: ${node.mta} needs image: or build:`);
+    if (!image) throw new HarnessError(CODE.TOPOLOGY, `mta: ${node.mta} needs image: or build:`);
     return { kind: 'mxlab', name: image };
   }
   return { kind: 'mxlab', name: 'node' };

@@ -71,7 +71,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  */
 export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 'mta-sender' }>, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, MtaReport>> {
   const role = node.adapter.sender;
-  if (!role) throw new HarnessError('E_RUNTIME_UNSUPPORTED', `mta: ${sender.mta} cannot send`);
+  if (!role) throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `mta: ${sender.mta} cannot send`);
   const n = ++batch;
   const seen = new Map<string, number>();
   const subs = await Promise.all(

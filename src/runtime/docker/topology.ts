@@ -2,6 +2,7 @@ import type { CellPlan } from '../../model/plan.js';
 import { nodeHostname } from '../../model/plan.js';
 import { faultCertificate, type KeyPair } from '../../tls/certs.js';
 import { HarnessError, type RunContext } from '../types.js';
+import { CODE } from '../../errors.js';
 import type { CellNode, Recorder } from './cell-node.js';
 import { execOk, startNodeContainer } from './containers.js';
 import { LABEL, runLabels, sweep } from './labels.js';
@@ -47,7 +48,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     const networkIds: Record<string, string> = {};
     // after an interrupt nothing new is made: the run is being swept
     const stopIfInterrupted = () => {
-      if (ctx.signal?.aborted) throw new HarnessError('E_INTERRUPTED', 'the run was interrupted');
+      if (ctx.signal?.aborted) throw new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
     };
     for (const side of ['outside', 'inside']) {
       stopIfInterrupted();
@@ -66,7 +67,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     for (const [n, node] of Object.entries(s.nodes)) if (node.role === 'receiver') receiverCerts[n] = await faultCertificate(ctx.certs, node['tls-fault']);
     const imageOf = (n: string) => {
       const tag = images[imageKey(imageNeed(s.nodes[n], plan.file))];
-      if (!tag) throw new HarnessError('E_INTERNAL', `no image resolved for node ${n}`);
+      if (!tag) throw new HarnessError(CODE.INTERNAL, `no image resolved for node ${n}`);
       return tag;
     };
     const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin };
@@ -118,7 +119,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
       [...nodes].filter(([, n]) => n.kind === 'mta-sender').map(async ([n, node]) => {
         const hop = nextHop(n);
         const target = nodes.get(hop)?.c ?? recorders.get(n)?.c;
-        if (!target) throw new HarnessError('E_TOPOLOGY', `node ${n}: its next hop ${hop} is not running`);
+        if (!target) throw new HarnessError(CODE.TOPOLOGY, `node ${n}: its next hop ${hop} is not running`);
         const ip = await ipOn(target, networksOf(n).first);
         const name = nodeHostname(s, receiverFor(s, n));
         await execOk(node.c, ['sh', '-c', 'echo "$1 $2" >> /etc/hosts', 'sh', ip, name], `pointing ${name} at ${hop}`);
@@ -136,6 +137,6 @@ async function ipOn(c: { container: { getId(): string } }, network: string): Pro
   const client = await runtimeClient();
   const info = await client.container.dockerode.getContainer(c.container.getId()).inspect();
   const ip = info.NetworkSettings.Networks[network]?.IPAddress;
-  if (!ip) throw new HarnessError('E_TOPOLOGY', `container ${info.Name} has no address on ${network}`);
+  if (!ip) throw new HarnessError(CODE.TOPOLOGY, `container ${info.Name} has no address on ${network}`);
   return ip;
 }
