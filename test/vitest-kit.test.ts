@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
-import { cellOf, labTest, runScenario, sessionOf } from '../src/vitest/index.js';
+import { attemptOf, cellOf, labTest, runScenario, sessionOf } from '../src/vitest/index.js';
 
 /** An inline scenario object: the ASA masks STARTTLS from outside; inside, TLS. */
 const scenario = {
@@ -71,6 +71,24 @@ describe('mxlab/vitest: the lab fixture and the matchers', () => {
     expect(() => expect(lab.result).toHaveOutcome('delivered')).toThrow('expected a session (sessionOf(result, \'message\') or lab.session(\'message\')), got object');
   });
 
+  test('the banner whole, a firewall rule by its name (and how often it fired), a whole expectation as YAML writes it', ({ lab }) => {
+    const outside = lab.session('outside');
+    const forced = lab.session('forced');
+    expect(lab.session('inside')).toHaveBanner('220 esa.example.com ESMTP');
+    expect(outside).not.toHaveBanner('220 esa.example.com ESMTP');
+    expect(outside).toHaveFirewallRule('mask-ehlo-parameter');
+    expect(outside).toHaveFirewallRule('mask-ehlo-parameter', 1);
+    expect(forced).toHaveFirewallRule('mask-command');
+    // a rule name, not a part of one or of a log line
+    expect(outside).not.toHaveFirewallRule('mask-ehlo');
+    expect(outside).not.toHaveFirewallRule('mask-command');
+    expect(() => expect(outside).toHaveFirewallRule('mask-ehlo-parameter', 2)).toThrow(/✗ firewall\.rule: expected "rule mask-ehlo-parameter fired 2 times", got "1 time \(rules fired: mask-banner, mask-ehlo-parameter\)"/);
+    expect(outside).toMeetExpectation({ outcome: 'delivered', tls: false, ehlo: { includes: ['250 XXXXXXXA'], excludes: ['STARTTLS'] }, firewall: { events: { includes: ['mask-banner'] } } });
+    expect(outside).not.toMeetExpectation({ tls: true });
+    expect(() => expect(outside).toMeetExpectation({ tls: true, outcome: 'delivered' })).toThrow(/to meet \{"tls":true,"outcome":"delivered"\}\n {2}✗ tls: expected true, got false$/);
+    expect(() => expect(outside).toMeetExpectation({ outcome: 'sent' } as never)).toThrow(/expected expectation fields as a scenario writes them: outcome: /);
+  });
+
   test('toPassExpectations: holds for a passing run; a failing run fails with the console explanation', async ({ lab }) => {
     expect(lab.result).toPassExpectations();
     const failing = await runScenario({ scenario: { ...scenario, expect: [{ message: 'outside', tls: true }] } });
@@ -120,4 +138,39 @@ test('toMatchGolden reads the same normalised transcript a golden: expectation d
   expect(written.ok).toBe(true);
   expect(sessionOf(lastGood!, 'outside')).toMatchGolden(path);
   expect(sessionOf(lastGood!, 'inside')).not.toMatchGolden(path);
+});
+
+// retries on the scenario clock and the lab DNS: the facts attempt:, attempts:, delivered-after: and dns: check
+test('attempts, the time of delivery, one attempt of many, and DNS queries', async () => {
+  const result = await runScenario({
+    scenario: {
+      name: 'kit-time',
+      dns: { 'corp.example': { mx: ['esa'] } },
+      nodes: {
+        esa: { role: 'receiver', persona: 'asyncos', hostname: 'mx1.corp.example' },
+        fw: { role: 'firewall', device: 'pix 7.2(2)', 'forwards-to': 'esa' },
+        partner: { role: 'sender', via: 'fw', retry: ['5m'], 'queue-lifetime': '1h' },
+      },
+      messages: [{ id: 'dkim', from: 'partner', to: 'ops@corp.example', dkim: true }],
+      timeline: [{ at: '7m', node: 'fw', device: 'asa 9.12(4)' }],
+    },
+  });
+  // attempts at 0 and 5 minutes die in DATA (the PIX 7.2(2) DKIM defect); the upgrade at 7 minutes lets the one at 10 through
+  const dkim = sessionOf(result, 'dkim');
+  expect(dkim).toHaveAttempts(3);
+  expect(dkim).not.toHaveAttempts(2);
+  expect(dkim).toHaveBeenDeliveredAfter('7m');
+  expect(dkim).toHaveBeenDeliveredAfter(10 * 60_000);
+  expect(dkim).not.toHaveBeenDeliveredAfter('11m');
+  expect(() => expect(dkim).toHaveBeenDeliveredAfter('soon')).toThrow('expected a duration such as 10m, 90s or a number of ms, got "soon"');
+  expect(attemptOf(dkim, 1)).toHaveOutcome('deferred', 'connection-reset');
+  expect(attemptOf(dkim, 2)).toHaveFirewallRule('duplicate-header-bug');
+  expect(attemptOf(dkim, 3)).toHaveOutcome('delivered');
+  expect(attemptOf(dkim, 3)).not.toHaveFirewallRule('duplicate-header-bug');
+  expect(() => attemptOf(dkim, 4)).toThrow('Failed to find attempt 4 of message "dkim": it took 3 attempts. Did you mean attempt 1 to 3?');
+  expect(dkim).toMeetExpectation({ attempt: 2, outcome: 'deferred', reason: 'connection-reset' });
+  expect(dkim).toMeetExpectation({ attempts: 3, 'delivered-after': '10m', outcome: 'delivered' });
+  expect(dkim).not.toMeetExpectation({ attempt: 3, outcome: 'deferred' });
+  expect(dkim).toHaveDnsQuery('corp.example MX NOERROR 10 mx1.corp.example');
+  expect(dkim).not.toHaveDnsQuery('NXDOMAIN');
 });

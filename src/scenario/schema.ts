@@ -314,6 +314,8 @@ export type GenericMta = z.output<typeof genericMta>;
 export type MtaConfig = z.output<typeof mtaConfig>;
 export type MessageSpecV1 = z.output<typeof messageSchema>;
 export type Expectation = z.output<typeof expectationSchema>;
+/** An expectation as a scenario (or a test) writes it: durations as text, defaults not applied. */
+export type ExpectationInput = z.input<typeof expectationSchema>;
 export type TimelineStep = z.output<typeof timelineStep>;
 export type DnsZone = z.output<typeof dnsZoneSchema>;
 

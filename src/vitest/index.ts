@@ -13,7 +13,7 @@
 import { expect } from 'vitest';
 import { mxlabMatchers, type MxlabMatchers } from './matchers.js';
 
-export { mxlabMatchers, type MxlabMatchers } from './matchers.js';
+export { attemptOf, mxlabMatchers, type ExpectationFields, type MxlabMatchers } from './matchers.js';
 export { cellOf, sessionOf } from './session-of.js';
 export { labTest, type Lab } from './lab.js';
 export { runScenario, type RunScenarioOptions } from '../run/run-scenario.js';
