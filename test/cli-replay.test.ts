@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,6 +86,29 @@ describe('mxlab replay', () => {
     expect(out).toMatch(/ {6}hop 1 partner → fw, transcript line \d+:\n {8}recorded {2}S: <connection-reset: read ECONNRESET>\n {8}now {7}S: 250 ok: {2}Message <queue-id> accepted\n/);
     expect(out).toMatch(/ {6}hop 2 fw → esa, transcript line \d+:\n {8}recorded {2}C: <error: read ECONNRESET>\n {8}now {7}C: DKIM-Signature: /);
     expect(out.trim().split('\n').at(-1)).toBe('1 of 4 verdicts changed');
+  });
+
+  it('replays the folder a bundle was unpacked into (or its mxlab-bundle/): edit a run there and replay; a link inside is refused', async () => {
+    const work = join(dir, 'unpacked');
+    await mkdir(work);
+    await sh('tar', ['-xzf', bundle, '-C', work]);
+    const same = await mxlab(['replay', 'unpacked'], { cwd: dir });
+    expect(same.stderr).toBe('');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/\nall 4 verdicts reproduced\n$/);
+    await writeFile(join(work, RUN), (await readFile(join(work, RUN), 'utf8')).replace('device: pix 7.2(2)', 'device: asa 9.12(4)'));
+    const changed = await mxlab(['replay', 'unpacked/mxlab-bundle'], { cwd: dir });
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('  ✗ :13 outside-dkim: outcome  recorded failed (outcome)  now held\n');
+    expect(changed.stdout).toMatch(/\n1 of 4 verdicts changed\n$/);
+    await symlink('/etc/passwd', join(work, 'mxlab-bundle/runs/fails-on-pix/extra.yaml'));
+    const linked = await mxlab(['replay', 'unpacked'], { cwd: dir });
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toBe(`mxlab: E_BUNDLE: Failed to replay unpacked: runs/fails-on-pix/extra.yaml is a link; a bundle holds regular files only. Did you mean the folder a bundle (mxlab-bundle.tar.gz) was unpacked into?\n`);
+    await mkdir(join(dir, 'empty-folder'));
+    const empty = await mxlab(['replay', 'empty-folder'], { cwd: dir });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('mxlab: E_BUNDLE: Failed to replay empty-folder: it holds no manifest.json, so it is not an mxlab bundle');
   });
 
   it('a firewall config-file (a pasted show running-config) travels inside the run\'s scenario: the bundle replays anywhere', async () => {

@@ -12,10 +12,11 @@ import { sayWhere, setUpReporters } from './run.js';
 
 export const replay: Command = {
   name: 'replay',
-  usage: `mxlab replay BUNDLE.tar.gz [options]
+  usage: `mxlab replay BUNDLE.tar.gz|FOLDER [options]
 
   Runs every run recorded in a bundle (mxlab run --reporter bundle) again, each from the scenario
   the bundle holds for it (runs/…/scenario.yaml: matrix values and --matrix overrides applied),
+  or from the folder the bundle was unpacked into (edit a run's scenario.yaml there, and replay),
   and prints each expectation's recorded verdict beside the new one, with what changed: the
   checks whose verdict moved and the first different transcript line of each hop.
 
@@ -31,7 +32,7 @@ exit codes: 0 every verdict reproduced, 1 a verdict changed, 2 not a bundle or a
       allowPositionals: true,
       options: { runtime: { type: 'string' }, reporter: { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' } },
     });
-    if (positionals.length !== 1) throw new UsageError(`expected one bundle file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
+    if (positionals.length !== 1) throw new UsageError(`expected one bundle (a .tar.gz, or the folder it was unpacked into), got ${positionals.length ? positionals.join(' ') : 'none'}`);
     const runtime = values.runtime;
     if (runtime !== undefined && runtime !== 'local' && runtime !== 'docker') throw new UsageError(`--runtime must be local or docker, got "${runtime}"`);
     const names = (values.reporter ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CODE, MxlabError } from '../../errors.js';
@@ -17,13 +17,22 @@ export interface OpenedBundle {
   dir: string;
 }
 
-/** Reads a bundle: its manifest, the recorded result, and the runs' scenario files written to a temporary folder. */
+/** Members of a bundle that replay reads. */
+const MAX_MEMBERS = 100_000;
+
+/**
+ * Reads a bundle — the .tar.gz, or the folder it was unpacked into (to edit a run's scenario and
+ * replay): its manifest, the recorded result, and the runs' scenario files written to a temporary folder.
+ */
 export async function openBundle(file: string): Promise<OpenedBundle> {
   const wanted = (name: string) => {
     const rest = name.startsWith(`${BUNDLE_ROOT}/`) ? name.slice(BUNDLE_ROOT.length + 1) : name;
     return rest === MANIFEST || rest === 'result.json' || rest.startsWith('runs/');
   };
-  const files = await readTarGz(await readInputBytes(file, 'bundle (mxlab-bundle.tar.gz)', MAX_BUNDLE_BYTES), file, { totalBytes: 1 << 30, entries: 100_000, keep: wanted });
+  const isDir = await stat(file).then((st) => st.isDirectory(), () => false);
+  const files = isDir
+    ? await readFolder(file)
+    : await readTarGz(await readInputBytes(file, 'bundle (mxlab-bundle.tar.gz)', MAX_BUNDLE_BYTES), file, { totalBytes: 1 << 30, entries: MAX_MEMBERS, keep: wanted });
   const root = files.has(`${BUNDLE_ROOT}/${MANIFEST}`) ? `${BUNDLE_ROOT}/` : files.has(MANIFEST) ? '' : undefined;
   if (root === undefined) throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: it holds no ${MANIFEST}, so it is not an mxlab bundle (or one written before mxlab replay existed). Did you mean a bundle from mxlab run --reporter bundle?`);
   const json = (name: string): unknown => {
@@ -51,4 +60,33 @@ export async function openBundle(file: string): Promise<OpenedBundle> {
     await writeFile(path, data);
   }
   return { manifest, result, dir };
+}
+
+/**
+ * An unpacked bundle: `manifest.json`, `result.json` and `runs/…` of the folder (or of its
+ * `mxlab-bundle/`), regular files only (a link is refused, as in the archive), within the same limits.
+ */
+async function readFolder(dir: string): Promise<Map<string, Buffer>> {
+  const fail = (reason: string) => new MxlabError(CODE.BUNDLE, `Failed to replay ${dir}: ${reason}. Did you mean the folder a bundle (mxlab-bundle.tar.gz) was unpacked into?`);
+  const root = (await lstat(join(dir, MANIFEST)).then(() => true, () => false)) ? dir : join(dir, BUNDLE_ROOT);
+  const files = new Map<string, Buffer>();
+  let total = 0;
+  const take = async (rel: string) => {
+    const path = join(root, rel);
+    const st = await lstat(path).catch(() => undefined);
+    if (!st) return;
+    if (st.isSymbolicLink()) throw fail(`${rel} is a link; a bundle holds regular files only`);
+    if (st.isDirectory()) {
+      for (const e of (await readdir(path)).sort()) await take(`${rel}/${e}`);
+      return;
+    }
+    if (!st.isFile()) throw fail(`${rel} is not a regular file`);
+    if (files.size >= MAX_MEMBERS) throw fail(`more than ${MAX_MEMBERS} files`);
+    const data = await readInputBytes(path, 'bundle member', MAX_BUNDLE_BYTES);
+    total += data.length;
+    if (total > MAX_BUNDLE_BYTES) throw fail(`more than ${MAX_BUNDLE_BYTES} bytes`);
+    files.set(rel, data);
+  };
+  for (const rel of [MANIFEST, 'result.json', 'runs']) await take(rel);
+  return files;
 }

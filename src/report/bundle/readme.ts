@@ -14,6 +14,6 @@ export function bundleReadme(result: RunResult, file: string, captured: boolean)
   return [
     `mxlab bundle of "${names.join('", "')}": run ${result.startedAt} with mxlab ${result.mxlab} on the ${runtimes} runtime${result.command ? ` (${result.command.map(shellQuote).join(' ')})` : ''}; ${verdict}.`,
     `Replay it: npx mxlab replay ${file} [--runtime local|docker] — it runs every run again and prints each expectation's recorded verdict beside the new one (exit 0 when all reproduce).`,
-    `Inside: runs/*/scenario.yaml (what each run ran: edit and replay), transcripts/,${captured ? ' pcap/ with keylog.txt (Wireshark),' : ''} report.html, result.json, versions.json (mxlab, Node, OS, each node's software), manifest.json.`,
+    `Inside: runs/*/scenario.yaml (what each run ran: edit it in the unpacked folder and replay the folder), transcripts/,${captured ? ' pcap/ with keylog.txt (Wireshark),' : ''} report.html, result.json, versions.json (mxlab, Node, OS, each node's software), manifest.json.`,
   ].join('\n') + '\n';
 }
