@@ -42,7 +42,7 @@ describe('mxlab devices --config', () => {
     expect(r.stdout).toContain("test/fixtures/configs/asa-9.12-show-run.txt — asa 9.12(4.18) (from the config's version line)");
     expect(r.stdout).toContain('  policy-map type inspect esmtp mail-in\n   parameters\n    mask-banner\n    no mail-relay\n    no special-character\n    allow-tls action log\n   match sender-address regex class blocked-senders\n    drop-connection log\n');
     expect(r.stdout).toContain('    allow-tls action log');
-    expect(r.stdout).toContain('match-sender-address-regex  name class blocked-senders, patterns @spam\\.example$ ^bounce-.*@bulk\\.example$, all false, action drop-connection log');
+    expect(r.stdout).toContain('match-sender-address-regex  name class blocked-senders, patterns @spam\\.example$ ^bounce-.*@bulk\\.example$, action drop-connection log');
   });
 
   it('--device must agree with the version line: exit 2 at the file line', async () => {

@@ -12,14 +12,23 @@ export interface ExplainSource {
   configFrom?: string;
 }
 
-/** `{ style: 'asa', space: 'keep' }` → `style asa, space keep`; lists joined, nested values as JSON. */
-function options(o: unknown): string {
+/**
+ * `{ style: 'asa', space: 'keep' }` → `style asa, space keep`; lists joined; a flag is its name when
+ * on and left out when off; a list of objects (e.g. the EHLO match lines) as `(…; …)`.
+ */
+function options(o: unknown, nested = false): string {
   if (o === undefined || o === null) return '';
   if (typeof o !== 'object') return String(o);
   return Object.entries(o as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k} ${Array.isArray(v) ? (v.length && typeof v[0] === 'object' ? JSON.stringify(v) : v.join(' ') || '(none)') : isAction(v) ? action(v) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .filter(([, v]) => v !== undefined && v !== false && !(nested && Array.isArray(v) && !v.length))
+    .map(([k, v]) => (v === true ? k : `${k} ${value(v)}`))
     .join(', ');
+}
+
+function value(v: unknown): string {
+  if (Array.isArray(v)) return v.length && typeof v[0] === 'object' ? `(${v.map((x) => options(x, true)).join('; ')})` : v.join(' ') || '(none)';
+  if (isAction(v)) return action(v);
+  return typeof v === 'object' ? `(${options(v, true)})` : String(v);
 }
 
 const isAction = (v: unknown): v is { kind: string; log?: boolean; rate?: number } => !!v && typeof v === 'object' && typeof (v as { kind?: unknown }).kind === 'string';

@@ -16,7 +16,7 @@ export function finish(st: ParseState): void {
       st.errors.push({ line: r.line, col: r.col, message: `ERROR: Inspect policy-map ${r.name} not found`, hint: `define it first: policy-map type inspect esmtp ${r.name}` });
     }
   }
-  const sides = sidesOf(config, st.objects);
+  const sides = sidesOf(config, st.objects, st.networkObjects);
   if (config.interfaces.length || config.statics.length) {
     const r = sides.receiver;
     config.sides = { outside: sides.outsideName, inside: sides.insideName, ...(r ? { receiver: { address: r.address, mapped: r.mapped, port: r.port, line: r.line } } : {}) };

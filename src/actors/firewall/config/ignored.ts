@@ -57,5 +57,5 @@ export const IGNORED: ReadonlyMap<string, IgnoredKind> = new Map(
 /** Lines the device's show/write commands print around the configuration. */
 export function isShowOutput(line: string): boolean {
   const t = line.trim();
-  return /^Cryptochecksum:/i.test(t) || /^Building configuration/i.test(t) || t === '[OK]' || /^Current configuration\s*:/i.test(t);
+  return /^Cryptochecksum:/i.test(t) || /^Building\s+configuration/i.test(t) || t === '[OK]' || /^Current\s+configuration\s*:/i.test(t);
 }

@@ -1,4 +1,4 @@
-import type { CiscoConfig, Interface } from './model.js';
+import type { CiscoConfig, Interface, StaticNat } from './model.js';
 import { Fail, INVALID, kw, type Frame, type Handled, type Line, type ParseState } from './state.js';
 
 /**
@@ -94,8 +94,10 @@ export function staticCommand(st: ParseState, l: Line): Handled {
   const mappedPort = withPort ? portOf(l.w[i + 1]?.text) : undefined;
   const real = l.w[withPort ? i + 2 : i + 1]?.text;
   if (!mapped || !real) return new Fail(l.endCol, INVALID, 'expected `static (inside,outside) MAPPED REAL netmask 255.255.255.255`');
+  const mask = l.w.findIndex((t) => t.text.toLowerCase() === 'netmask');
+  const network = mask > 0 && l.w[mask + 1] !== undefined && l.w[mask + 1].text !== '255.255.255.255';
   if (!l.neg && proto !== 'udp') {
-    st.config.statics.push({ realIf: pair[0], mappedIf: pair[1], real, mapped, ...(mappedPort !== undefined ? { port: mappedPort } : {}), line: l.line, text: l.raw.trim() });
+    st.config.statics.push({ realIf: pair[0], mappedIf: pair[1], real, mapped, ...(mappedPort !== undefined ? { port: mappedPort } : {}), ...(network ? { network } : {}), line: l.line, text: l.raw.trim() });
     st.owner.set(l.line, `static:${st.config.statics.length - 1}`);
     return true;
   }
@@ -116,6 +118,10 @@ export function objectLine(st: ParseState, f: Frame, l: Line): Handled {
     st.objects.set(obj.name, obj.host);
     return undefined;
   }
+  if ((kw(l, 0) === 'subnet' || kw(l, 0) === 'range') && !l.neg) {
+    st.networkObjects.add(obj.name);
+    return undefined;
+  }
   if (kw(l, 0) !== 'nat' || l.neg) return undefined;
   const pair = ifPair(l.w[1]?.text);
   if (!pair || kw(l, 2) !== 'static' || !l.w[3]) return undefined;
@@ -132,7 +138,8 @@ export function natCommand(st: ParseState, l: Line): Handled {
   if (!pair || l.neg) return undefined;
   const at = l.w.findIndex((t) => t.text.toLowerCase() === 'source');
   if (at < 0 || kw(l, at + 1) !== 'static' || !l.w[at + 2] || !l.w[at + 3]) return undefined;
-  st.config.statics.push({ realIf: pair[0], mappedIf: pair[1], real: l.w[at + 2].text, mapped: l.w[at + 3].text, line: l.line, text: l.raw.trim() });
+  const towards = l.w.some((t) => t.text.toLowerCase() === 'destination');
+  st.config.statics.push({ realIf: pair[0], mappedIf: pair[1], real: l.w[at + 2].text, mapped: l.w[at + 3].text, ...(towards ? { towards } : {}), line: l.line, text: l.raw.trim() });
   st.owner.set(l.line, `static:${st.config.statics.length - 1}`);
   return true;
 }
@@ -147,22 +154,25 @@ export interface Sides {
 }
 
 /**
- * Which interface the partner's mail enters (nameif outside, else the lowest security level) and
- * which leads to the receiver (nameif inside, else the highest), and the static translation that
- * publishes the receiver (one for tcp/25 first, else one for a whole host).
+ * Which interface the partner's mail enters (nameif outside, else the lowest security level), the
+ * static translation that publishes the receiver on it (one for tcp/25 first, else one for a whole
+ * host; not a network, nor a twice NAT that applies only towards one destination, as a VPN
+ * exemption does), and the interface that leads to the receiver: the one that static comes from
+ * (a mail server in a DMZ), else nameif inside, else the highest security level.
  */
-export function sidesOf(config: CiscoConfig, objects: Map<string, string>): Sides {
+export function sidesOf(config: CiscoConfig, objects: Map<string, string>, networkObjects: ReadonlySet<string> = new Set()): Sides {
   const named = config.interfaces.filter((i) => i.nameif);
-  const byName = (n: string) => named.find((i) => i.nameif!.toLowerCase() === n);
+  const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const byName = (n: string) => named.find((i) => eq(i.nameif!, n));
   const bySec = [...named].filter((i) => i.security !== undefined).sort((a, b) => a.security! - b.security!);
   const outside = byName('outside') ?? bySec[0];
-  const inside = byName('inside') ?? [...bySec].reverse().find((i) => i !== outside);
   const outsideName = outside?.nameif ?? 'outside';
-  const insideName = inside?.nameif ?? 'inside';
   const resolve = (a: string) => objects.get(a) ?? config.names.get(a) ?? a;
-  const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const candidates = config.statics.map((s, index) => ({ s, index })).filter(({ s }) => eq(s.realIf, insideName) && eq(s.mappedIf, outsideName));
-  const pick = candidates.find(({ s }) => s.port === 25) ?? candidates.find(({ s }) => s.port === undefined);
+  const host = (s: StaticNat) => !s.network && !s.towards && !networkObjects.has(s.real) && ADDRESS.test(resolve(s.real));
+  const candidates = config.statics.map((s, index) => ({ s, index })).filter(({ s }) => eq(s.mappedIf, outsideName) && !eq(s.realIf, outsideName) && !s.towards);
+  const pick = candidates.find(({ s }) => s.port === 25) ?? candidates.find(({ s }) => s.port === undefined && host(s));
+  const inside = (pick && byName(pick.s.realIf)) ?? byName('inside') ?? [...bySec].reverse().find((i) => i !== outside);
+  const insideName = pick?.s.realIf ?? inside?.nameif ?? 'inside';
   const receiver = pick
     ? { address: resolve(pick.s.real), mapped: pick.s.mapped === 'interface' ? (outside?.address ?? 'interface') : resolve(pick.s.mapped), port: 25, line: pick.s.line, index: pick.index }
     : undefined;

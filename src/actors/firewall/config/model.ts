@@ -124,6 +124,10 @@ export interface StaticNat {
   mapped: string;
   /** the port, when the translation is for one (`tcp … smtp`) */
   port?: number;
+  /** the translation is for a network, not one host (`netmask` shorter than /32, a `subnet`/`range` object) */
+  network?: boolean;
+  /** twice NAT with a `destination` clause: it applies only towards that destination (a VPN exemption) */
+  towards?: boolean;
   line: number;
   text: string;
 }

@@ -8,12 +8,13 @@ import { emptyCiscoConfig, type CiscoConfig, type ConfigError, type ConfigWarnin
 import { classMapCommand, classMapLine, factoryDefaults, policyClassLine, policyMapCommand, policyMapLine, regexClassModeLine, servicePolicyCommand } from './mpf.js';
 import { mxlabLine } from './mxlab-lines.js';
 import { Fail, INVALID, kw, type Frame, type Handled, type Handler, type Line, type Mode, type ParseState } from './state.js';
+import { configLines, isPagerLine, promptOf } from './screen.js';
 import { closest, tokenize } from './tokens.js';
 
 export { INVALID };
 
 /** The line that names the software: `ASA Version 9.12(4)18 <context>`, `PIX Version 6.3(5)`. */
-export const VERSION_LINE = /^(ASA|PIX) Version (\S+)/i;
+export const VERSION_LINE = /^(ASA|PIX)\s+Version\s+(\S+)/i;
 
 function globalLine(st: ParseState, _f: Frame, l: Line): Handled {
   switch (kw(l, 0)) {
@@ -88,7 +89,8 @@ const SMTP_MODES: readonly Mode[] = ['esmtp-map', 'esmtp-params', 'esmtp-match',
  */
 export function parseConfig(text: string, dialect: Dialect): { config: CiscoConfig; errors: ConfigError[]; warnings: ConfigWarning[] } {
   const config = emptyCiscoConfig();
-  const lines = text.split(/\r?\n/);
+  const file = text.includes('\n') ? text.split('\n') : text.split('\r');
+  const lines = configLines(text);
   config.whole = lines.some((raw) => VERSION_LINE.test(raw.trim()));
   if (!config.whole && dialect.mpf) factoryDefaults(config);
   const st: ParseState = {
@@ -103,14 +105,31 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     used: { regex: new Set(), regexClass: new Set(), classMap: new Set(), policyMap: new Set() },
     defined: { inspectMaps: new Map(), inspectClasses: new Map() },
     objects: new Map(),
+    networkObjects: new Set(),
   };
   let stack: Frame[] = [{ mode: 'global', indent: -1 }];
   const byIndent = config.whole && lines.some((raw) => /^[ \t]+\S/.test(raw));
-  lines.forEach((raw, i) => {
+  lines.forEach((screen, i) => {
     const line = i + 1;
-    const trimmed = raw.trim();
-    if (!trimmed) return;
+    let raw = screen;
+    let trimmed = raw.trim();
+    if (!trimmed) {
+      // a pager prompt, or an erase sequence alone: the terminal's
+      // eslint-disable-next-line no-control-regex
+      if (isPagerLine(file[i]) || file[i].replace(/[\x00-\x1f\x7f]/g, '').trim()) {
+        config.report.lines++;
+        st.ignored.set(line, 'show output');
+      }
+      return;
+    }
     config.report.lines++;
+    const prompt = promptOf(raw);
+    if (prompt) {
+      // `asa# show running-config` is the terminal's; `asa(config-pmap)# parameters` is a command typed
+      if (prompt.exec || prompt.length >= raw.length) return void st.ignored.set(line, 'show output');
+      raw = ' '.repeat(prompt.length) + raw.slice(prompt.length);
+      trimmed = raw.trim();
+    }
     if (trimmed.startsWith('!') || trimmed.startsWith(':')) {
       const err = mxlabLine(raw, line, config);
       if (err) st.errors.push(err);
@@ -128,7 +147,8 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
     const w = neg ? toks.slice(1) : toks;
     if (!w.length) return void st.errors.push({ line, col: toks[0].col + 2, message: INVALID, hint: '`no` must be followed by a command' });
     scanReferences(st, w.map((t) => t.text));
-    const l: Line = { raw, line, indent: raw.length - raw.trimStart().length, neg, w, endCol: raw.length + 1 };
+    // a command typed after a configuration prompt starts its line (the prompt names its mode)
+    const l: Line = { raw, line, indent: prompt ? 0 : raw.length - raw.trimStart().length, neg, w, endCol: raw.length + 1 };
     // an indented line belongs to the innermost mode opened at a smaller indentation; in a whole
     // config (indented as the device prints it) an unindented line is a global command
     if (l.indent > 0 || byIndent) while (stack.length > 1 && stack[stack.length - 1].indent >= l.indent) stack.pop();
@@ -162,6 +182,10 @@ export function parseConfig(text: string, dialect: Dialect): { config: CiscoConf
       if (r !== true) stack.push(r);
       return;
     }
+    // a whole config pasted without its indentation: a line no mode knows, after a command whose
+    // sub-mode mxlab does not read (an ignored block, an interface, a network object), is that sub-mode's
+    const flat = config.whole && !byIndent && [...stack].reverse().find((f) => f.mode === 'block' || f.mode === 'interface' || f.mode === 'object-network');
+    if (flat) return void st.ignored.set(line, flat.kind ?? (flat.mode === 'interface' ? 'interfaces' : 'objects'));
     unknownCommand(st, inside, l);
   });
   finish(st);

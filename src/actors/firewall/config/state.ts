@@ -77,6 +77,8 @@ export interface ParseState {
   defined: { inspectMaps: Map<string, number>; inspectClasses: Map<string, number> };
   /** `object network NAME` → its `host` address */
   objects: Map<string, string>;
+  /** `object network NAME` holding a `subnet` or `range` (not one host) */
+  networkObjects: Set<string>;
 }
 
 export type Handled = undefined | true | Fail | Frame;

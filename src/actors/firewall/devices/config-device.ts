@@ -1,6 +1,7 @@
 import type { ConfigError } from '../config/model.js';
 import { VERSION_LINE } from '../config/parse.js';
 import { parseVersion, type Version } from './version.js';
+import { configLines } from '../config/screen.js';
 
 /** The `ASA Version 8.2(5)` / `PIX Version 6.3(5)` line of a pasted configuration. */
 export interface VersionLine {
@@ -16,7 +17,7 @@ export interface VersionLine {
 export function versionLineOf(config: string | undefined): { line?: VersionLine; errors: ConfigError[] } {
   const errors: ConfigError[] = [];
   let found: VersionLine | undefined;
-  (config ?? '').split(/\r?\n/).forEach((raw, i) => {
+  configLines(config ?? '').forEach((raw, i) => {
     const m = VERSION_LINE.exec(raw.trim());
     if (!m) return;
     const col = raw.indexOf(m[2], raw.search(/\S/) + m[1].length) + 1;

@@ -17,6 +17,7 @@ import { pixMailhost } from './pix-mailhost.js';
 import { nextRow, type Release } from './release.js';
 import { zorp } from './zorp.js';
 import type { DeviceFamily, DeviceProfile, FamilyName, ReleaseInfo } from './types.js';
+import { configLines } from '../config/screen.js';
 
 export type { DeviceFamily, DeviceProfile, FamilyName, ReleaseInfo } from './types.js';
 
@@ -134,7 +135,7 @@ function releaseInfo(r: Release): ReleaseInfo {
 /** Devices without a CLI take only comments and `! mxlab knob|fault` lines. */
 function parseKnobOnly(text: string, label: string, into: CiscoConfig): ConfigError[] {
   const errors: ConfigError[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+  configLines(text).forEach((raw, i) => {
     const t = raw.trim();
     if (!t) return;
     if (t.startsWith('!')) {
