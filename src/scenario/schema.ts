@@ -209,7 +209,7 @@ export const messageSchema = z.strictObject({
   starttls: z.enum(STARTTLS_MODES).default('auto').describe('always = send STARTTLS even when not offered'),
   dkim: z.boolean().default(false).describe('sign the generated message with DKIM (h= lists Content-Type)'),
   'mail-from': z.union([mailbox, z.literal('')]).optional().describe('envelope sender (MAIL FROM); "" is the null sender <>; default <sender node>@<its hostname>'),
-  'rcpt-to': list(mailbox, 100).optional().describe('envelope recipients (one RCPT TO each); default postmaster@<receiver hostname>'),
+  'rcpt-to': list(mailbox, 1000).optional().describe('envelope recipients (one RCPT TO each, at most 1000: Postfix\'s smtpd_recipient_limit); default postmaster@<receiver hostname>'),
   eml: filePath.optional().describe('a file with the whole message (headers, MIME, 8-bit), relative to the scenario file, sent as it is: only bare LF/CR become CRLF; headers: go on top'),
 });
 

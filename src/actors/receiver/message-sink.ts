@@ -36,7 +36,7 @@ export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit
         inHeaders = false;
         return;
       }
-      headers.push(line);
+      headers.push(readable(line));
       headerBytes += line.length;
     };
     stream.on('data', (chunk: Buffer) => {
@@ -57,4 +57,12 @@ export function sinkMessage(stream: Readable & { sizeExceeded?: boolean }, limit
     stream.once('close', done(false));
     stream.once('error', done(false));
   });
+}
+
+/** A header line's bytes (held as latin1) shown as UTF-8 when they are UTF-8 (RFC 6532 headers), else as they are. */
+function readable(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x80-\xff]/.test(line)) return line;
+  const utf8 = Buffer.from(line, 'latin1').toString('utf8');
+  return utf8.includes('\ufffd') ? line : utf8;
 }

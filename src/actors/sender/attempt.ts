@@ -194,7 +194,7 @@ class Attempt {
     });
     this.sent = sent;
     // an 8-bit message says so (BODY=8BITMIME) when the server offers 8BITMIME, as MTAs do
-    const envelope = { from: message.from, to: message.rcpt ?? [message.to], size: announcedSize(content), use8BitMime: content.kind === 'eml' && has8bit(content.bytes) };
+    const envelope = { from: message.from, to: message.rcpt ?? [message.to], size: announcedSize(content), use8BitMime: content.kind === 'eml' ? has8bit(content.bytes) : content.headers.some((h) => /[^\x00-\x7f]/.test(h.value)) };
     this.conn.send(envelope, stream, (err, info) => {
       if (err) return this.fail(err);
       const reply = typeof info?.response === 'string' ? info.response : '250';

@@ -38,9 +38,9 @@ export function dkimSignature(headers: Header[], bodyHash: string, key: DkimKey,
   const signer = createSign('RSA-SHA256');
   for (const name of signed) {
     const h = findLast(headers, name)!;
-    signer.update(relaxedHeader(h.name, h.value), 'latin1');
+    signer.update(relaxedHeader(h.name, h.value), 'utf8');
   }
-  signer.update(relaxedHeader('DKIM-Signature', value).replace(/\r\n$/, ''), 'latin1');
+  signer.update(relaxedHeader('DKIM-Signature', value).replace(/\r\n$/, ''), 'utf8');
   const b = signer.sign(key.privateKey, 'base64');
   const folded = b.match(/.{1,72}/g)!.join('\r\n\t ');
   return { name: 'DKIM-Signature', value: value + folded };

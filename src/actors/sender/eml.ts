@@ -51,5 +51,5 @@ export function has8bit(buf: Buffer): boolean {
 export async function emlMessage(path: string, extra?: Record<string, string>): Promise<Buffer> {
   const file = crlf(await readInputBytes(path, 'message file (.eml)', MAX_EML_BYTES));
   const top = Object.entries(extra ?? {}).map(([name, value]) => `${name}: ${safeValue(value)}\r\n`).join('');
-  return top ? Buffer.concat([Buffer.from(top, 'latin1'), file]) : file;
+  return top ? Buffer.concat([Buffer.from(top, 'utf8'), file]) : file;
 }

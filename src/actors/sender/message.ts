@@ -22,7 +22,7 @@ export function buildHeaders(spec: MessageSpec, hostname: string, date: Date): H
     { name: 'Date', value: date.toUTCString().replace('GMT', '+0000') },
     { name: 'Message-ID', value: `<${spec.id}@${hostname}>` },
     { name: 'From', value: `<${spec.headerFrom ?? spec.from}>` },
-    { name: 'To', value: (spec.rcpt ?? [spec.to]).map((a) => `<${a}>`).join(', ') },
+    { name: 'To', value: foldList('To', (spec.rcpt ?? [spec.to]).map((a) => `<${a}>`)) },
     { name: 'Subject', value: spec.subject ?? `mxlab test message ${spec.id}` },
     { name: 'MIME-Version', value: '1.0' },
     { name: 'Content-Type', value: 'text/plain; charset=us-ascii' },
@@ -34,9 +34,34 @@ export function buildHeaders(spec: MessageSpec, hostname: string, date: Date): H
   return headers;
 }
 
-/** CRLF only where it folds (followed by WSP); any other line break becomes a space. */
+/**
+ * A list header's items joined with `, `, folded before an item that would take the line past 78
+ * characters (RFC 5322 §2.1.1), as MUAs do: many recipients never make a header line over 998,
+ * which an inspecting firewall would refuse (ASA: match header line length gt 998).
+ */
+function foldList(name: string, items: string[]): string {
+  let out = '';
+  let col = name.length + 2;
+  items.forEach((item, i) => {
+    if (i > 0) {
+      out += ',';
+      col += 1;
+      if (col + 1 + item.length > 78) {
+        out += '\r\n';
+        col = 0;
+      }
+      out += ' ';
+      col += 1;
+    }
+    out += item;
+    col += item.length;
+  });
+  return out;
+}
+
+/** CRLF only where it folds (followed by WSP); any other line break, and a bare CR, becomes a space. */
 export function safeValue(value: string): string {
-  return value.replace(/\r?\n(?![ \t])/g, ' ').replace(/\r?\n/g, '\r\n');
+  return value.replace(/\r?\n(?![ \t])/g, ' ').replace(/\r(?!\n)/g, ' ').replace(/\r?\n/g, '\r\n');
 }
 
 export function headerBlock(headers: Header[]): string {
@@ -82,7 +107,8 @@ function* parts(c: Content): Generator<Buffer> {
     for (let at = 0; at < c.bytes.length; at += CHUNK_BYTES) yield c.bytes.subarray(at, at + CHUNK_BYTES);
     return;
   }
-  yield Buffer.from(headerBlock(c.headers), 'latin1');
+  // header values a scenario writes with non-ASCII characters go out as UTF-8 (RFC 6532), on both runtimes
+  yield Buffer.from(headerBlock(c.headers), 'utf8');
   for (const chunk of bodyChunks(c.id, c.size)) yield Buffer.from(chunk, 'latin1');
 }
 
