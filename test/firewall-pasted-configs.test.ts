@@ -47,6 +47,10 @@ const CASES: Case[] = [
     warnings: ['class-map CAPTURE-SMTP is defined but no policy map has a `class` for it'],
   },
   { file: 'pix-6.3-vpn-write-terminal.txt', device: 'pix 6.3(5)', rules: ['mask-banner', 'mailguard-noop', 'duplicate-header-bug'], server: '192.168.1.25', inside: 'inside', warnings: [] },
+  // PIX 4.1: mailhost names the mail server, static without an interface pair, conduit, syslog
+  { file: 'pix-4.1-mailhost.txt', device: 'pix 4.1(6)', rules: ['mask-banner', 'mailguard-noop', 'duplicate-header-bug'], server: '10.0.0.25', inside: 'inside', warnings: [] },
+  { file: 'pix-5.3-write-terminal.txt', device: 'pix 5.3(1)', rules: ['mask-banner', 'mailguard-noop', 'duplicate-header-bug'], server: '10.1.1.25', inside: 'inside', warnings: [] },
+  { file: 'asa-7.0-show-run.txt', device: 'asa 7.0(8)', rules: ['mask-banner', 'mask-ehlo-parameter', 'mask-command', 'replace-pipe', 'duplicate-header-bug'], server: '10.2.2.25', inside: 'inside', warnings: [] },
   { file: 'pix-7.2-show-run.txt', device: 'pix 7.2(2)', rules: ['mask-banner', 'mask-ehlo-parameter', 'mask-command', 'replace-pipe', 'duplicate-header-bug'], server: '10.0.0.25', inside: 'inside', warnings: [] },
 ];
 

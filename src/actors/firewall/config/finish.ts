@@ -29,11 +29,18 @@ export function finish(st: ParseState): void {
   if (dialect.fixup) {
     const line = [...st.applied.keys()].filter((n) => /Mailguard/.test(st.applied.get(n)!)).pop() ?? 0;
     config.fixupSmtp = { on: config.fixupPorts.has(25), port: 25, line };
-    config.inspectWhy = config.fixupSmtp.on ? `fixup protocol smtp 25${line ? '' : ' (the default)'}: Mailguard on port 25` : 'no fixup protocol smtp 25: SMTP passes uninspected';
+    const mailhost = [...st.applied.keys()].find((n) => st.applied.get(n)!.startsWith('mailhost:'));
+    config.inspectWhy = mailhost
+      ? `line ${mailhost}, ${st.applied.get(mailhost)}`
+      : config.fixupSmtp.on
+        ? `fixup protocol smtp 25${line ? '' : ' (the default)'}: Mailguard on port 25`
+        : 'no fixup protocol smtp 25: SMTP passes uninspected';
   } else {
     const f = esmtpInForce(config, sides.outsideName, sides.insideName);
     config.inspectEsmtp = { on: f.on, ...(f.map ? { map: f.map } : {}), line: f.line };
-    for (const [o, e] of Object.entries(f.effects)) effect.set(o, e);
+    // before 7.2(1) there are no inspect maps: the release's own ESMTP inspection is in force
+    const builtin = dialect.inspectMaps ? '_default_esmtp_map' : "the release's built-in rules (no inspect maps before 7.2(1))";
+    for (const [o, e] of Object.entries(f.effects)) effect.set(o, e.replace('with _default_esmtp_map', `with ${builtin}`));
     config.inspectWhy = f.why;
     if (f.on) {
       const name = f.map ?? '_default_esmtp_map';

@@ -28,8 +28,8 @@ const KINDS: Record<IgnoredKind, string> = {
     'hostname domain-name enable passwd password-policy username privilege aaa aaa-server http ssh telnet console asdm pdm snmp-server snmp-map ' +
     'banner prompt terminal pager clock command-alias boot ftp call-home license smart service-module hpm auth-prompt ' +
     'management-access user-identity ldap kerberos-server virtual jumbo-frame fips crashinfo coredump key keychain password ' +
-    'auto-update checkheaps hw-module asp event',
-  logging: 'logging flow-export',
+    'auto-update checkheaps hw-module asp event age',
+  logging: 'logging flow-export syslog',
   names: 'names name',
   interfaces: 'mtu mac-address mac-address-table mac-learn arp arp-inspection ipv6 icmp ip',
   'access lists': 'access-list access-group conduit outbound apply established time-range',

@@ -82,11 +82,12 @@ function ifPair(text: string | undefined): [string, string] | undefined {
 const PORT: Record<string, number> = { smtp: 25 };
 const portOf = (w: string | undefined) => (w === undefined ? undefined : /^\d{1,5}$/.test(w) ? Number(w) : PORT[w.toLowerCase()] ?? -1);
 
-/** Pre-8.3 `static (real_if,mapped_if) [tcp|udp] MAPPED [PORT] REAL [PORT] [netmask M] …`. */
+/** Pre-8.3 `static (real_if,mapped_if) [tcp|udp] MAPPED [PORT] REAL [PORT] [netmask M] …` (PIX 4: the pair optional, inside to outside). */
 export function staticCommand(st: ParseState, l: Line): Handled {
-  const pair = ifPair(l.w[1]?.text);
+  const given = ifPair(l.w[1]?.text);
+  const pair = given ?? (l.w[1] && !l.w[1].text.startsWith('(') ? (['inside', 'outside'] as [string, string]) : undefined);
   if (!pair) return new Fail(l.w[1]?.col ?? l.endCol, INVALID, 'expected `static (inside,outside) MAPPED REAL netmask 255.255.255.255`');
-  let i = 2;
+  let i = given ? 2 : 1;
   const proto = kw(l, i);
   const withPort = proto === 'tcp' || proto === 'udp';
   if (withPort) i++;
@@ -102,6 +103,20 @@ export function staticCommand(st: ParseState, l: Line): Handled {
     return true;
   }
   return undefined;
+}
+
+/**
+ * PIX 4.0/4.1 `mailhost GLOBAL LOCAL`: the firewall takes SMTP for the mail server LOCAL, published
+ * as GLOBAL (4.2 replaced it with `fixup protocol smtp 25`).
+ */
+export function mailhostCommand(st: ParseState, l: Line): Handled {
+  if (!st.dialect.fixup) return new Fail(l.w[0].col, INVALID, `mailhost was PIX 4.0/4.1; ${st.dialect.label} inspects SMTP with inspect esmtp`);
+  const [, mapped, real] = l.w;
+  if (!mapped || !real) return new Fail(l.w[1]?.col ?? l.endCol, INVALID, 'expected `mailhost GLOBAL_IP LOCAL_IP`');
+  if (l.neg) return true;
+  st.config.statics.push({ realIf: 'inside', mappedIf: 'outside', real: real.text, mapped: mapped.text, port: 25, line: l.line, text: l.raw.trim() });
+  st.applied.set(l.line, `mailhost: the firewall takes SMTP for ${real.text} (inside), published as ${mapped.text} (outside)`);
+  return true;
 }
 
 /** `object network NAME` (8.3+): its `host` and its object NAT. */

@@ -3,7 +3,7 @@ import { ESMTP_COMMANDS, esmtpMapLine, esmtpMatchLine, esmtpParamsLine } from '.
 import { finish } from './finish.js';
 import { fixupCommand, regexDefinition, sysoptCommand, timeoutCommand } from './global.js';
 import { IGNORED, isShowOutput } from './ignored.js';
-import { interfaceCommand, interfaceLine, ipCommand, nameCommand, nameifCommand, natCommand, objectCommand, objectLine, staticCommand } from './interfaces.js';
+import { interfaceCommand, interfaceLine, ipCommand, mailhostCommand, nameCommand, nameifCommand, natCommand, objectCommand, objectLine, staticCommand } from './interfaces.js';
 import { emptyCiscoConfig, type CiscoConfig, type ConfigError, type ConfigWarning } from './model.js';
 import { classMapCommand, classMapLine, factoryDefaults, policyClassLine, policyMapCommand, policyMapLine, regexClassModeLine, servicePolicyCommand } from './mpf.js';
 import { mxlabLine } from './mxlab-lines.js';
@@ -42,6 +42,8 @@ function globalLine(st: ParseState, _f: Frame, l: Line): Handled {
       return nameCommand(st, l);
     case 'static':
       return staticCommand(st, l);
+    case 'mailhost':
+      return mailhostCommand(st, l);
     case 'object':
       return objectCommand(st, l);
     case 'nat':
@@ -70,7 +72,7 @@ const HANDLERS: Record<Mode, Handler> = {
 
 /** The commands of each mode the emulator reads, for "did you mean" hints. */
 const COMMANDS: Partial<Record<Mode, readonly string[]>> = {
-  global: ['policy-map', 'class-map', 'service-policy', 'fixup', 'regex', 'timeout', 'sysopt', 'interface', 'nameif', 'static', 'object', 'nat', 'hostname', 'exit', 'end'],
+  global: ['policy-map', 'class-map', 'service-policy', 'fixup', 'regex', 'timeout', 'sysopt', 'interface', 'nameif', 'static', 'mailhost', 'object', 'nat', 'hostname', 'exit', 'end'],
   pmap: ['class', 'description', 'exit'],
   'pmap-class': ['inspect', 'set', 'police', 'exit'],
   'class-map': ['match', 'description', 'exit'],
