@@ -157,6 +157,17 @@ describe('pasted whole configurations: every line applied or recognised and igno
   });
 });
 
+describe('PIX fixup lines', () => {
+  it('`no fixup protocol smtp` without a port clears the smtp ports and sets 25 back as the default', () => {
+    const text = fixture('pix-6.3-vpn-write-terminal.txt');
+    const off = text.replace('fixup protocol smtp 25\n', 'no fixup protocol smtp 25\n');
+    expect(resolved(off).profile.inspecting).toBe(false);
+    const reset = resolved(off.replace('fixup protocol sqlnet 1521\n', 'fixup protocol sqlnet 1521\nno fixup protocol smtp\n'));
+    expect(reset.profile.inspecting).toBe(true);
+    expect(reset.report!.applied.find((a) => a.text === 'no fixup protocol smtp')?.effect).toBe('Mailguard back to its default: port 25 only');
+  });
+});
+
 describe('commands typed after the CLI prompt, as Cisco\'s guides print them', () => {
   it('hostname(config)# … lines are configuration; the prompt names the mode, not the indentation', () => {
     const r = resolved(fixture('asa-guide-typed.txt'), 'asa 8.2(5)');

@@ -15,6 +15,13 @@ export function fixupCommand(st: ParseState, l: Line): Handled {
     st.ignored.set(l.line, 'other inspections');
     return true;
   }
+  if (l.neg && !l.w[3]) {
+    // `no fixup protocol smtp` clears every smtp port and sets 25 back as the default (PIX 6.3 command reference)
+    config.fixupPorts.clear();
+    config.fixupPorts.add(25);
+    st.applied.set(l.line, 'Mailguard back to its default: port 25 only');
+    return true;
+  }
   const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(l.w[3]?.text ?? '');
   if (!m) return new Fail(colAt(l, 3), INVALID, 'expected a port, e.g. `fixup protocol smtp 25`');
   const more = extra(l, 4);
