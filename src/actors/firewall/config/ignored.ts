@@ -28,21 +28,22 @@ const KINDS: Record<IgnoredKind, string> = {
     'hostname domain-name enable passwd password-policy username privilege aaa aaa-server http ssh telnet console asdm pdm snmp-server snmp-map ' +
     'banner prompt terminal pager clock command-alias boot ftp call-home license smart service-module hpm auth-prompt ' +
     'management-access user-identity ldap kerberos-server virtual jumbo-frame fips crashinfo coredump key keychain password ' +
-    'auto-update checkheaps hw-module asp event age',
+    'auto-update checkheaps hw-module asp event age quota',
   logging: 'logging flow-export syslog',
   names: 'names name',
-  interfaces: 'mtu mac-address mac-address-table mac-learn arp arp-inspection ipv6 icmp ip',
+  interfaces: 'mtu mac-address mac-address-table mac-learn arp arp-inspection ipv6 icmp ip lacp',
   'access lists': 'access-list access-group conduit outbound apply established time-range',
   NAT: 'nat global nat-control xlate alias',
-  objects: 'object object-group regex-group',
+  objects: 'object object-group regex-group object-group-search',
   routing: 'route router route-map prefix-list rip eigrp pim mroute multicast-routing igmp sla track ospf bgp policy-list',
   VPN:
     'crypto isakmp vpngroup group-policy tunnel-group tunnel-group-map webvpn vpn vpn-addr-assign vpn-sessiondb vpnclient vpdn l2tp ' +
     'ssl tls-proxy ca dynamic-access-policy-record dynamic-access-policy-config group-delimiter client-update anyconnect ' +
-    'remote-access ctl-file ctl-provider phone-proxy media-termination uc-ime imap4s pop3s smtps ipsec eou nac-policy cts quit',
-  'other inspections': 'ftp-map http-map gtp-map h323-map mgcp-map tcp-map dns-guard',
+    'remote-access ctl-file ctl-provider phone-proxy media-termination uc-ime imap4s pop3s smtps ipsec eou nac-policy cts quit ' +
+    'ipv6-vpn-addr-assign compression vpnsetup',
+  'other inspections': 'ftp-map http-map gtp-map h323-map mgcp-map mgcp tcp-map dns-guard',
   timeouts: 'timeout',
-  'security features': 'threat-detection ip-audit floodguard fragment filter url-block url-cache url-server dynamic-filter scansafe same-security-traffic service wccp zone shun',
+  'security features': 'threat-detection ip-audit floodguard fragment filter url-block url-cache url-server dynamic-filter scansafe same-security-traffic service wccp zone shun flow-offload',
   'failover and contexts': 'failover monitor-interface context admin-context mode firewall resource cluster',
   services: 'dhcpd dhcprelay dhcp-client ntp dns ddns tftp-server smtp-server sunrpc-server',
   sysopt: 'sysopt',
