@@ -157,6 +157,21 @@ describe('pasted whole configurations: every line applied or recognised and igno
   });
 });
 
+describe('the receiver side', () => {
+  const asa82 = fixture('asa-8.2-vpn-failover.txt');
+  const server = (text: string) => resolved(text).profile.interfaces;
+  it('a policy static or a network static publishes no receiver; the tcp/25 static does, from the interface it names', () => {
+    const policy = asa82.replace('static (inside,outside) tcp mx1-public smtp exch-hub smtp netmask 255.255.255.255 \n', 'static (inside,outside) tcp mx1-public smtp access-list MAIL-POLICY-NAT \n');
+    expect(server(policy)?.server).toBeUndefined();
+    const net = asa82.replace('static (inside,outside) tcp mx1-public smtp exch-hub smtp netmask 255.255.255.255 \n', 'static (inside,outside) 198.51.100.0 10.1.1.0 netmask 255.255.255.0 \n');
+    expect(server(net)?.server).toBeUndefined();
+    const dmz = asa82
+      .replace('interface GigabitEthernet0/3\n shutdown\n no nameif\n no security-level\n no ip address\n', 'interface GigabitEthernet0/3\n nameif DMZ\n security-level 50\n ip address 10.50.0.1 255.255.255.0\n')
+      .replace('static (inside,outside) tcp mx1-public smtp exch-hub smtp netmask 255.255.255.255 \n', 'static (DMZ,outside) tcp interface smtp 10.50.0.25 smtp netmask 255.255.255.255 \n');
+    expect(server(dmz)).toEqual({ outside: 'outside', inside: 'DMZ', server: { address: '10.50.0.25', port: 25 } });
+  });
+});
+
 describe('PIX fixup lines', () => {
   it('`no fixup protocol smtp` without a port clears the smtp ports and sets 25 back as the default', () => {
     const text = fixture('pix-6.3-vpn-write-terminal.txt');

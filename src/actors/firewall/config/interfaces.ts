@@ -96,7 +96,8 @@ export function staticCommand(st: ParseState, l: Line): Handled {
   const real = l.w[withPort ? i + 2 : i + 1]?.text;
   if (!mapped || !real) return new Fail(l.endCol, INVALID, 'expected `static (inside,outside) MAPPED REAL netmask 255.255.255.255`');
   const mask = l.w.findIndex((t) => t.text.toLowerCase() === 'netmask');
-  const network = mask > 0 && l.w[mask + 1] !== undefined && l.w[mask + 1].text !== '255.255.255.255';
+  // a policy static (`static (inside,outside) MAPPED access-list ACL`) translates what an ACL selects: not one host
+  const network = (mask > 0 && l.w[mask + 1] !== undefined && l.w[mask + 1].text !== '255.255.255.255') || real.toLowerCase() === 'access-list';
   if (!l.neg && proto !== 'udp') {
     st.config.statics.push({ realIf: pair[0], mappedIf: pair[1], real, mapped, ...(mappedPort !== undefined ? { port: mappedPort } : {}), ...(network ? { network } : {}), line: l.line, text: l.raw.trim() });
     st.owner.set(l.line, `static:${st.config.statics.length - 1}`);
@@ -185,7 +186,7 @@ export function sidesOf(config: CiscoConfig, objects: Map<string, string>, netwo
   const resolve = (a: string) => objects.get(a) ?? config.names.get(a) ?? a;
   const host = (s: StaticNat) => !s.network && !s.towards && !networkObjects.has(s.real) && ADDRESS.test(resolve(s.real));
   const candidates = config.statics.map((s, index) => ({ s, index })).filter(({ s }) => eq(s.mappedIf, outsideName) && !eq(s.realIf, outsideName) && !s.towards);
-  const pick = candidates.find(({ s }) => s.port === 25) ?? candidates.find(({ s }) => s.port === undefined && host(s));
+  const pick = candidates.find(({ s }) => s.port === 25 && !s.network) ?? candidates.find(({ s }) => s.port === undefined && host(s));
   const inside = (pick && byName(pick.s.realIf)) ?? byName('inside') ?? [...bySec].reverse().find((i) => i !== outside);
   const insideName = pick?.s.realIf ?? inside?.nameif ?? 'inside';
   const receiver = pick
