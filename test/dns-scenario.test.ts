@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { labDnsData, routesOf } from '../src/dns/plan.js';
 import { planCells } from '../src/run/plan.js';
-import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { generateRunCertificates } from '../src/tls/certs.js';
-
-/** The `dns:` format: what validates, what is refused (exact messages), and what the resolver is given. */
-function problems(source: string): string[] {
-  try {
-    parseScenario(source, 'x.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.diagnostics.map(formatDiagnostic);
-    throw err;
-  }
-  return [];
-}
+import { problems } from './helpers/problems.js';
 
 const base = (dns: string, extra = '', messages = '  - { id: m, from: mta, to: ops@corp.example }') => `name: t
 dns:

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js';
-import { parseScenario } from '../src/scenario/load.js';
-
-function problems(source: string): string[] {
-  try {
-    parseScenario(source, 'x.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.diagnostics.map(formatDiagnostic);
-    throw err;
-  }
-  return [];
-}
+import { problems } from './helpers/problems.js';
 
 const base = (esa: string, extra = '') => `name: caps
 nodes:

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { planCells } from '../src/run/plan.js';
-
-function problems(source: string): string[] {
-  try {
-    parseScenario(source, 'x.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioError) return err.diagnostics.map(formatDiagnostic);
-    throw err;
-  }
-  return [];
-}
+import { problems } from './helpers/problems.js';
 
 const valid = `name: ok
 nodes:

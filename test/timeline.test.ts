@@ -3,6 +3,8 @@ import type { CellResult, SessionResult } from '../src/model/result.js';
 import { renderHtml } from '../src/report/html/page.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { mxlab } from './helpers/cli.js';
+import { checkDevice } from '../src/run/device-check.js';
+import { problems as checkedProblems } from './helpers/problems.js';
 
 /** Retries and the timeline on the local runtime: real sockets, real TLS, the scenario clock. */
 async function run(source: string): Promise<{ cell: CellResult; by: Record<string, SessionResult> }> {
@@ -108,18 +110,7 @@ expect:
 });
 
 describe('timeline and queue validation', () => {
-  const problems = async (source: string): Promise<string[]> => {
-    const { parseScenario } = await import('../src/scenario/load.js');
-    const { ScenarioError, formatDiagnostic } = await import('../src/scenario/diagnostics.js');
-    const { checkDevice } = await import('../src/run/device-check.js');
-    try {
-      parseScenario(source, 'x.yaml', { checkDevice });
-    } catch (err) {
-      if (err instanceof ScenarioError) return err.diagnostics.map(formatDiagnostic);
-      throw err;
-    }
-    return [];
-  };
+  const problems = (source: string): string[] => checkedProblems(source, { checkDevice });
   const base = `name: t
 nodes:
   esa: { role: receiver }

@@ -5,8 +5,7 @@ import { deliver, type SenderOptions } from '../src/actors/sender/index.js';
 import { monotonicClock } from '../src/model/clock.js';
 import { generateRunCertificates, type RunCertificates } from '../src/tls/certs.js';
 import type { SenderTls, TlsFault } from '../src/vocabulary.js';
-import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js';
-import { parseScenario } from '../src/scenario/load.js';
+import { problems } from './helpers/problems.js';
 
 /** Receiver TLS faults and the firewall's TLS faults against the builtin sender, over real sockets and real TLS. */
 let certs: RunCertificates;
@@ -140,15 +139,6 @@ describe('firewall TLS faults × builtin sender', () => {
 });
 
 describe('tls-fault and plaintext-fallback in scenarios', () => {
-  const problems = (source: string): string[] => {
-    try {
-      parseScenario(source, 'x.yaml');
-    } catch (err) {
-      if (err instanceof ScenarioError) return err.diagnostics.map(formatDiagnostic);
-      throw err;
-    }
-    return [];
-  };
   const base = (esa: string, sender: string) => `name: t
 runtime: docker
 nodes:

@@ -1,4 +1,6 @@
 import { refuseArchive } from './bundle-guard.js';
+import { applyMatrixOverrides } from './matrix-override.js';
+import { scenarioFiles } from './scenario-files.js';
 import { checkDevice } from '../run/device-check.js';
 import { ScenarioError, formatDiagnostic, type Diagnostic } from '../scenario/diagnostics.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
@@ -35,4 +37,18 @@ export function printWarnings(scenarios: LoadedScenario[], stream: NodeJS.Writab
     }
   }
   return n;
+}
+
+/**
+ * What `run`, `validate` and `explain` do first: load the files or folders named on the command line and
+ * apply the `--matrix` overrides. Prints the diagnostics and returns undefined when either step fails.
+ */
+export async function loadCommandScenarios(paths: string[], matrix: string[], stderr: NodeJS.WritableStream): Promise<LoadedScenario[] | undefined> {
+  const loaded = await loadAll(await scenarioFiles(paths));
+  const failed = !loaded.ok ? loaded : await applyMatrixOverrides(loaded.scenarios, matrix);
+  if (!failed.ok) {
+    printDiagnostics(failed.diagnostics, stderr);
+    return undefined;
+  }
+  return loaded.ok ? loaded.scenarios : undefined;
 }

@@ -5,9 +5,7 @@ import { didYouMean } from '../../scenario/diagnostics.js';
 import { configSource } from '../../scenario/firewall-config.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { explainFirewall } from '../firewall-explain.js';
-import { loadAll, printDiagnostics, printWarnings } from '../load-all.js';
-import { applyMatrixOverrides } from '../matrix-override.js';
-import { scenarioFiles } from '../scenario-files.js';
+import { loadCommandScenarios, printWarnings } from '../load-all.js';
 
 export const explain: Command = {
   name: 'explain',
@@ -22,24 +20,16 @@ export const explain: Command = {
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { node: { type: 'string' }, matrix: { type: 'string', multiple: true } } });
     if (!positionals.length) throw new UsageError('name a scenario file: mxlab explain scenarios/seed-esa-behind-pix.yaml');
-    const loaded = await loadAll(await scenarioFiles(positionals));
-    if (!loaded.ok) {
-      printDiagnostics(loaded.diagnostics, io.stderr);
-      return EXIT.invalid;
-    }
-    const overridden = await applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
-    if (!overridden.ok) {
-      printDiagnostics(overridden.diagnostics, io.stderr);
-      return EXIT.invalid;
-    }
-    const firewalls = loaded.scenarios.flatMap((l) => Object.entries(l.scenario.nodes).filter(([, n]) => n.role === 'firewall').map(([name]) => name));
+    const scenarios = await loadCommandScenarios(positionals, values.matrix ?? [], io.stderr);
+    if (!scenarios) return EXIT.invalid;
+    const firewalls = scenarios.flatMap((l) => Object.entries(l.scenario.nodes).filter(([, n]) => n.role === 'firewall').map(([name]) => name));
     if (values.node !== undefined && !firewalls.includes(values.node)) {
       const near = didYouMean(values.node, firewalls);
       throw new UsageError(`no firewall node "${values.node}" in ${positionals.join(', ')}${firewalls.length ? ` (firewalls: ${[...new Set(firewalls)].join(', ')})` : ''}${near ? ` — ${near}` : ''}`);
     }
-    printWarnings(loaded.scenarios, io.stderr);
+    printWarnings(scenarios, io.stderr);
     const out: string[] = [];
-    for (const l of loaded.scenarios) {
+    for (const l of scenarios) {
       const cells = planCells(l);
       const names = Object.keys(l.scenario.nodes).filter((n) => l.scenario.nodes[n].role === 'firewall' && (values.node === undefined || n === values.node));
       if (!names.length) {

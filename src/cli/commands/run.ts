@@ -4,9 +4,7 @@ import { multiplex, reporters, type Reporter, type ReporterName } from '../../re
 import { EXIT, UsageError, type Command, type Io } from '../command.js';
 import { exitOf } from '../../errors.js';
 import { makeDir } from '../../report/make-dir.js';
-import { loadAll, printDiagnostics, printWarnings } from '../load-all.js';
-import { scenarioFiles } from '../scenario-files.js';
-import { applyMatrixOverrides } from '../matrix-override.js';
+import { loadCommandScenarios, printWarnings } from '../load-all.js';
 import { checkShard, parseShard } from '../shard.js';
 import { planCells } from '../../run/plan.js';
 
@@ -48,22 +46,14 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`--jobs must be a positive whole number, got "${values.jobs}"`);
 
-    const loaded = await loadAll(await scenarioFiles(positionals));
-    if (!loaded.ok) {
-      printDiagnostics(loaded.diagnostics, io.stderr);
-      return EXIT.invalid;
-    }
-    const overridden = await applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
-    if (!overridden.ok) {
-      printDiagnostics(overridden.diagnostics, io.stderr);
-      return EXIT.invalid;
-    }
-    printWarnings(loaded.scenarios, io.stderr);
-    checkShard(shard, loaded.scenarios.reduce((n, l) => n + planCells(l).length, 0));
+    const scenarios = await loadCommandScenarios(positionals, values.matrix ?? [], io.stderr);
+    if (!scenarios) return EXIT.invalid;
+    printWarnings(scenarios, io.stderr);
+    checkShard(shard, scenarios.reduce((n, l) => n + planCells(l).length, 0));
     // a folder given for the reports that cannot be made is said before the run, not after it
     if (values.out && names.some((n) => n !== 'console')) await makeDir(values.out);
     const { reporter, written, owner } = setUpReporters(names, values.out, io);
-    const result = await runScenarios(loaded.scenarios, {
+    const result = await runScenarios(scenarios, {
       runtime: runtime as 'local' | 'docker' | undefined,
       jobs,
       shard,

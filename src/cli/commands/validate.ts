@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, type Command } from '../command.js';
 import { configSummaries } from '../config-summary.js';
-import { loadAll, printDiagnostics, printWarnings } from '../load-all.js';
-import { scenarioFiles } from '../scenario-files.js';
-import { applyMatrixOverrides } from '../matrix-override.js';
+import { loadCommandScenarios, printWarnings } from '../load-all.js';
 import { checkShard, parseShard } from '../shard.js';
 import { planCells } from '../../run/plan.js';
 
@@ -24,24 +22,16 @@ export const validate: Command = {
       options: { matrix: { type: 'string', multiple: true }, shard: { type: 'string' } },
     });
     const shard = parseShard(values.shard);
-    const loaded = await loadAll(await scenarioFiles(positionals));
-    if (!loaded.ok) {
-      printDiagnostics(loaded.diagnostics, io.stderr);
-      return EXIT.invalid;
-    }
-    const overridden = await applyMatrixOverrides(loaded.scenarios, values.matrix ?? []);
-    if (!overridden.ok) {
-      printDiagnostics(overridden.diagnostics, io.stderr);
-      return EXIT.invalid;
-    }
-    const runs = loaded.scenarios.map((l) => planCells(l).length);
+    const scenarios = await loadCommandScenarios(positionals, values.matrix ?? [], io.stderr);
+    if (!scenarios) return EXIT.invalid;
+    const runs = scenarios.map((l) => planCells(l).length);
     checkShard(shard, runs.reduce((a, b) => a + b, 0));
-    loaded.scenarios.forEach((l, i) => {
+    scenarios.forEach((l, i) => {
       const cells = runs[i];
       io.stdout.write(`ok ${l.file} — ${l.scenario.name} (${Object.keys(l.scenario.nodes).length} nodes, ${l.scenario.messages.length} messages, ${l.scenario.expect.length} expectations, ${cells} run${cells === 1 ? '' : 's'})\n`);
       for (const line of configSummaries(l)) io.stdout.write(`${line}\n`);
     });
-    printWarnings(loaded.scenarios, io.stderr);
+    printWarnings(scenarios, io.stderr);
     return EXIT.ok;
   },
 };
