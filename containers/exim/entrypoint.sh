@@ -5,6 +5,10 @@
 #   mxlab-entrypoint              configure, then exec the daemon
 #   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, restart the daemon
 # Works on any Debian-style image with exim4 (mxlab copies this script into `image:` / `build:` images).
+# A sender under the lab DNS (MXLAB_RESOLVER instead of MXLAB_RELAY) routes by MX (Debian's `internet`
+# configuration: the dnslookup router, remote_smtp) through the lab resolver, its only nameserver
+# (`options trust-ad`: glibc passes the AD bit on only then; Debian's config sets dns_dnssec_ok = 1);
+# MXLAB_TLS dane | dane-only are hosts_try_dane | hosts_require_dane on remote_smtp (Exim spec, "DANE").
 set -eu
 [ -f /etc/mxlab/env ] && . /etc/mxlab/env
 role="${MXLAB_ROLE:-sender}"
@@ -20,8 +24,15 @@ configure() {
   echo "$host" > /etc/mailname
   case "$role" in
     sender)
-      relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
-      type=smarthost; others=''; ifaces='127.0.0.1'; smarthost="${relay%:*}::${relay##*:}" ;;
+      relay="${MXLAB_RELAY:-}"; resolver="${MXLAB_RESOLVER:-}"
+      if [ -n "$relay" ]; then
+        type=smarthost; others=''; ifaces='127.0.0.1'; smarthost="${relay%:*}::${relay##*:}"
+      elif [ -n "$resolver" ]; then
+        printf 'nameserver %s\noptions trust-ad\n' "$resolver" > /etc/resolv.conf
+        type=internet; others=''; ifaces='127.0.0.1'; smarthost=''
+      else
+        echo "mxlab: MXLAB_RELAY=host:port or MXLAB_RESOLVER=address is required" >&2; exit 2
+      fi ;;
     receiver)
       type=internet; others="$host"; ifaces='0.0.0.0'; smarthost='' ;;
     *) echo "mxlab: unknown MXLAB_ROLE=$role" >&2; exit 2 ;;
@@ -61,22 +72,38 @@ CONF
 }
 
 sender() {
+  tls="${MXLAB_TLS:-opportunistic}"
+  echo "REMOTE_SMTP_HELO_DATA = $host"
+  # the transport in use: the smarthost's, or remote_smtp when routing by MX (the lab DNS)
+  if [ -n "$relay" ]; then M=REMOTE_SMTP_SMARTHOST; tfile="$conf/transport/30_exim4-config_remote_smtp_smarthost"
+  else M=REMOTE_SMTP; tfile="$conf/transport/30_exim4-config_remote_smtp"
+    # the lab's addresses are private ones, which Debian's dnslookup router ignores by default
+    echo "ROUTER_DNSLOOKUP_IGNORE_TARGET_HOSTS = <; 0.0.0.0 ; 127.0.0.0/8"
+  fi
+  # lines Debian has no macro for go after the transport's `driver = smtp` line
+  extra=''
   # Debian verifies the smarthost's certificate and silently falls back to plaintext when that
   # fails: verification is off unless `verify` is asked for, and then it is required.
-  echo "REMOTE_SMTP_HELO_DATA = $host"
-  case "${MXLAB_TLS:-opportunistic}" in
-    none) echo "REMOTE_SMTP_SMARTHOST_HOSTS_AVOID_TLS = *" ;;
-    opportunistic) echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS = :" ;;
-    required) echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS = :"; echo "REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *" ;;
+  case "$tls" in
+    none) echo "${M}_HOSTS_AVOID_TLS = *" ;;
+    opportunistic) [ -n "$relay" ] && echo "${M}_TLS_VERIFY_HOSTS = :" ;;
+    required) [ -n "$relay" ] && echo "${M}_TLS_VERIFY_HOSTS = :"; echo "${M}_HOSTS_REQUIRE_TLS = *" ;;
     # the certificate is checked against the run's CA and the smarthost's name, which is the
-    # receiver's name (MXLAB_RELAY's host; tls_verify_cert_hostnames defaults to *)
-    verify) echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS = *"; echo "REMOTE_SMTP_SMARTHOST_HOSTS_REQUIRE_TLS = *"
-      echo "REMOTE_SMTP_SMARTHOST_TLS_VERIFY_CERTIFICATES = $ca" ;;
-    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+    # receiver's name (MXLAB_RELAY's host; tls_verify_cert_hostnames defaults to *); by MX, the MX host's
+    verify) echo "${M}_HOSTS_REQUIRE_TLS = *"
+      if [ -n "$relay" ]; then echo "${M}_TLS_VERIFY_HOSTS = *"; echo "${M}_TLS_VERIFY_CERTIFICATES = $ca"
+      else extra="\\n  tls_verify_hosts = *\\n  tls_verify_certificates = $ca"; fi ;;
+    dane|dane-only)
+      [ -n "$relay" ] && { echo "mxlab: MXLAB_TLS=$tls needs MXLAB_RESOLVER (DANE looks up TLSA records of the MX hosts)" >&2; exit 2; }
+      [ "$tls" = dane ] && extra='\n  hosts_try_dane = *' || extra='\n  hosts_require_dane = *' ;;
+    *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
   esac
-  # per-step timeouts of the smarthost transport
-  sed -i '/^  command_timeout = /d; /^  connect_timeout = /d; /^  data_timeout = /d' "$conf/transport/30_exim4-config_remote_smtp_smarthost"
-  sed -i "s/^  driver = smtp\$/  driver = smtp\n  command_timeout = ${tmo}s\n  connect_timeout = ${tmo}s\n  data_timeout = ${tmo}s/" "$conf/transport/30_exim4-config_remote_smtp_smarthost"
+  # per-step timeouts (and the lines above) of the transport in use
+  sed -i '/^  command_timeout = /d; /^  connect_timeout = /d; /^  data_timeout = /d; /^  hosts_try_dane = /d; /^  hosts_require_dane = /d; /^  tls_verify_hosts = /d; /^  tls_verify_certificates = /d' "$tfile"
+  sed -i "s|^  driver = smtp\$|  driver = smtp\n  command_timeout = ${tmo}s\n  connect_timeout = ${tmo}s\n  data_timeout = ${tmo}s$extra|" "$tfile"
+  # the dnslookup router asks for DNSSEC (the AD bit) on every domain
+  sed -i '/^  dnssec_request_domains = /d' "$conf/router/200_exim4-config_primary"
+  [ -n "$relay" ] || sed -i 's|^  driver = dnslookup$|  driver = dnslookup\n  dnssec_request_domains = *|' "$conf/router/200_exim4-config_primary"
   rm -f "$conf/router/250_mxlab_store" "$conf/transport/30_mxlab_store" "$conf/acl/35_mxlab_mail"
 }
 

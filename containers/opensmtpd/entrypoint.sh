@@ -4,6 +4,8 @@
 #   mxlab-entrypoint              configure, then exec smtpd
 #   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, restart smtpd
 # Works on any image with smtpd in /usr/sbin (mxlab copies this script into `image:` / `build:` images).
+# A sender under the lab DNS (MXLAB_RESOLVER instead of MXLAB_RELAY) relays by MX through the lab
+# resolver, its only nameserver. OpenSMTPD has no DANE and no MTA-STS (validation refuses them).
 set -eu
 [ -f /etc/mxlab/env ] && . /etc/mxlab/env
 role="${MXLAB_ROLE:-sender}"
@@ -32,21 +34,36 @@ configure() {
 }
 
 sender() {
-  relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
-  # smtpd resolves with its own resolver (asr), DNS first: the relay's name is in /etc/hosts, and a
-  # DNS query on the lab's internal network would hang (resolv.conf(5) `lookup file bind`)
-  if ! grep -q '^lookup file' /etc/resolv.conf 2>/dev/null; then
-    { echo 'lookup file bind'; cat /etc/resolv.conf 2>/dev/null; } > /tmp/resolv.conf && cat /tmp/resolv.conf > /etc/resolv.conf || true
+  relay="${MXLAB_RELAY:-}"
+  resolver="${MXLAB_RESOLVER:-}"
+  if [ -n "$resolver" ] && [ -z "$relay" ]; then
+    # the lab DNS: the only nameserver; smtpd.conf(5) `relay` without `host` looks up MX records
+    printf 'nameserver %s\n' "$resolver" > /etc/resolv.conf
+    case "${MXLAB_TLS:-opportunistic}" in
+      opportunistic) how="relay" ;;
+      required) how="relay tls no-verify" ;;
+      # `ca NAME cert FILE` names one host, and MX hosts are not known here: the run CA joins the system store
+      verify) how="relay tls"; mkdir -p /etc/ssl/certs
+        grep -q 'mxlab run CA' /etc/ssl/certs/ca-certificates.crt 2>/dev/null || { echo '# mxlab run CA'; cat "$ca"; } >> /etc/ssl/certs/ca-certificates.crt ;;
+      *) echo "mxlab: MXLAB_TLS=${MXLAB_TLS} is not available to OpenSMTPD routing by MX" >&2; exit 2 ;;
+    esac
+  else
+    [ -n "$relay" ] || { echo "mxlab: MXLAB_RELAY=host:port or MXLAB_RESOLVER=address is required" >&2; exit 2; }
+    # smtpd resolves with its own resolver (asr), DNS first: the relay's name is in /etc/hosts, and a
+    # DNS query on the lab's internal network would hang (resolv.conf(5) `lookup file bind`)
+    if ! grep -q '^lookup file' /etc/resolv.conf 2>/dev/null; then
+      { echo 'lookup file bind'; cat /etc/resolv.conf 2>/dev/null; } > /tmp/resolv.conf && cat /tmp/resolv.conf > /etc/resolv.conf || true
+    fi
+    rhost="${relay%:*}"
+    case "${MXLAB_TLS:-opportunistic}" in
+      none) how="relay host smtp+notls://$relay" ;;
+      opportunistic) how="relay host smtp://$relay" ;;
+      required) how="relay host smtp+tls://$relay tls no-verify" ;;
+      # verified against the CA given for the relay's host name, which is the receiver's name
+      verify) how="relay host smtp+tls://$relay tls"; echo "ca $rhost cert \"$ca\"" ;;
+      *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+    esac
   fi
-  rhost="${relay%:*}"
-  case "${MXLAB_TLS:-opportunistic}" in
-    none) how="relay host smtp+notls://$relay" ;;
-    opportunistic) how="relay host smtp://$relay" ;;
-    required) how="relay host smtp+tls://$relay tls no-verify" ;;
-    # verified against the CA given for the relay's host name, which is the receiver's name
-    verify) how="relay host smtp+tls://$relay tls"; echo "ca $rhost cert \"$ca\"" ;;
-    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
-  esac
   echo "listen on lo"
   echo "action \"relay\" $how helo \"$host\""
   echo "match from local for any action \"relay\""

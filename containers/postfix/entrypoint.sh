@@ -4,6 +4,10 @@
 #   mxlab-entrypoint              configure, then exec `postfix start-fg`
 #   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, reload
 # Works on any image with Postfix in /usr/sbin (mxlab copies this script into `image:` / `build:` images).
+# A sender under the lab DNS (MXLAB_RESOLVER instead of MXLAB_RELAY) routes by MX through the lab
+# resolver, its only nameserver (`options trust-ad`: glibc passes the AD bit on only then), with
+# smtp_dns_support_level = dnssec; MXLAB_TLS dane | dane-only are smtp_tls_security_level, and
+# mta-sts is `may` plus Debian's postfix-mta-sts-resolver as smtp_tls_policy_maps (Postfix TLS_README).
 set -eu
 [ -f /etc/mxlab/env ] && . /etc/mxlab/env
 role="${MXLAB_ROLE:-sender}"
@@ -43,20 +47,43 @@ configure() {
 }
 
 sender() {
-  relay="${MXLAB_RELAY:?MXLAB_RELAY=host:port is required}"
-  rhost="${relay%:*}"; rport="${relay##*:}"
-  case "${MXLAB_TLS:-opportunistic}" in
+  relay="${MXLAB_RELAY:-}"
+  resolver="${MXLAB_RESOLVER:-}"
+  [ -n "$relay" ] || [ -n "$resolver" ] || { echo "mxlab: MXLAB_RELAY=host:port or MXLAB_RESOLVER=address is required" >&2; exit 2; }
+  tls="${MXLAB_TLS:-opportunistic}"
+  case "$tls" in
     none) level=none ;; opportunistic) level=may ;; required) level=encrypt ;; verify) level=verify ;;
-    *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
+    dane) level=dane ;; dane-only) level=dane-only ;; mta-sts) level=may ;;
+    *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
   esac
-  postconf -e "mydestination=localhost" "relayhost=[$rhost]:$rport" "smtp_tls_security_level=$level" \
+  if [ -n "$relay" ]; then
+    rhost="${relay%:*}"; rport="${relay##*:}"
+    postconf -e "relayhost=[$rhost]:$rport"
+  else
+    # the lab DNS: MX lookups, and DNSSEC as the resolver's AD bit says (glibc strips AD without trust-ad)
+    printf 'nameserver %s\noptions trust-ad\n' "$resolver" > /etc/resolv.conf
+    postconf -e "relayhost=" "disable_dns_lookups=no" "smtp_host_lookup=dns" "smtp_dns_support_level=dnssec" "smtp_tls_CAfile=$ca"
+  fi
+  postconf -e "mydestination=localhost" "smtp_tls_security_level=$level" \
     "smtp_connect_timeout=${tmo}s" "smtp_helo_timeout=${tmo}s" \
     "smtp_mail_timeout=${tmo}s" "smtp_rcpt_timeout=${tmo}s" "smtp_data_init_timeout=${tmo}s" \
     "smtp_data_xfer_timeout=${tmo}s" "smtp_data_done_timeout=${tmo}s" "smtp_starttls_timeout=${tmo}s" \
     "smtp_quit_timeout=${tmo}s" "queue_run_delay=${MXLAB_QUEUE_RUN_S:-3600}s" \
     "minimal_backoff_time=${MXLAB_RETRY_S:-3600}s" "maximal_backoff_time=${MXLAB_RETRY_MAX_S:-${MXLAB_RETRY_S:-3600}}s" \
     "message_size_limit=${MXLAB_MAX_SIZE:-10240000}" "mailbox_size_limit=0"
-  if [ "$level" = verify ]; then
+  if [ "$tls" = mta-sts ]; then
+    [ -n "$resolver" ] || { echo "mxlab: MXLAB_TLS=mta-sts needs MXLAB_RESOLVER (the policy is found through DNS)" >&2; exit 2; }
+    # Debian's postfix-mta-sts-resolver answers smtp_tls_policy_maps; it fetches https://mta-sts.<domain>/
+    # from the lab policy host, so the run CA joins the system trust store
+    cp "$ca" /usr/local/share/ca-certificates/mxlab-run-ca.crt && update-ca-certificates >/dev/null 2>&1
+    printf 'host: 127.0.0.1\nport: 8461\nreuse_port: true\nshutdown_timeout: 2\ncache:\n  type: internal\n  options:\n    cache_size: 1000\ndefault_zone:\n  strict_testing: false\n  timeout: 4\n' > /etc/mta-sts-daemon.yml
+    if ! python3 -c 'import socket; socket.create_connection(("127.0.0.1", 8461), 1)' 2>/dev/null; then
+      mta-sts-daemon -c /etc/mta-sts-daemon.yml -v info >/proc/1/fd/1 2>&1 &
+      for _ in $(seq 1 100); do python3 -c 'import socket; socket.create_connection(("127.0.0.1", 8461), 1)' 2>/dev/null && break; sleep 0.1; done
+    fi
+    postconf -e "smtp_tls_policy_maps=socketmap:inet:127.0.0.1:8461:postfix"
+  fi
+  if [ "$level" = verify ] && [ -n "$relay" ]; then
     # verify the receiver's name (MXLAB_TLS_NAME) against the run's CA
     postconf -e "smtp_tls_CAfile=$ca" \
       "smtp_tls_policy_maps=inline:{ {[$rhost]:$rport = verify match=${MXLAB_TLS_NAME:-$rhost}} }"

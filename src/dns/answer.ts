@@ -59,6 +59,7 @@ export function answer(query: DecodedPacket, data: LabDnsData, view: string, udp
   const names = data.views[view] ?? {};
   const records = (names[name] ?? []).filter((r) => type === 'ANY' || r.type === type).map((r) => toAnswer(name, r));
   if (type === 'SOA' && name === apex) records.push(soa(apex));
+  if ((type === 'NS' || type === 'ANY') && name === apex) records.push({ type: 'NS', name: apex, ttl: TTL, data: nsName(apex) });
   const authority = records.length ? [] : [soa(apex)];
   const rcode: Rcode = records.length || nameExists(names, name, apex) ? 'NOERROR' : 'NXDOMAIN';
   return reply({ ...base, flags: flags(rcode, ad), answers: records, authorities: authority }, rcode, ad, records);
@@ -85,8 +86,11 @@ function optRecord(dnssecOk: boolean): Answer {
   return { type: 'OPT', name: '.', udpPayloadSize: MAX_UDP, extendedRcode: 0, ednsVersion: 0, flags: dnssecOk ? packet.DNSSEC_OK : 0, flag_do: dnssecOk, options: [] } as unknown as Answer;
 }
 
+/** The zone's (notional) name server: the lab resolver answers for all of them. */
+const nsName = (apex: string) => (apex ? `ns.${apex}` : 'ns.mxlab.invalid');
+
 function soa(apex: string): Answer {
-  return { type: 'SOA', name: apex, ttl: TTL, data: { mname: `ns.${apex}`, rname: `hostmaster.${apex}`, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: TTL } };
+  return { type: 'SOA', name: apex, ttl: TTL, data: { mname: nsName(apex), rname: apex ? `hostmaster.${apex}` : 'hostmaster.mxlab.invalid', serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: TTL } };
 }
 
 function toAnswer(name: string, r: LabRecord): Answer {

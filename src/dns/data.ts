@@ -19,7 +19,7 @@ export interface LabDnsData {
   /**
    * Every zone the resolver answers for, apex → DNSSEC status. A name belongs to the zone of its
    * longest apex; a name under no apex does not exist (NXDOMAIN). Hosts published outside the
-   * scenario's `dns:` zones get a zone of their own (apex = the host name).
+   * scenario's `dns:` zones get a zone of their own (apex = the host name); `''` is the root.
    */
   zones: Record<string, Security>;
   /** per view (what one side of the network sees): owner name → its records */
@@ -36,9 +36,9 @@ export function zoneOf(data: LabDnsData, name: string): string | undefined {
   let n = canonical(name);
   for (;;) {
     if (Object.hasOwn(data.zones, n)) return n;
+    if (n === '') return undefined;
     const dot = n.indexOf('.');
-    if (dot < 0) return undefined;
-    n = n.slice(dot + 1);
+    n = dot < 0 ? '' : n.slice(dot + 1);
   }
 }
 
@@ -47,4 +47,13 @@ export function nameExists(names: Record<string, LabRecord[]>, name: string, ape
   if (name === apex || Object.hasOwn(names, name)) return true;
   const suffix = `.${name}`;
   return Object.keys(names).some((n) => n.endsWith(suffix));
+}
+
+/** What `mxlab dns --data` reads: the data, who asks from which address, the MTA-STS policy files. */
+export interface DnsServeFile {
+  data: LabDnsData;
+  /** source address → the node that asks from it and the view it sees; anyone else is REFUSED */
+  clients: Record<string, { node: string; view: string }>;
+  /** MTA-STS policy files by domain, served on --policy-listen */
+  policies?: Record<string, string>;
 }

@@ -128,8 +128,8 @@ export function policyHostNames(s: Scenario): string[] {
 
 /** Where a runtime puts things, per view. */
 export interface DnsAddresses {
-  /** the address a client in `view` connects to for `node` (what reachedIn gave) */
-  node(view: string, node: string): string;
+  /** the address a client in `view` connects to for `node` (what reachedIn gave); undefined: none on that side */
+  node(view: string, node: string): string | undefined;
   /** the MTA-STS policy host as `view` reaches it */
   policyHost(view: string): string;
   /** an address in `view` where nothing listens: MX hosts that are no node */
@@ -138,11 +138,14 @@ export interface DnsAddresses {
 
 /** The zones and records of a scenario's lab DNS, addresses as the runtime gives them. */
 export async function labDnsData(s: Scenario, certs: RunCertificates, addr: DnsAddresses): Promise<LabDnsData> {
-  const zones: Record<string, Security> = {};
+  // the root is signed, as the real one is: a name outside the scenario is a secure NXDOMAIN, and
+  // Postfix's DNSSEC probe (NS of the root) finds a validating resolver
+  const zones: Record<string, Security> = { '': 'secure' };
   for (const [key, z] of Object.entries(s.dns ?? {})) zones[canonical(key)] = z.dnssec;
+  // under one of the scenario's zones (the root does not count: it publishes nothing)
   const inZone = (name: string) => {
     for (let n = canonical(name); ; n = n.slice(n.indexOf('.') + 1)) {
-      if (Object.hasOwn(zones, n)) return true;
+      if (n && Object.hasOwn(zones, n)) return true;
       if (!n.includes('.')) return false;
     }
   };
@@ -184,7 +187,8 @@ export async function labDnsData(s: Scenario, certs: RunCertificates, addr: DnsA
     const names: Record<string, LabRecord[]> = structuredClone(common);
     for (const n of Object.keys(s.nodes)) {
       const reached = reachedIn(s, view, n);
-      if (reached !== undefined) add(names, nodeHostname(s, n), { type: 'A', data: addr.node(view, reached) });
+      const address = reached === undefined ? undefined : addr.node(view, reached);
+      if (address !== undefined) add(names, nodeHostname(s, n), { type: 'A', data: address });
     }
     for (const host of extraHosts) add(names, host, { type: 'A', data: addr.nowhere(view) });
     for (const domain of Object.keys(sts)) add(names, `mta-sts.${domain}`, { type: 'A', data: addr.policyHost(view) });

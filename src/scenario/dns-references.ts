@@ -49,10 +49,10 @@ export function checkDnsReferences(s: Scenario, diag: Diag, ref: Ref): void {
       const before = publishedBy.get(host);
       if (before && !inZone(host) && before.dnssec !== z.dnssec) {
         diag(['dns', zone, 'mx', i], `expected ${host} to be published with one DNSSEC status, got ${z.dnssec} here and ${before.dnssec} in ${before.zone}`, `give it a zone of its own under dns: (e.g. its parent domain), or list it in one zone`);
-      } else if (before && before.tlsa !== tlsa) {
-        diag(['dns', zone, 'tlsa'], `expected one TLSA setting for ${host}, got ${tlsa === 'null' ? 'none' : tlsa} here and ${before.tlsa === 'null' ? 'none' : before.tlsa} in ${before.zone}`, 'set tlsa: the same way on every zone that lists this MX host');
+      } else if (before && before.tlsa !== tlsa && before.tlsa !== 'null' && tlsa !== 'null') {
+        diag(['dns', zone, 'tlsa'], `expected one TLSA setting for ${host}, got ${tlsa} here and ${before.tlsa} in ${before.zone}`, 'set tlsa: the same way on every zone that lists this MX host');
       }
-      if (!before) publishedBy.set(host, { zone, dnssec: z.dnssec, tlsa });
+      if (!before || (before.tlsa === 'null' && tlsa !== 'null')) publishedBy.set(host, { zone, dnssec: before?.dnssec ?? z.dnssec, tlsa });
     });
     if (Array.isArray(z.tlsa)) {
       z.tlsa.forEach((r, i) => {

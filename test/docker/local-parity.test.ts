@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/model/result.js';
@@ -7,11 +7,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { dockerAvailable, leftovers, root, runDocker } from './helpers.js';
 
 const docker = dockerAvailable();
-// the lab DNS (issue 14) does not run on the docker runtime yet: those scenarios wait for it
-const files = readdirSync(join(root, 'scenarios'))
-  .filter((f) => f.endsWith('.yaml') && !/^dns:/m.test(readFileSync(join(root, 'scenarios', f), 'utf8')))
-  .sort()
-  .map((f) => `scenarios/${f}`);
+const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `scenarios/${f}`);
 
 /** file | run | message → outcome/reason/tls */
 function verdicts(r: RunResult): Record<string, string> {

@@ -44,7 +44,24 @@ describe.skipIf(!docker)('scenarios/docker', () => {
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   });
 
-  for (const f of files.filter((x) => x !== 'postfix-through-asa.yaml' && x !== 'real-message-postfix.yaml')) {
+  it('DANE and MTA-STS seed: real MTAs route by MX through the lab resolver, every hop keeps its transcript', async () => {
+    const { result } = await runDocker(['scenarios/docker/dane-mta-sts-seed.yaml']);
+    const failed = result.scenarios.flatMap((s) => s.cells.flatMap((c) => c.expectations)).filter((e) => !e.ok);
+    expect(failed.map((e) => `${e.message}: ${JSON.stringify(e.checks.filter((c) => !c.ok))}`)).toEqual([]);
+    // the path each MTA took, as its MX lookup through its side's view led it: the firewall from outside, the ESA inside
+    for (const [id, path] of [['postfix-pix', 'postfix-pix>pix pix>esa'], ['exim-allow-tls-masked', 'exim-masked>asa-tls-masked asa-tls-masked>esa'], ['inside', 'lan>esa']] as const) {
+      const s = session(result, id);
+      expect(s.hops.map((h) => `${h.from}>${h.to}`).join(' ')).toBe(path);
+      expect(s.hops.every((h) => h.entries.length > 0)).toBe(true);
+      // every query of the MTA went to the lab resolver and was answered from the scenario
+      expect(s.dns?.length).toBeGreaterThan(0);
+      expect(s.dns?.every((q) => q.node === s.from || q.node === s.hops[0].from)).toBe(true);
+    }
+    expect(session(result, 'postfix-pix').serverView.commands.some((c) => c.startsWith('MAIL FROM'))).toBe(false);
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  for (const f of files.filter((x) => x !== 'postfix-through-asa.yaml' && x !== 'real-message-postfix.yaml' && x !== 'dane-mta-sts-seed.yaml')) {
     it(`${f} holds its expectations`, async () => {
       const { result } = await runDocker([`scenarios/docker/${f}`]);
       const cells = result.scenarios.flatMap((s) => s.cells);

@@ -12,7 +12,9 @@ const USAGE = `mxlab deliver --sender-json JSON --message-json JSON --target HOS
   --message-json JSON    MessageSpec {"id","from","to","subject","headers","size","starttls","dkim"}, or a list of them
   --message-file FILE    the same JSON in a file (for many messages)
   --concurrency N        sessions at once (default 20, Postfix's default_destination_concurrency_limit)
-  --target HOST:PORT     the next hop
+  --target HOST:PORT     the next hop (or, with --resolver, routing by the recipient domain's MX records)
+  --resolver HOST:PORT   the lab resolver: route through it (MX, A, TLSA, MTA-STS)
+  --address-map JSON     {"address": "node"}: the node at each address of the cell
   --servername NAME      SNI and the name checked under tls: verify
   --node NAME            the next hop's node name (default: HOST)
   --ca-file FILE         PEM trusted under tls: verify
@@ -47,15 +49,24 @@ export const deliverCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const o = parse(args);
-    for (const k of ['sender-json', 'target']) if (!o[k]) throw new UsageError(`--${k} is required`);
+    if (!o['sender-json']) throw new UsageError('--sender-json is required');
+    if (!o.target && !o.resolver) throw new UsageError('--target or --resolver is required');
     if (!o['message-json'] && !o['message-file']) throw new UsageError('--message-json or --message-file is required');
-    const m = /^(.+):(\d{1,5})$/.exec(o.target);
-    if (!m) throw new UsageError(`--target must be HOST:PORT, got "${o.target}"`);
+    const hostPort = (flag: string, v: string) => {
+      const x = /^(.+):(\d{1,5})$/.exec(v);
+      if (!x) throw new UsageError(`${flag} must be HOST:PORT, got "${v}"`);
+      return { host: x[1], port: Number(x[2]) };
+    };
+    const at = o.target ? hostPort('--target', o.target) : undefined;
     const origin = o['epoch-origin'] !== undefined ? Number(o['epoch-origin']) : Date.now();
     if (!Number.isFinite(origin)) throw new UsageError('--epoch-origin must be a number of ms');
     const clock = { now: () => performance.timeOrigin + performance.now() - origin };
     const sender = { ...json<Omit<SenderOptions, 'clock'>>(o['sender-json'], '--sender-json'), clock } as SenderOptions;
     if (o['ca-file']) sender.ca = await readInputFile(o['ca-file'], 'PEM file', 1024 * 1024);
+    if (o.resolver) {
+      const { PolicyCache } = await import('../../actors/sender/index.js');
+      sender.dns = { server: hostPort('--resolver', o.resolver), nodes: o['address-map'] ? json<Record<string, string>>(o['address-map'], '--address-map') : {}, policies: new PolicyCache(clock) };
+    }
     const text = o['message-json'] ?? (await readInputFile(o['message-file'], 'message file', 16 * 1024 * 1024));
     // a message may carry `attempt` (1-based): the sender's plaintext fallback depends on it
     const given = json<(MessageSpec & { attempt?: number }) | (MessageSpec & { attempt?: number })[]>(text, o['message-json'] ? '--message-json' : '--message-file');
@@ -64,7 +75,7 @@ export const deliverCommand: Command = {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive whole number, got "${o.concurrency}"`);
     const dkim = o['dkim-key-file'] ? json<DkimKey>(await readInputFile(o['dkim-key-file'], 'DKIM key file', 1024 * 1024), '--dkim-key-file') : undefined;
     const { deliver } = await import('../../actors/sender/index.js');
-    const target = { host: m[1], port: Number(m[2]), node: o.node ?? m[1], ...(o.servername ? { servername: o.servername } : {}) };
+    const target = at && !o.resolver ? { ...at, node: o.node ?? at.host, ...(o.servername ? { servername: o.servername } : {}) } : undefined;
     let next = 0;
     const worker = async () => {
       while (next < messages.length) {

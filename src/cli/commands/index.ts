@@ -18,5 +18,6 @@ export const commands: Record<string, CommandEntry> = {
   receiver: { summary: 'run a receiver persona alone (asyncos, postfix, sendmail, exchange, generic)', load: async () => (await import('./receiver.js')).receiver },
   images: { summary: 'build the docker runtime images (content-hash tags) or bootstrap the base image offline', load: async () => (await import('./images.js')).imagesCommand },
   schema: { summary: 'print the JSON Schema of scenario files (for editors)', load: async () => (await import('./schema.js')).schema },
+  dns: { summary: 'run the lab resolver and MTA-STS policy host of one cell from a data file (internal)', load: async () => (await import('./dns.js')).dns },
   deliver: { summary: 'deliver one message with the builtin sender, print the result as JSON (internal)', load: async () => (await import('./deliver.js')).deliverCommand },
 };

@@ -38,6 +38,8 @@ export interface MtaReport {
   localPort?: number;
   /** the greeting it sent and why, when its log says (Postfix's PIX workaround) */
   greeting?: { verb: 'EHLO' | 'HELO'; why: string };
+  /** the address its last connection for the message went to (with the lab DNS: which path it took) */
+  relayAddress?: string;
 }
 
 export type SenderReport = { kind: 'builtin'; result: DeliveryResult } | { kind: 'mta'; report: MtaReport };

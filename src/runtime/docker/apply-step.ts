@@ -1,7 +1,7 @@
 import { FirewallConfigError, resolveDevice } from '../../actors/firewall/index.js';
 import type { CellPlan } from '../../model/plan.js';
 import type { TimelineStep } from '../../scenario/schema.js';
-import { faultCertificate, type RunCertificates } from '../../tls/certs.js';
+import { faultCertificate, presentedChain, type KeyPair, type RunCertificates } from '../../tls/certs.js';
 import { applyFirewallStep, firewallState, type FirewallState } from '../firewall-state.js';
 import { HarnessError } from '../types.js';
 import type { CellNode } from './cell-node.js';
@@ -31,6 +31,12 @@ export class DockerSteps {
     private readonly certs: RunCertificates,
   ) {}
 
+  /** The key and the chain a receiver with `fault` presents (as at start, topology.ts). */
+  private async presented(fault: Parameters<typeof faultCertificate>[1]): Promise<KeyPair> {
+    const pair = await faultCertificate(this.certs, fault);
+    return { key: pair.key, cert: presentedChain(this.certs, pair) };
+  }
+
   async apply(step: TimelineStep): Promise<void> {
     const n = this.nodes.get(step.node);
     const spec = this.plan.scenario.nodes[step.node];
@@ -51,7 +57,7 @@ export class DockerSteps {
     if (n.kind === 'receiver' && spec.role === 'receiver') {
       if (step.tls !== undefined || step.size !== undefined || step['tls-fault'] !== undefined) {
         const files = [{ content: JSON.stringify({ tls: step.tls, size: step.size, 'tls-fault': step['tls-fault'] }), target: RECEIVER_SETTINGS_FILE }];
-        if (step['tls-fault'] !== undefined) files.push(...certFiles(await faultCertificate(this.certs, step['tls-fault'])));
+        if (step['tls-fault'] !== undefined) files.push(...certFiles(await this.presented(step['tls-fault'])));
         await n.c.container.copyContentToContainer(files);
         await signal(n, 'HUP', 'reloaded');
       }
@@ -63,7 +69,7 @@ export class DockerSteps {
       if (step.tls !== undefined) settings.push(`smtpd_tls_security_level=${{ off: 'none', preferred: 'may', required: 'encrypt' }[step.tls]}`);
       if (step.size !== undefined) settings.push(`message_size_limit=${step.size}`);
       if (step.state) settings.push(`master_service_disable=${step.state === 'stopped' ? 'inet' : ''}`);
-      if (step['tls-fault'] !== undefined) await n.c.container.copyContentToContainer(certFiles(await faultCertificate(this.certs, step['tls-fault'])));
+      if (step['tls-fault'] !== undefined) await n.c.container.copyContentToContainer(certFiles(await this.presented(step['tls-fault'])));
       if (settings.length) await execOk(n.c, ['postconf', '-e', ...settings], `postconf on ${step.node}`);
       await execOk(n.c, ['postfix', 'reload'], `postfix reload on ${step.node}`);
       return;

@@ -1,6 +1,6 @@
 import type { SessionResult } from '../../model/result.js';
 import type { CellPlan, MessagePlan } from '../../model/plan.js';
-import { nodeHostname } from '../../model/plan.js';
+import { nodeHostname, pathVia } from '../../model/plan.js';
 import type { SenderNode } from '../../scenario/schema.js';
 import { collectSessions, type CollectItem, type Station } from '../collect/collector.js';
 import { HarnessError, type DeliverHooks, type RunContext, type StartedCell } from '../types.js';
@@ -57,19 +57,31 @@ export class DockerCell implements StartedCell {
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const node = this.topo.nodes.get(senderName);
     if (!node) throw new HarnessError(CODE.TOPOLOGY, `message ${ms[0].spec.id}: sender ${senderName} is not running`);
-    for (const m of ms) if (!this.topo.nodes.has(m.path[1])) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${m.path[1]} is not running`);
+    for (const m of ms) if (m.path.length > 1 && !this.topo.nodes.has(m.path[1])) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${m.path[1]} is not running`);
     const settleMs = sender.mta === 'opensmtpd' ? SETTLE_OPENSMTPD_MS : SETTLE_MS;
     if (node.kind !== 'builtin-sender' && node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a sender`);
     const hostname = sender.hostname ?? nodeHostname(this.plan.scenario, senderName);
     const env = { plan: this.plan, ctx: this.ctx, topo: this.topo };
     if (sender.mta === 'builtin') {
       const results = await submitBuiltin(env, node, sender, hostname, ms);
-      // the builtin sender knows its port: each session is found on its own
-      return Promise.all(ms.map(async (m) => (await collectSessions([{ m, report: { kind: 'builtin', result: results.get(m.spec.id)! }, stations: this.stations(m), settleMs }]))[0]));
+      // the builtin sender knows its port: each session is found on its own (with the lab DNS, on the path it took)
+      return Promise.all(
+        ms.map(async (m) => {
+          const result = results.get(m.spec.id)!;
+          const routed = { ...m, path: pathVia(m, result.nextHop ?? '') };
+          return (await collectSessions([{ m: routed, report: { kind: 'builtin', result }, stations: this.stations(routed), settleMs }]))[0];
+        }),
+      );
     }
     if (node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a real MTA sender`);
     const reports = await submitMta(env, node, sender, hostname, ms);
-    const items: CollectItem[] = ms.map((m) => ({ m, report: { kind: 'mta', report: reports.get(m.spec.id)! }, stations: this.stations(m), settleMs }));
+    const items: CollectItem[] = ms.map((m) => {
+      const report = reports.get(m.spec.id)!;
+      // routed by the lab DNS: the path through the node its last connection went to
+      const reached = report.relayAddress ? this.topo.dns?.nodeAt[report.relayAddress] : undefined;
+      const routed = m.routes ? { ...m, path: pathVia(m, reached ?? m.path[1] ?? '') } : m;
+      return { m: routed, report: { kind: 'mta', report }, stations: this.stations(routed), settleMs };
+    });
     return collectSessions(items);
   }
 

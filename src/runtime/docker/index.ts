@@ -2,7 +2,6 @@ import { assertLocalImage, ensureContextImage, ensureImages } from '../../images
 import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
 import { onForcedExit } from '../../cleanup.js';
-import { usesLabDns } from '../../dns/plan.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
 import { DockerCell } from './cell.js';
 import { LABEL, sweep } from './labels.js';
@@ -66,9 +65,6 @@ export class DockerRuntime implements Runtime {
   }
 
   async startCell(plan: CellPlan, ctx: RunContext): Promise<StartedCell> {
-    if (usesLabDns(plan.scenario)) {
-      throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `Failed to run ${plan.name}: the lab DNS (dns:, to: user@domain, tls: dane | dane-only | mta-sts) runs on the local runtime only, so far`, 'run it with --runtime local');
-    }
     await this.prepare([plan], ctx);
     const images = await this.images!;
     if (Object.values(plan.scenario.nodes).some((n) => !images[imageKey(imageNeed(n, plan.file))])) {

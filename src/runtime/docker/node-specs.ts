@@ -34,6 +34,8 @@ export interface SpecContext {
   receiverCerts?: Record<string, { key: string; cert: string }>;
   dkim: unknown;
   epochOrigin: number;
+  /** with the lab DNS: the resolver's address on the network a node is on */
+  resolverOf?(node: string): string;
 }
 
 /** Which kind of container a scenario node becomes. */
@@ -103,14 +105,15 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
         const files = [...tls, { content: JSON.stringify(ctx.dkim), target: '/etc/mxlab/dkim.json' }];
         return { ...base, entrypoint: ['/bin/sh', '-c', 'echo mxlab-sender-ready; exec sleep infinity'], files, ready: /mxlab-sender-ready/ };
       }
-      // the relay is named by the receiver's host name (which `verify` checks); the runtime makes it resolve to the next hop
-      const tlsName = nodeHostname(ctx.scenario, receiverFor(ctx.scenario, name));
+      const resolver = ctx.resolverOf?.(name);
+      // with the lab DNS the MTA routes by MX through the lab resolver; without, it relays to one host:
+      // the relay is named by the receiver's host name (which `verify` checks), which the runtime makes resolve to the next hop
+      const tlsName = resolver ? undefined : nodeHostname(ctx.scenario, receiverFor(ctx.scenario, name));
       return mtaSpec(base, node, {
         role: 'sender',
         hostname: node.hostname ?? nodeHostname(ctx.scenario, name),
         tls: node.tls,
-        relay: `${tlsName}:25`,
-        tlsName,
+        ...(resolver ? { resolver } : { relay: `${tlsName}:25`, tlsName }),
         maxSize: fitSize(ctx.scenario.messages.filter((m) => m.from === name)),
         timeoutS: Math.max(1, Math.ceil(node.timeout / 1000)),
       }, tls);
@@ -180,16 +183,19 @@ export function deliverArgv(o: {
   sender: Omit<SenderOptions, 'clock'>;
   /** a JSON list of MessageSpec in the container */
   messageFile: string;
-  target: string;
-  node: string;
-  servername: string;
+  target?: string;
+  node?: string;
+  servername?: string;
+  /** with the lab DNS: the resolver (IP:53) and the node at each address of the cell */
+  dns?: { resolver: string; nodes: Record<string, string> };
   epochOrigin: number;
 }): string[] {
   return [
     ...NODE, 'deliver',
     '--sender-json', JSON.stringify(o.sender),
     '--message-file', o.messageFile,
-    '--target', o.target, '--node', o.node, '--servername', o.servername,
+    ...(o.target ? ['--target', o.target] : []), ...(o.node ? ['--node', o.node] : []), ...(o.servername ? ['--servername', o.servername] : []),
+    ...(o.dns ? ['--resolver', o.dns.resolver, '--address-map', JSON.stringify(o.dns.nodes)] : []),
     '--ca-file', `${TLS_DIR}/ca.pem`, '--dkim-key-file', '/etc/mxlab/dkim.json',
     '--epoch-origin', String(o.epochOrigin),
   ];

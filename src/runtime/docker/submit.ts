@@ -12,6 +12,7 @@ import { readInputBytes } from '../../scenario/input-file.js';
 import { submission } from './message-text.js';
 import type { SubmittedMessage } from './mta/index.js';
 import { deliverArgv } from './node-specs.js';
+import { queriesFor } from './lab-dns.js';
 import type { StartedTopology } from './topology.js';
 import { CODE } from '../../errors.js';
 
@@ -31,7 +32,10 @@ let batch = 0;
  */
 export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, DeliveryResult>> {
   const groups = new Map<string, MessagePlan[]>();
-  for (const m of ms) groups.set(`${m.path[1]} ${m.spec.to}`, [...(groups.get(`${m.path[1]} ${m.spec.to}`) ?? []), m]);
+  const dns = env.topo.dns;
+  // with the lab DNS one process routes every message (and shares its MTA-STS cache); else one per next hop
+  const key = (m: MessagePlan) => (dns ? '' : `${m.path[1]} ${m.spec.to}`);
+  for (const m of ms) groups.set(key(m), [...(groups.get(key(m)) ?? []), m]);
   const out = new Map<string, DeliveryResult>();
   await Promise.all(
     [...groups.values()].map(async (group) => {
@@ -43,9 +47,9 @@ export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: Send
       const argv = deliverArgv({
         sender: { name: node.c.node, hostname, tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}) },
         messageFile: file,
-        target: `${env.topo.containerName(group[0].path[1])}:25`,
-        node: group[0].path[1],
-        servername: nodeHostname(env.plan.scenario, group[0].spec.to),
+        ...(dns
+          ? { dns: { resolver: `${dns.resolverOn(env.topo.networkOf(node.c.node))}:53`, nodes: dns.nodeAt } }
+          : { target: `${env.topo.containerName(group[0].path[1])}:25`, node: group[0].path[1], servername: nodeHostname(env.plan.scenario, group[0].spec.to) }),
         epochOrigin: env.topo.epochOrigin,
       });
       const text = await execOk(node.c, argv, `mxlab deliver (${group.length} messages)`);
@@ -102,6 +106,7 @@ export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 
     throw new HarnessError(CODE.CONTAINER_EXEC, `submitting to ${sender.mta} in ${node.c.node} failed: ${out.trim().slice(-500)}`);
   }
   const timeoutMs = Math.min(180_000, 6 * sender.timeout + 15_000);
+  const t0 = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
   const reports = new Map<string, MtaReport>();
   await Promise.all(
     subs.map(async (s) => {
@@ -109,9 +114,11 @@ export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 
       // on the containers' clock (real time since the cell started), which the scenario clock's jumps do not move
       const at = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
       if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(role.drop(verdict.queueId)).catch(() => undefined);
+      // the queries this sender made while the message was in flight, for its domain and MX hosts (resolver clock: ±250 ms)
+      const dns = env.topo.dns ? queriesFor(env.topo.dns.queries(node.c.node, t0 - 250, at + 250), s.spec.to) : undefined;
       reports.set(s.spec.id, {
         outcome: verdict.outcome,
-        reason: verdict.reason,
+        reason: policyReason(sender.tls, verdict.reason, verdict.detail ?? ''),
         tls: verdict.tls,
         ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}),
         log: verdict.log,
@@ -120,8 +127,29 @@ export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 
         at,
         ...(verdict.localPort !== undefined ? { localPort: verdict.localPort } : {}),
         ...(verdict.greeting ? { greeting: verdict.greeting } : {}),
+        ...(dns ? { dns } : {}),
+        ...(verdict.relayAddress ? { relayAddress: verdict.relayAddress } : {}),
       });
     }),
   );
   return reports;
+}
+
+/**
+ * A real MTA logs a missing STARTTLS the same way whatever made TLS mandatory (Postfix "TLS is required,
+ * but was not offered by host", Exim "a TLS session is required, but the server did not offer TLS
+ * support"); under dane / dane-only it was the TLSA records, under mta-sts the policy: the reason says so.
+ * Likewise a failed certificate check ("Server certificate not verified", Exim "certificate verification
+ * failed") is DANE's under dane / dane-only (no matching TLSA record, or a DANE-TA certificate naming
+ * another host: Postfix "num=62:hostname mismatch") and the policy's under mta-sts.
+ */
+function policyReason(tls: SenderNode['tls'], reason: MtaReport['reason'], detail: string): MtaReport['reason'] {
+  // Postfix under an MTA-STS "secure" policy: a certificate the policy does not accept
+  if (tls === 'mta-sts' && reason === 'tls-failed' && /certificate not verified|verification failed/i.test(detail)) return 'mta-sts-policy';
+  // under DANE the certificate is checked against the TLSA records (and a DANE-TA one for its name)
+  if ((tls === 'dane' || tls === 'dane-only') && reason === 'tls-failed' && /certificate not verified|verification failed/i.test(detail)) return 'dane-mismatch';
+  if (reason !== 'tls-not-offered' && reason !== 'starttls-refused') return reason;
+  if (tls === 'dane' || tls === 'dane-only') return 'dane-required-tls-not-offered';
+  if (tls === 'mta-sts') return 'mta-sts-policy';
+  return reason;
 }

@@ -1,6 +1,6 @@
 import type { CellPlan } from '../../model/plan.js';
 import { nodeHostname } from '../../model/plan.js';
-import { faultCertificate, type KeyPair } from '../../tls/certs.js';
+import { faultCertificate, presentedChain, type KeyPair } from '../../tls/certs.js';
 import { HarnessError, type RunContext } from '../types.js';
 import { CODE } from '../../errors.js';
 import type { CellNode, Recorder } from './cell-node.js';
@@ -11,6 +11,8 @@ import { adapterOf } from './mta/index.js';
 import { containerSpec, imageKey, imageNeed, kindOf, receiverFor } from './node-specs.js';
 import { recordsFrom } from './records.js';
 import { runtimeClient } from './tc.js';
+import { usesLabDns } from '../../dns/plan.js';
+import { addressesOf, loadLabDns, resolverSpec, type DockerLabDns } from './lab-dns.js';
 
 export interface StartedTopology {
   nodes: Map<string, CellNode>;
@@ -19,6 +21,10 @@ export interface StartedTopology {
   containerName(node: string): string;
   /** Date.now() at the run clock's zero: node programs share the run's timeline */
   epochOrigin: number;
+  /** the lab DNS, when the scenario uses it */
+  dns?: DockerLabDns;
+  /** the network a node is on first (a sender's only network) */
+  networkOf(node: string): string;
   stop(): Promise<void>;
 }
 
@@ -43,6 +49,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     await sweep(cellLabel).catch(() => undefined);
   };
   const epochOrigin = Date.now() - ctx.clock.now();
+  let dns: DockerLabDns | undefined;
   try {
     const client = await runtimeClient();
     const networkIds: Record<string, string> = {};
@@ -62,20 +69,38 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
       if (n.role === 'sender' && n.via) return { first: `${prefix}-outside`, extra: [] };
       return { first: `${prefix}-inside`, extra: [] };
     };
+    // the lab resolver starts first: the real MTAs start with its address in their resolv.conf
+    const inside = `${prefix}-inside`;
+    const outside = `${prefix}-outside`;
+    let resolver: { c: Awaited<ReturnType<typeof startNodeContainer>>; at: Record<string, string> } | undefined;
+    if (usesLabDns(s)) {
+      ctx.progress(`${plan.label || plan.name}: starting the lab resolver`);
+      const c = await startNodeContainer(resolverSpec({ name: `${prefix}_lab-dns`, image: images.node, inside, outside, labels, certs: ctx.certs, epochOrigin }), networkIds);
+      resolver = { c, at: await addressesOf(c) };
+    }
     // a receiver with a certificate fault presents the certificate made for it (real MTAs through their files)
     const receiverCerts: Record<string, KeyPair> = {};
-    for (const [n, node] of Object.entries(s.nodes)) if (node.role === 'receiver') receiverCerts[n] = await faultCertificate(ctx.certs, node['tls-fault']);
+    // (with the run CA after a leaf it issued: the chain a real server sends, and DANE-TA needs)
+    for (const [n, node] of Object.entries(s.nodes)) {
+      if (node.role !== 'receiver') continue;
+      const pair = await faultCertificate(ctx.certs, node['tls-fault']);
+      receiverCerts[n] = { key: pair.key, cert: presentedChain(ctx.certs, pair) };
+    }
     const imageOf = (n: string) => {
       const tag = images[imageKey(imageNeed(s.nodes[n], plan.file))];
       if (!tag) throw new HarnessError(CODE.INTERNAL, `no image resolved for node ${n}`);
       return tag;
     };
-    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin };
-    // real MTA → real MTA: a recording hop in between (the sender relays to it)
-    const recorded = Object.entries(s.nodes)
-      .filter(([, n]) => n.role === 'sender' && n.mta !== 'builtin' && !n.via)
-      .map(([n]) => ({ sender: n, receiver: receiverFor(s, n) }))
-      .filter(({ receiver }) => { const r = s.nodes[receiver]; return r?.role === 'receiver' && r.mta !== 'builtin'; });
+    const resolverOf = resolver ? (node: string) => resolver!.at[networksOf(node).first] : undefined;
+    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin, ...(resolverOf ? { resolverOf } : {}) };
+    // real MTA → real MTA: a recording hop in between (the sender relays to it). With the lab DNS a
+    // real MTA routes by MX, not to one relay: none (the hop into a real MTA receiver has no transcript then)
+    const recorded = resolver
+      ? []
+      : Object.entries(s.nodes)
+          .filter(([, n]) => n.role === 'sender' && n.mta !== 'builtin' && !n.via)
+          .map(([n]) => ({ sender: n, receiver: receiverFor(s, n) }))
+          .filter(({ receiver }) => { const r = s.nodes[receiver]; return r?.role === 'receiver' && r.mta !== 'builtin'; });
     const nextHop = (sender: string) => {
       const n = s.nodes[sender];
       if (n.role !== 'sender') return sender;
@@ -114,22 +139,29 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     const results = await Promise.allSettled([...starts, ...recs]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    // each real MTA sender resolves its receiver's name to its next hop
-    await Promise.all(
-      [...nodes].filter(([, n]) => n.kind === 'mta-sender').map(async ([n, node]) => {
-        const hop = nextHop(n);
-        const target = nodes.get(hop)?.c ?? recorders.get(n)?.c;
-        if (!target) throw new HarnessError(CODE.TOPOLOGY, `node ${n}: its next hop ${hop} is not running`);
-        const ip = await ipOn(target, networksOf(n).first);
-        const name = nodeHostname(s, receiverFor(s, n));
-        await execOk(node.c, ['sh', '-c', 'echo "$1 $2" >> /etc/hosts', 'sh', ip, name], `pointing ${name} at ${hop}`);
-      }),
-    );
+    // each real MTA sender resolves its receiver's name to its next hop (with the lab DNS: through the lab resolver)
+    if (!resolver) {
+      await Promise.all(
+        [...nodes].filter(([, n]) => n.kind === 'mta-sender').map(async ([n, node]) => {
+          const hop = nextHop(n);
+          const target = nodes.get(hop)?.c ?? recorders.get(n)?.c;
+          if (!target) throw new HarnessError(CODE.TOPOLOGY, `node ${n}: its next hop ${hop} is not running`);
+          const ip = await ipOn(target, networksOf(n).first);
+          const name = nodeHostname(s, receiverFor(s, n));
+          await execOk(node.c, ['sh', '-c', 'echo "$1 $2" >> /etc/hosts', 'sh', ip, name], `pointing ${name} at ${hop}`);
+        }),
+      );
+    } else {
+      const addresses: Record<string, Record<string, string>> = {};
+      await Promise.all([...nodes].map(async ([n, node]) => (addresses[n] = await addressesOf(node.c))));
+      dns = await loadLabDns({ scenario: s, certs: ctx.certs, resolver: resolver.c, resolverAddresses: resolver.at, addresses, inside, outside });
+    }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { nodes, recorders, containerName, epochOrigin, stop };
+  const networkOf = (node: string) => (s.nodes[node]?.role === 'sender' && (s.nodes[node] as { via?: string }).via ? `${prefix}-outside` : `${prefix}-inside`);
+  return { nodes, recorders, containerName, epochOrigin, ...(dns ? { dns } : {}), networkOf, stop };
 }
 
 /** A container's address on one network, read from the engine now (networks attached after start count). */

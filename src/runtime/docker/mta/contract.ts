@@ -23,6 +23,7 @@ export function contractEnv(s: MtaSettings, hasConfig: boolean): Record<string, 
     MXLAB_MAX_SIZE: String(s.maxSize),
   };
   if (s.relay !== undefined) env.MXLAB_RELAY = s.relay;
+  if (s.resolver !== undefined) env.MXLAB_RESOLVER = s.resolver;
   if (s.tlsName !== undefined) env.MXLAB_TLS_NAME = s.tlsName;
   if (s.timeoutS !== undefined) env.MXLAB_TIMEOUT_S = String(s.timeoutS);
   if (s.role === 'receiver') env.MXLAB_MAILDIR = CONTRACT_PATHS.maildir;

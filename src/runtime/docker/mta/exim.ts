@@ -1,5 +1,6 @@
 import { reasonFromText, timedOut } from './classify.js';
 import { escapeRe, settingLines } from './config.js';
+import { bracketedAddress } from './relay-address.js';
 import { sendmailArgv, type MtaAdapter } from './types.js';
 
 const EXIM_ID = '[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}';
@@ -41,7 +42,9 @@ export const exim: MtaAdapter = {
       const completed = logs.lines.slice(done + 1, done + 3).filter((l) => mine(l) && l.endsWith('Completed'));
       const log = [...logs.lines.slice(from, done + 1).filter(mine), ...completed];
       const localPort = Number(/\sI=\[[^\]]*\]:(\d+)/.exec(rest)?.[1]) || undefined;
-      const base = { tls: /\sX=TLS/.test(rest), log, queueId: eid, ...(localPort ? { localPort } : {}) };
+      // with the lab DNS: the address it went to (H=host [ip]), which tells the path its MX lookup led it on
+      const relayAddress = bracketedAddress(/\sH=\S+ \[[^\]]+\]/.exec(rest)?.[0]);
+      const base = { tls: /\sX=TLS/.test(rest), log, queueId: eid, ...(localPort ? { localPort } : {}), ...(relayAddress ? { relayAddress } : {}) };
       if (flag === '=>') return { ...base, outcome: 'delivered', reason: 'ok', detail: /C="([^"]*)"/.exec(rest)?.[1] ?? rest };
       return { ...base, outcome: flag === '==' ? 'deferred' : 'bounced', reason: reasonFromText(rest), detail: rest };
     },

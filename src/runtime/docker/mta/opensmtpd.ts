@@ -1,4 +1,5 @@
 import { reasonFromText, timedOut } from './classify.js';
+import { bracketedAddress } from './relay-address.js';
 import { escapeRe, settingLines } from './config.js';
 import { sendmailArgv, type MtaAdapter } from './types.js';
 
@@ -41,15 +42,18 @@ export const opensmtpd: MtaAdapter = {
       const mine = (l: string) => !l.startsWith('debug:') && (l.includes(evpid) || l.includes(`msgid=${msgid}`));
       if (done < 0) return { ...timedOut(`evpid ${evpid}`, logs.lines.slice(from).filter(mine)), queueId: evpid };
       const [, session, result, stat] = doneRe.exec(logs.lines[done])!;
+      // with the lab DNS: the address it went to, which tells the path its MX lookup led it on
+      const relayAddress = bracketedAddress(/relay="[^"]*"/.exec(logs.lines[done])?.[0]);
+      const relay = relayAddress ? { relayAddress } : {};
       const window = logs.lines.slice(from, done + 1);
       const sessionLines = window.filter((l) => l.startsWith(`${session} mta `));
       // the sessions of this window too (a failed relay reports `0000…` on the delivery line, the error on its own session)
       const mtaLine = /^[0-9a-f]{16} mta (connecting|connected|tls|error|server-cert-check|delivery)/;
       const log = window.filter((l) => mine(l) || mtaLine.test(l));
       const tls = sessionLines.some((l) => / mta tls /.test(l));
-      if (result === 'Ok') return { outcome: 'delivered', reason: 'ok', tls, detail: stat, log, queueId: evpid };
+      if (result === 'Ok') return { outcome: 'delivered', reason: 'ok', tls, detail: stat, log, queueId: evpid, ...relay };
       const errors = window.filter((l) => /^[0-9a-f]{16} mta error /.test(l)).join(' ');
-      return { outcome: result === 'PermFail' ? 'bounced' : 'deferred', reason: reasonFromText(`${errors} ${stat}`), tls, detail: stat, log, queueId: evpid };
+      return { outcome: result === 'PermFail' ? 'bounced' : 'deferred', reason: reasonFromText(`${errors} ${stat}`), tls, detail: stat, log, queueId: evpid, ...relay };
     },
   },
   receiver: {

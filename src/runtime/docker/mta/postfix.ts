@@ -1,5 +1,6 @@
 import { reasonFromText, timedOut } from './classify.js';
 import { escapeRe, settingLines } from './config.js';
+import { bracketedAddress } from './relay-address.js';
 import { sendmailArgv, type MtaAdapter } from './types.js';
 
 /**
@@ -36,19 +37,28 @@ export const postfix: MtaAdapter = {
       if (done < 0) return { ...timedOut(`queue id ${qid}`, logs.lines.slice(from).filter(mine)), queueId: qid };
       const [, pid, status, text] = statusRe.exec(logs.lines[done])!;
       const window = logs.lines.slice(from, done + 1);
+      // an smtp process delivers message after message: its lines since its previous status line are this one's
       const process = (l: string) => l.includes(`/smtp[${pid}]:`);
-      const log = window.filter((l) => mine(l) || process(l));
-      const tlsLine = window.find((l) => process(l) && /TLS connection established to/.test(l));
+      let start = window.length - 1;
+      while (start > 0 && !(process(window[start - 1]) && /status=/.test(window[start - 1]))) start--;
+      const session = window.slice(start).filter(process);
+      const log = window.filter((l) => mine(l) || (process(l) && session.includes(l)));
+      // a cached connection's later message (conn_use=2…) was encrypted when the connection was
+      const tlsLine = (/conn_use=\d/.test(logs.lines[done]) ? window.filter(process) : session).findLast((l) => /TLS connection established to/.test(l));
       // "enabling PIX workarounds: disable_esmtp …": smtp(8) saw a `220 ****` banner and sends HELO (postconf(5) smtp_pix_workarounds)
-      const pix = window.filter(process).map((l) => /enabling PIX workarounds: (.*)$/.exec(l)?.[1]).find(Boolean);
+      const pix = session.map((l) => /enabling PIX workarounds: (.*)$/.exec(l)?.[1]).find(Boolean);
       const delivered = status === 'sent';
+      // with the lab DNS: the address it went to, which tells the path its MX lookup led it on
+      const relayAddress = bracketedAddress(/relay=[^,]*/.exec(logs.lines[done])?.[0]);
       return {
         outcome: delivered ? 'delivered' : status === 'deferred' ? 'deferred' : 'bounced',
-        reason: delivered ? 'ok' : reasonFromText(text),
+        // the session's own lines too: DANE's reasons are there (no matching TLSA records, non DNSSEC destination)
+        reason: delivered ? 'ok' : reasonFromText(`${text} ${session.join(' ')}`),
         tls: !!tlsLine,
         detail: text,
         log,
         queueId: qid,
+        ...(relayAddress ? { relayAddress } : {}),
         ...(pix && /disable_esmtp/.test(pix) ? { greeting: { verb: 'HELO' as const, why: `Postfix: enabling PIX workarounds: ${pix}` } } : {}),
       };
     },

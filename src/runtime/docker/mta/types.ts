@@ -26,6 +26,8 @@ export interface MtaSettings {
   timeoutS?: number;
   /** more MXLAB_* variables, e.g. { RETRY_S: '5' } → MXLAB_RETRY_S=5 */
   extra?: Record<string, string>;
+  /** sender: the lab resolver's address, its only nameserver (DNSSEC-aware: it trusts the AD bit); with it, no relay: routing by MX */
+  resolver?: string;
 }
 
 export interface SubmittedMessage {
@@ -62,6 +64,8 @@ export interface MtaVerdict {
   localPort?: number;
   /** the greeting the MTA sent and why, when its log says (e.g. Postfix's PIX workaround) */
   greeting?: { verb: 'EHLO' | 'HELO'; why: string };
+  /** the address its last connection for the message went to (from its log), to find the path it took */
+  relayAddress?: string;
 }
 
 /** The sending side of a real MTA: submission, and reading each message's outcome from its log. */
