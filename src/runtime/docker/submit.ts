@@ -101,12 +101,13 @@ export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 
     { content: script, target: `/tmp/mxlab-submit-${n}.sh` },
   ]);
   const from = node.c.logs.length;
+  // before the submission: Exim (-odi) delivers, and looks up, while its sendmail command runs
+  const t0 = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
   const out = await execOk(node.c, ['sh', `/tmp/mxlab-submit-${n}.sh`], `submitting ${ms.length} messages to ${sender.mta}`);
   if (out.includes('mxlab-submit-failed')) {
     throw new HarnessError(CODE.CONTAINER_EXEC, `submitting to ${sender.mta} in ${node.c.node} failed: ${out.trim().slice(-500)}`);
   }
   const timeoutMs = Math.min(180_000, 6 * sender.timeout + 15_000);
-  const t0 = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
   const reports = new Map<string, MtaReport>();
   await Promise.all(
     subs.map(async (s) => {
