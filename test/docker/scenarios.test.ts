@@ -61,7 +61,22 @@ describe.skipIf(!docker)('scenarios/docker', () => {
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   });
 
-  for (const f of files.filter((x) => x !== 'postfix-through-asa.yaml' && x !== 'real-message-postfix.yaml' && x !== 'dane-mta-sts-seed.yaml')) {
+  it('DANE to a real Postfix receiver: inside senders reach its name at a recording hop, so the hop into it has its transcript', async () => {
+    const { result } = await runDocker(['scenarios/docker/dane-real-receiver.yaml']);
+    const failed = result.scenarios.flatMap((s) => s.cells.flatMap((c) => c.expectations)).filter((e) => !e.ok);
+    expect(failed.map((e) => `${e.message}: ${JSON.stringify(e.checks.filter((c) => !c.ok))}`)).toEqual([]);
+    for (const id of ['postfix', 'exim', 'builtin']) {
+      const s = session(result, id);
+      expect(s.hops.map((h) => `${h.from}>${h.to}`)).toEqual([`${s.from}>mx`]);
+      // the whole session, STARTTLS included, as the recording hop saw it
+      expect(s.hops[0].entries.some((e) => e.dir === 'c2s' && /^STARTTLS$/i.test(e.text))).toBe(true);
+      expect(s.serverView.accepted).toBe(true);
+    }
+    expect(session(result, 'postfix-asa').hops.map((h) => `${h.from}>${h.to}`)).toEqual(['postfix-asa>asa', 'asa>mx']);
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  for (const f of files.filter((x) => !['postfix-through-asa.yaml', 'real-message-postfix.yaml', 'dane-mta-sts-seed.yaml', 'dane-real-receiver.yaml'].includes(x))) {
     it(`${f} holds its expectations`, async () => {
       const { result } = await runDocker([`scenarios/docker/${f}`]);
       const cells = result.scenarios.flatMap((s) => s.cells);

@@ -87,8 +87,8 @@ export class DockerCell implements StartedCell {
 
   /** The nodes after the sender on a message's path, as the collector reads them. */
   private stations(m: MessagePlan): Station[] {
-    // a recording hop between two real MTAs records the hop into the receiver
-    const rec = m.path.length === 2 ? this.topo.recorders.get(m.path[0]) : undefined;
+    // a recording hop between two real MTAs (with the lab DNS: in front of a real MTA receiver) records the hop into the receiver
+    const rec = m.path.length === 2 ? (this.topo.recorders.get(m.path[0]) ?? this.topo.receiverRecorders.get(m.path[1])) : undefined;
     const relay: Station[] = rec ? [{ kind: 'hop', node: m.path[1], records: rec.records, firewall: false }] : [];
     return [...relay, ...m.path.slice(1).map((name): Station => {
       const n: CellNode | undefined = this.topo.nodes.get(name);

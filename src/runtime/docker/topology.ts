@@ -18,6 +18,8 @@ export interface StartedTopology {
   nodes: Map<string, CellNode>;
   /** recording hops, by the real MTA sender whose hop into a real MTA receiver they record */
   recorders: Map<string, Recorder>;
+  /** with the lab DNS: recording hops in front of real MTA receivers, by receiver (what inside senders reach) */
+  receiverRecorders: Map<string, Recorder>;
   containerName(node: string): string;
   /** Date.now() at the run clock's zero: node programs share the run's timeline */
   epochOrigin: number;
@@ -45,6 +47,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
   const containerName = (node: string) => `${prefix}-${node}`;
   const nodes = new Map<string, CellNode>();
   const recorders = new Map<string, Recorder>();
+  const receiverRecorders = new Map<string, Recorder>();
   const stop = async () => {
     await sweep(cellLabel).catch(() => undefined);
   };
@@ -121,9 +124,8 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
       else if (kind === 'mta-sender' && node.role === 'sender') nodes.set(n, { kind, c, adapter: adapterOf(node) });
       else nodes.set(n, { kind: 'builtin-sender', c });
     });
-    const recs = recorded.map(async ({ sender, receiver }) => {
+    const startRecorder = async (name: string, receiver: string): Promise<Recorder> => {
       stopIfInterrupted();
-      const name = `${sender}-rec`;
       const spec = {
         node: name,
         name: containerName(name),
@@ -134,8 +136,15 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
         ready: READY_JSON,
       };
       const c = await startNodeContainer(spec, networkIds);
-      recorders.set(sender, { c, records: recordsFrom(c.logs) });
-    });
+      return { c, records: recordsFrom(c.logs) };
+    };
+    // with the lab DNS, senders inside reach a real MTA receiver by its name: one recording hop in front
+    // of it, which the inside view publishes under that name (the path through a firewall keeps the firewall's records)
+    const inFront = resolver ? Object.entries(s.nodes).filter(([, n]) => n.role === 'receiver' && n.mta !== 'builtin').map(([n]) => n) : [];
+    const recs = [
+      ...recorded.map(async ({ sender, receiver }) => recorders.set(sender, await startRecorder(`${sender}-rec`, receiver))),
+      ...inFront.map(async (receiver) => receiverRecorders.set(receiver, await startRecorder(`${receiver}-rec`, receiver))),
+    ];
     const results = await Promise.allSettled([...starts, ...recs]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -154,6 +163,8 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     } else {
       const addresses: Record<string, Record<string, string>> = {};
       await Promise.all([...nodes].map(async ([n, node]) => (addresses[n] = await addressesOf(node.c))));
+      // a real MTA receiver is at its recording hop's address, for senders inside
+      await Promise.all([...receiverRecorders].map(async ([n, rec]) => (addresses[n] = await addressesOf(rec.c))));
       dns = await loadLabDns({ scenario: s, certs: ctx.certs, resolver: resolver.c, resolverAddresses: resolver.at, addresses, inside, outside });
     }
   } catch (err) {
@@ -161,7 +172,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     throw err;
   }
   const networkOf = (node: string) => (s.nodes[node]?.role === 'sender' && (s.nodes[node] as { via?: string }).via ? `${prefix}-outside` : `${prefix}-inside`);
-  return { nodes, recorders, containerName, epochOrigin, ...(dns ? { dns } : {}), networkOf, stop };
+  return { nodes, recorders, receiverRecorders, containerName, epochOrigin, ...(dns ? { dns } : {}), networkOf, stop };
 }
 
 /** A container's address on one network, read from the engine now (networks attached after start count). */
