@@ -87,6 +87,13 @@ describe('config-file:', () => {
     expect(await problems('fifo.yaml', scenario('role: firewall\nconfig-file: fw/fifo.txt'))).toEqual([
       `${join(dir, 'fifo.yaml')}:6:18 nodes.fw.config-file: expected a device configuration (a regular file), got a FIFO (named pipe) — Only regular files are read: write a pipe or a process substitution to a file first.`,
     ]);
+    // binary data (a NUL byte, or mostly control bytes) is not a pasted config: exit 2, not hundreds of unknown commands
+    await writeFile(join(dir, 'fw/binary.txt'), Buffer.concat([Buffer.from('ASA Version 9.8(4)\nhostname fw\n'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])]));
+    expect(await problems('binary.yaml', scenario('role: firewall\nconfig-file: fw/binary.txt'))).toEqual([
+      `${join(dir, 'binary.yaml')}:6:18 nodes.fw.config-file: expected a device configuration as text, got binary data (line 3) — Did you name the wrong file? Save the output of show running-config as plain text.`,
+    ]);
+    await writeFile(join(dir, 'fw/controls.txt'), Buffer.from('ASA Version 9.8(4)\n' + '\x01\x02\x03x\x04'.repeat(50)));
+    expect((await problems('controls.yaml', scenario('role: firewall\nconfig-file: fw/controls.txt')))[0]).toContain('got binary data (line 2)');
     expect(await problems('both.yaml', scenario('role: firewall\nconfig-file: fw/asa.txt\nconfig: "ASA Version 8.2(5)"'))).toEqual([
       `${join(dir, 'both.yaml')}:6:5 nodes.fw.config-file: expected config: or config-file:, got both — keep one: config-file: for a pasted show running-config, config: for a few lines`,
     ]);

@@ -30,6 +30,38 @@ export async function readInputFile(file: string, what: string, maxBytes: number
   return (await readInputBytes(file, what, maxBytes)).toString('utf8');
 }
 
+/**
+ * `readInputFile` for a text the user pasted (a device configuration): binary data — a NUL byte, or
+ * more than one byte in ten a control character no terminal capture holds — is refused with the
+ * line it starts on, instead of being read as hundreds of unknown commands.
+ */
+export async function readTextFile(file: string, what: string, maxBytes: number): Promise<string> {
+  const bytes = await readInputBytes(file, what, maxBytes);
+  const at = binaryAt(bytes);
+  if (at !== undefined) {
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    throw new InputFileError(file, `a ${what} as text`, `binary data (line ${line})`, 'Did you name the wrong file? Save the output of show running-config as plain text.');
+  }
+  return bytes.toString('utf8');
+}
+
+/** Where binary data starts: the first NUL, or the first control byte when over a tenth of the bytes are such. */
+function binaryAt(b: Buffer): number | undefined {
+  const nul = b.indexOf(0);
+  if (nul >= 0) return nul;
+  let first: number | undefined;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    // text: TAB LF CR, and the BS, FF and ESC a terminal capture may hold
+    if (c < 0x20 && c !== 9 && c !== 10 && c !== 13 && c !== 8 && c !== 12 && c !== 27) {
+      first ??= i;
+      n++;
+    }
+  }
+  return n * 10 > b.length ? first : undefined;
+}
+
 /** `readInputFile` for binary files (bundles): the same checks, the bytes. */
 export async function readInputBytes(file: string, what: string, maxBytes: number): Promise<Buffer> {
   let fh: FileHandle;

@@ -1,6 +1,6 @@
 import { Composer, LineCounter, Parser, type CST, type Document } from 'yaml';
 import { ScenarioError, type Diagnostic } from './diagnostics.js';
-import { InputFileError, MAX_SCENARIO_BYTES, readInputFile } from './input-file.js';
+import { InputFileError, MAX_SCENARIO_BYTES, readInputFile, readTextFile } from './input-file.js';
 import { issuesToDiagnostics } from './issues.js';
 import { PositionIndex } from './positions.js';
 import { checkReferences, type DeviceChecker } from './references.js';
@@ -84,7 +84,7 @@ export async function addConfigFiles(file: string, values: readonly string[], fi
     if (files.has(value) || value.length === 0 || value.length > LIMITS.path) continue; // the schema reports a bad value
     const path = configFilePath(file, value);
     try {
-      files.set(value, { path, text: await readInputFile(path, 'device configuration', LIMITS.config) });
+      files.set(value, { path, text: await readTextFile(path, 'device configuration', LIMITS.config) });
     } catch (err) {
       if (!(err instanceof InputFileError)) throw err;
       files.set(value, { path, error: { expected: err.expected, got: err.got, ...(err.hint ? { hint: err.hint } : {}) } });

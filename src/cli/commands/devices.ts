@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFECTS, FAMILIES, RELEASES, nextRow, resolveDevice, rowsOf } from '../../actors/firewall/index.js';
-import { readInputFile } from '../../scenario/input-file.js';
+import { readTextFile } from '../../scenario/input-file.js';
 import { LIMITS } from '../../scenario/schema.js';
 import { explainFirewall } from '../firewall-explain.js';
 import { EXIT, UsageError, type Command } from '../command.js';
@@ -29,7 +29,7 @@ mxlab devices --config FILE [--device D] the same for a configuration (e.g. a sa
       return EXIT.ok;
     }
     if (values.device && positionals.length) throw new UsageError('give the device once: mxlab devices "<device>" or --device "<device>"');
-    const config = values.config === undefined ? undefined : await readInputFile(values.config, 'device configuration', LIMITS.config);
+    const config = values.config === undefined ? undefined : await readTextFile(values.config, 'device configuration', LIMITS.config);
     const r = resolveDevice(wanted, config);
     if (!r.ok) {
       for (const e of r.errors) {

@@ -3,7 +3,7 @@ import { FirewallConfigError, profileFromJson, startFirewall, type DeviceProfile
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
 import { epochClock, jsonLine, onControl, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
-import { readInputFile } from '../../scenario/input-file.js';
+import { readInputFile, readTextFile } from '../../scenario/input-file.js';
 import { LIMITS } from '../../scenario/schema.js';
 
 export const proxy: Command = {
@@ -61,7 +61,7 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
     }
     let config: string | undefined;
     if (values.config) {
-      config = await readInputFile(values.config, 'device configuration', LIMITS.config);
+      config = await readTextFile(values.config, 'device configuration', LIMITS.config);
     }
     const idleTimeoutMs = positiveMs('--idle-timeout', values['idle-timeout']);
     const clock = epochClock(values['epoch-origin']);
@@ -114,7 +114,7 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
           if (!r.ok) throw new Error(`Failed to read --profile ${values.profile}: ${r.error}`);
           started.reconfigure({ profile: r.profile });
         } else {
-          const text = values.config ? await readInputFile(values.config, 'device configuration', LIMITS.config) : undefined;
+          const text = values.config ? await readTextFile(values.config, 'device configuration', LIMITS.config) : undefined;
           const knobLines = Object.entries(knobs).map(([k, v]) => `! mxlab knob ${k} ${v}`).join('\n');
           started.reconfigure({ device: values.device, config: [text, knobLines].filter(Boolean).join('\n') || undefined });
         }
