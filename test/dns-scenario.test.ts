@@ -52,6 +52,15 @@ describe('dns: in scenarios', () => {
     ]);
   });
 
+  it('checks every mta and tls a matrix gives a sender, naming the one that cannot', () => {
+    const source = `${base('  corp.example: { mx: [esa] }', '  p: { role: sender, mta: postfix, tls: dane }')}matrix:\n  p.mta: [postfix, opensmtpd]\n`;
+    expect(problems(source)).toEqual([
+      'x.yaml:8:41 nodes.p.tls: expected a TLS policy mta: opensmtpd supports, got "dane": OpenSMTPD has no DANE: smtpd.conf(5) has no TLSA lookups (a relay action can only require TLS or verify against CAs) — use mta: postfix or mta: builtin for this policy',
+    ]);
+    const tlsAxis = `${base('  corp.example: { mx: [esa] }', '  e: { role: sender, mta: exim, tls: dane }')}matrix:\n  e.tls: [dane, mta-sts]\n`;
+    expect(problems(tlsAxis)[0]).toContain('nodes.e.tls: expected a TLS policy mta: exim supports, got "mta-sts": Exim 4.96 has no MTA-STS');
+  });
+
   it('refuses one MX host published with two TLSA settings', () => {
     expect(problems(base('  corp.example: { mx: [esa], tlsa: auto }\n  other.example: { mx: [esa], tlsa: mismatch }'))).toEqual([
       'x.yaml:4:37 dns.other.example.tlsa: expected one TLSA setting for mx1.corp.example, got "mismatch" here and "auto" in corp.example — set tlsa: the same way on every zone that lists this MX host',

@@ -25,8 +25,18 @@ const UNSUPPORTED: Record<string, Partial<Record<string, string>>> = {
 export function checkDnsReferences(s: Scenario, diag: Diag, ref: Ref): void {
   for (const [name, node] of Object.entries(s.nodes)) {
     if (node.role !== 'sender') continue;
-    const why = UNSUPPORTED[node.mta]?.[node.tls];
-    if (why) diag(['nodes', name, 'tls'], `expected a TLS policy mta: ${node.mta} supports, got "${node.tls}": ${why}`, 'use mta: postfix or mta: builtin for this policy');
+    // the node as written and every mta / tls a matrix gives it
+    const mtas = new Set([node.mta, ...(s.matrix?.[`${name}.mta`] ?? []).map(String)]);
+    const policies = new Set([node.tls, ...(s.matrix?.[`${name}.tls`] ?? []).map(String)]);
+    const said = new Set<string>();
+    for (const mta of mtas) {
+      for (const tls of policies) {
+        const why = UNSUPPORTED[mta]?.[tls];
+        if (!why || said.has(why)) continue;
+        said.add(why);
+        diag(['nodes', name, 'tls'], `expected a TLS policy mta: ${mta} supports, got "${tls}": ${why}`, 'use mta: postfix or mta: builtin for this policy');
+      }
+    }
   }
   const hostOf = (entry: string) => {
     const m = /^(\d+)\s+(\S+)$/.exec(entry.trim());
