@@ -1,3 +1,4 @@
+import { CODE, MxlabError } from '../../errors.js';
 import { parseArgs } from 'node:util';
 import { FirewallConfigError, profileFromJson, startFirewall, type DeviceProfile, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
@@ -111,7 +112,7 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
       async reload() {
         if (values.profile) {
           const r = profileFromJson(await readInputFile(values.profile, 'device profile', LIMITS.config * 4));
-          if (!r.ok) throw new Error(`Failed to read --profile ${values.profile}: ${r.error}`);
+          if (!r.ok) throw new MxlabError(CODE.FIREWALL_CONFIG, `Failed to read --profile ${values.profile}: ${r.error}.`);
           started.reconfigure({ profile: r.profile });
         } else {
           const text = values.config ? await readTextFile(values.config, 'device configuration', LIMITS.config) : undefined;
