@@ -1,10 +1,7 @@
 import { PassThrough } from 'node:stream';
-import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
-import type { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
+import { endTransaction, parserOf, sessionOf, type Parser, type SMTPConnection } from './smtp-internals.js';
 import type { ReplyKind } from './persona.js';
 import { sinkMessage, type ReceivedMessage } from './message-sink.js';
-
-type Feed = SMTPStream['_feedDataStream'];
 
 /** One BDAT transaction (RFC 3030): the chunks so far stream into a sink, never kept. */
 interface Transfer {
@@ -27,12 +24,12 @@ const SYNTAX = /^BDAT +(\d{1,12})( +LAST)? *$/i;
 
 /**
  * CHUNKING for personas that advertise it. The command handler switches smtp-server's parser
- * into "data mode" with a per-instance `_feedDataStream` that consumes exactly the announced
- * octets, then hands the rest of the input back to command parsing.
+ * into data mode with a feed that consumes exactly the announced octets, then hands the rest of
+ * the input back to command parsing (smtp-internals.ts owns the parser's members).
  */
 export class BdatReceiver {
   private transfer: Transfer | undefined;
-  private patched = new WeakSet<SMTPStream>();
+  private patched = new WeakSet<Parser>();
   private chunk: { remaining: number; last: boolean; reject: ReplyKind | undefined; size: number } | undefined;
 
   constructor(
@@ -43,9 +40,9 @@ export class BdatReceiver {
   /** Handles one `BDAT n [LAST]` line; `next` resumes the parser. Returns false on a syntax error. */
   command(line: string, next: () => void): boolean {
     const m = SYNTAX.exec(line);
-    const parser = this.conn._parser;
+    const parser = parserOf(this.conn);
     if (!m || !parser) return false;
-    const env = this.conn.session.envelope;
+    const env = sessionOf(this.conn).envelope;
     const reject: ReplyKind | undefined = !env.mailFrom ? 'needMail' : env.rcptTo.length === 0 ? 'needRcpt' : undefined;
     this.chunk = { remaining: Number(m[1]), last: !!m[2], reject, size: Number(m[1]) };
     if (!reject && !this.transfer) {
@@ -57,16 +54,15 @@ export class BdatReceiver {
       this.complete(next);
       return true;
     }
-    parser._dataMode = true; // the parser hands everything after this line to _feedDataStream
+    parser.setDataMode(true); // the parser hands everything after this line to the feed below
     next();
     return true;
   }
 
-  private patch(parser: SMTPStream): void {
+  private patch(parser: Parser): void {
     if (this.patched.has(parser)) return;
     this.patched.add(parser);
-    const feed: Feed = parser._feedDataStream.bind(parser);
-    parser._feedDataStream = (buf, done) => {
+    parser.interceptFeed((buf, done, feed) => {
       const c = this.chunk;
       if (!c) return feed(buf, done);
       const take = Math.min(c.remaining, buf.length);
@@ -76,10 +72,10 @@ export class BdatReceiver {
         this.transfer.stream.write(buf.subarray(0, take));
       }
       if (c.remaining > 0) return done();
-      parser._dataMode = false;
+      parser.setDataMode(false);
       const rest = buf.subarray(take);
-      this.complete(() => (rest.length ? parser._write(rest, 'buffer', done) : done()));
-    };
+      this.complete(() => (rest.length ? parser.write(rest, done) : done()));
+    });
   }
 
   private complete(resume: () => void): void {
@@ -103,8 +99,7 @@ export class BdatReceiver {
         this.hooks.accepted(m);
         this.hooks.reply('accepted', m.bytes);
       }
-      this.conn._transactionCounter++;
-      this.conn._resetSession();
+      endTransaction(this.conn);
       resume();
     });
   }

@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
-import type { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { beforeClose, closeSession, detachParser, isSecure, remoteAddressOf, sessionOf, onArmTimeout, passThrough, replaceGreeting, replaceSend, replySocket, upgrading, whenWritable, wrapCommands, wrapUpgrade, type SMTPConnection } from './smtp-internals.js';
 import type { Clock } from '../../model/clock.js';
 import type { TlsFault } from '../../vocabulary.js';
 import type { ServerView } from '../../model/result.js';
@@ -169,8 +169,8 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     size: s.size,
     sizeGiven: s.sizeGiven,
     tls: s.tls,
-    secure: conn.secure,
-    remoteAddress: conn.remoteAddress,
+    secure: isSecure(conn),
+    remoteAddress: remoteAddressOf(conn),
     line: st.line,
     verb: st.verb,
     address: st.address,
@@ -183,9 +183,9 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     const lines = (typeof reply === 'string' ? [reply] : reply).map(unsplit);
     const payload = lines.join('\r\n');
     const code = Number(payload.slice(0, 3));
-    if (code >= 400) conn.session.error = payload;
-    const socket = conn._socket;
-    if (!conn._upgrading && !socket.destroyed && socket.readyState === 'open') {
+    if (code >= 400) sessionOf(conn).error = payload;
+    const socket = replySocket(conn);
+    if (!upgrading(conn) && !socket.destroyed && socket.readyState === 'open') {
       // replies to pipelined commands leave in one write, like an MTA that flushes its output
       // once no more input is buffered (Postfix's smtpd); not across STARTTLS (see upgrade below)
       if (!socket.writableCorked) {
@@ -193,9 +193,9 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
         process.nextTick(() => socket.uncork());
       }
       socket.write(`${payload}\r\n`);
-      st.recorder.push('s2c', `${payload}\r\n`, conn.secure);
+      st.recorder.push('s2c', `${payload}\r\n`, isSecure(conn));
     }
-    if (close || code === 421) conn.close();
+    if (close || code === 421) closeSession(conn);
   };
 
   const replyWith = (kind: ReplyKind): void => {
@@ -214,42 +214,37 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
   void st.closed.then(() => bdat.abort());
 
   // after QUIT or a 421 smtp-server reads on and discards until the client leaves: so does the transcript
-  const close = conn.close.bind(conn);
-  conn.close = () => {
-    st.closing = true;
-    close();
-  };
+  beforeClose(conn, () => (st.closing = true));
 
-  conn._sendGreeting = () => emit(persona.replies.banner(ctx()));
+  replaceGreeting(conn, () => emit(persona.replies.banner(ctx())));
 
-  conn.send = (code, data) => {
+  replaceSend(conn, (code, data) => {
     const text = Array.isArray(data) ? data.join('\n') : (data ?? '');
     const kind = replyKind(st.verb, code, text);
     const fn = kind ? persona.replies[kind] : undefined;
     // a 421 from smtp-server always ends the session, whatever code the persona answers with
     emit(fn ? fn(ctx()) : plain(code, data), code === 421);
-  };
+  });
 
-  const onCommand = conn._onCommand.bind(conn);
-  conn._onCommand = (command, given) => {
+  wrapCommands(conn, (command, given, onCommand) => {
     // The client is gone: what it pipelined is dropped, not answered into a closed socket (a
     // hostile client that sends 100 000 NOOPs and leaves would otherwise keep the server busy).
     if ((st.tlsSocket ?? st.socket).destroyed) return;
     // A client that pipelines thousands of commands shares the server with the others: after
     // PIPELINE_TURN commands in a row the next waits for a turn of the event loop.
     const callback = given && (() => (++st.inARow < PIPELINE_TURN ? given() : ((st.inARow = 0), setImmediate(given))));
-    if (conn._upgrading || conn._nextHandler || !conn._ready) return onCommand(command, callback);
+    if (passThrough(conn)) return onCommand(command, callback);
     const line = command.toString('latin1');
     st.addCommand(line);
     st.line = line;
     st.verb = (line.split(' ')[0] ?? '').toUpperCase();
     st.address = /<([^<>]*)>/.exec(line)?.[1] ?? '';
-    const verdict = decide(persona, st.verb, s.tls, conn.secure);
+    const verdict = decide(persona, st.verb, s.tls, isSecure(conn));
     const next = callback ?? (() => undefined);
     if (verdict.action === 'pass' && st.verb === 'BDAT') {
-      if (!bdat.command(line, () => conn._whenWritable(next))) {
+      if (!bdat.command(line, () => whenWritable(conn, next))) {
         replyWith('bdatSyntax');
-        setImmediate(() => conn._whenWritable(next));
+        setImmediate(() => whenWritable(conn, next));
       }
       return;
     }
@@ -259,22 +254,19 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
       return emit(limit ? limit(ctx()) : '421 Too many bad commands', true);
     }
     replyWith(verdict.kind);
-    setImmediate(() => conn._whenWritable(next));
-  };
+    setImmediate(() => whenWritable(conn, next));
+  });
 
   // STARTTLS: the TLS socket is armed with the idle timeout right after it is created
-  const armTimeout = conn._armTimeout.bind(conn);
-  conn._armTimeout = (socket) => {
+  onArmTimeout(conn, (socket) => {
     if (socket && socket !== st.socket && !st.tlsSocket) {
       st.tlsSocket = socket as tls.TLSSocket;
       // the TLS socket was made this tick: no key exists yet
       if (s.keylog) st.tlsSocket.on('keylog', (line: Buffer) => (st.keylog ??= []).push(line.toString('latin1').trimEnd()));
     }
-    armTimeout(socket);
-  };
+  });
   // upgrade() strips the plain socket's listeners (our transcript tap among them); keep `closed` working
-  const upgrade = conn.upgrade.bind(conn);
-  conn.upgrade = (callback, secureCallback) => {
+  wrapUpgrade(conn, (callback, secureCallback, upgrade) => {
     // the 220 goes out before the first handshake byte: TLS writes bypass the socket's buffer
     while (st.socket.writableCorked) st.socket.uncork();
     if (s.tlsFault === 'handshake-abort') return abortHandshake(conn, st, callback);
@@ -282,7 +274,7 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     st.recorder.note('c2s', '<TLS handshake>');
     st.socket.once('close', () => st.finish());
     st.socket.on('error', () => undefined);
-  };
+  });
 }
 
 /**
@@ -291,8 +283,7 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
  */
 function abortHandshake(conn: SMTPConnection, st: ConnectionState, callback: () => void): void {
   const raw = st.socket;
-  if (conn._parser) raw.unpipe(conn._parser);
-  conn._upgrading = true; // nothing the client sends is a command any more
+  detachParser(conn, raw); // nothing the client sends is a command any more
   raw.removeAllListeners('data');
   st.recorder.note('c2s', '<TLS handshake>');
   raw.once('data', (d: Buffer) => {

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { connectionId, netServer, newConnection, onServerConnect, serverOptions, startConnection } from './smtp-internals.js';
 import type { Clock } from '../../model/clock.js';
 import type { ServerView } from '../../model/result.js';
 import type { TranscriptRecorder } from '../../smtp/transcript.js';
@@ -135,29 +135,28 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
   smtp.on('error', () => undefined); // socket errors are per connection, noted in its transcript
 
   // No early-talker delay: the connection goes straight to its greeting (instance override only)
-  smtp.connect = (socket, socketOptions) => {
-    const raw = socket as net.Socket;
+  onServerConnect(smtp, (raw, socketOptions) => {
     if (stopping || raw.destroyed) {
       raw.destroy();
       return;
     }
     const st = new ConnectionState(++next, raw.remotePort ?? 0, raw, o.clock, persona.knownVerbs.includes('BDAT'), o.transcriptEntries);
-    const conn = new SMTPConnection(smtp, raw, socketOptions);
+    const conn = newConnection(smtp, raw, socketOptions);
     live.add(st);
-    states.set(conn.id, st);
+    states.set(connectionId(conn), st);
     void st.closed.then(() => {
-      states.delete(conn.id);
+      states.delete(connectionId(conn));
       live.delete(st);
     });
     list.add(toPublic(st), st.closed);
-    smtp.connections.add(conn);
     conn.on('error', (err: Error) => st.recorder.note('c2s', `<error: ${err.message}>`, st.secure));
     raw.on('data', (d: Buffer) => st.take(d, false));
     raw.once('close', () => st.finish());
     applyPersona(conn, st, settings);
-    conn._setListeners(() => conn.connectionReady());
-  };
-  smtp.server.on('connection', (s: net.Socket) => {
+    startConnection(conn);
+  });
+  const listener = netServer(smtp);
+  listener.on('connection', (s: net.Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
@@ -167,17 +166,17 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
       const e = listenError(`receiver ${o.name}`, host, o.port ?? 0, err);
       reject(new ReceiverError(CODE.LISTEN, e.message, err, e.hint));
     };
-    smtp.server.once('error', onError);
-    smtp.server.listen(o.port ?? 0, host, () => {
-      smtp.server.removeListener('error', onError);
+    listener.once('error', onError);
+    listener.listen(o.port ?? 0, host, () => {
+      listener.removeListener('error', onError);
       resolve();
     });
   });
-  const address = smtp.server.address() as net.AddressInfo;
+  const address = listener.address() as net.AddressInfo;
 
   const stop = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
-      smtp.server.close(() => resolve());
+      listener.close(() => resolve());
       for (const st of live) st.destroy();
       for (const s of sockets) s.destroy();
     }).then(async () => {
@@ -198,13 +197,13 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     }
     if (c.tls !== undefined) {
       settings.tls = c.tls;
-      Object.assign(smtp.options, { disabledCommands: c.tls === 'off' ? ['AUTH', 'STARTTLS'] : ['AUTH'], hideSTARTTLS: c.tls === 'off' });
+      Object.assign(serverOptions(smtp), { disabledCommands: c.tls === 'off' ? ['AUTH', 'STARTTLS'] : ['AUTH'], hideSTARTTLS: c.tls === 'off' });
     }
     if (c.size !== undefined) {
       size = c.size;
       settings.size = c.size;
       settings.sizeGiven = true;
-      smtp.options.size = c.size > 0 ? c.size : undefined;
+      serverOptions(smtp).size = c.size > 0 ? c.size : undefined;
     }
   };
 
@@ -214,7 +213,7 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     port: address.port,
     connections: publics,
     reconfigure,
-    setListening: (on) => setListening(smtp.server, on, { host, port: address.port }, () => [...[...live].map((st) => ({ destroy: () => st.destroy() })), ...sockets]),
+    setListening: (on) => setListening(listener, on, { host, port: address.port }, () => [...[...live].map((st) => ({ destroy: () => st.destroy() })), ...sockets]),
     byRemotePort: (port) => {
       for (let i = publics.length - 1; i >= 0; i--) if (publics[i].remotePort === port) return publics[i];
       return undefined;
