@@ -147,6 +147,9 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     void st.closed.then(() => {
       states.delete(connectionId(conn));
       live.delete(st);
+      // STARTTLS strips the plain socket's listeners, the 'close' one below among them: without this
+      // every TLS session's socket (and its connection, ~17 KB) stayed in `sockets` for good
+      sockets.delete(raw);
     });
     list.add(toPublic(st), st.closed);
     conn.on('error', (err: Error) => st.recorder.note('c2s', `<error: ${err.message}>`, st.secure));
