@@ -104,6 +104,44 @@ x-d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]
     expect(missing.stderr).toBe(`mxlab: E_INPUT_FILE: Failed to read ${join(dir, 'nope.conf')}: expected a readable device configuration, got no such file.\n  Did you mistype the path?\n`);
   });
 
+  it('refuses a golden: that can never be a file (directory, FIFO, device, path through a file) at its key, for validate and run --update', async () => {
+    const sub = join(dir, 'golden');
+    await mkdir(join(sub, 'adir'), { recursive: true });
+    execFileSync('mkfifo', [join(sub, 'pipe.golden')]);
+    await writeFile(join(sub, 'plain.txt'), 'x');
+    const cases: [string, string, string][] = [
+      ['adir', 'a directory', ' — Did you mean a file inside it?'],
+      ['pipe.golden', 'a FIFO (named pipe)', ' — Only regular files are read: write a pipe or a process substitution to a file first.'],
+      ['/dev/null', 'a character device', ' — Only regular files are read: a device (such as /dev/zero) never is.'],
+      ['plain.txt/m.golden', 'a path through something that is not a folder', ''],
+    ];
+    for (const [value, got, hint] of cases) {
+      const f = join(sub, 'g.yaml');
+      await writeFile(f, `${ok}expect:\n  - { message: m1, golden: "${value}" }\n`);
+      for (const args of [['validate', f], ['run', f, '--update']]) {
+        const r = await mxlab(args, { timeoutMs: 20_000 });
+        expect(r.code, `${args.join(' ')} with golden: ${value}`).toBe(2);
+        expect(r.stderr).toContain(`${f}:8:28 expect[0].golden: expected a golden file (a regular file, or none yet: mxlab run --update writes it), got ${got}${hint}\n`);
+        noStack(r.stderr);
+      }
+    }
+    // a golden file not written yet is no input error: --update writes it
+    const f = join(sub, 'new.yaml');
+    await writeFile(f, `${ok}expect:\n  - { message: m1, golden: new.golden }\n`);
+    expect((await mxlab(['validate', f])).code).toBe(0);
+  });
+
+  it('refuses a directory or a device as --config with a hint that fits each', async () => {
+    const d = join(dir, 'as-config');
+    await mkdir(d);
+    const r = await mxlab(['proxy', '--device', 'asa 9.12(4)', '--upstream', '127.0.0.1:9', '--listen', '127.0.0.1:0', '--config', d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`mxlab: E_INPUT_FILE: Failed to read ${d}: expected a device configuration (a regular file), got a directory.\n  Did you mean a file inside it?\n`);
+    const z = await mxlab(['proxy', '--device', 'asa 9.12(4)', '--upstream', '127.0.0.1:9', '--listen', '127.0.0.1:0', '--config', '/dev/zero']);
+    expect(z.code).toBe(2);
+    expect(z.stderr).toBe(`mxlab: E_INPUT_FILE: Failed to read /dev/zero: expected a device configuration (a regular file), got a character device.\n  Only regular files are read: a device (such as /dev/zero) never is.\n`);
+  });
+
   it('refuses a --hostname that is no host name in mxlab receiver', async () => {
     const r = await mxlab(['receiver', '--persona', 'asyncos', '--listen', '127.0.0.1:0', '--hostname', 'a'.repeat(100_000)]);
     expect(r.code).toBe(2);

@@ -73,7 +73,7 @@ export async function readInputBytes(file: string, what: string, maxBytes: numbe
   }
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw new InputFileError(file, `a ${what} (a regular file)`, kindOf(st), SPECIAL_HINT);
+    if (!st.isFile()) throw new InputFileError(file, `a ${what} (a regular file)`, kindOf(st), specialHint(st));
     if (st.size > maxBytes) throw tooLarge(file, what, st.size, maxBytes);
     const chunks: Buffer[] = [];
     let total = 0;
@@ -100,7 +100,7 @@ function tooLarge(file: string, what: string, size: number | undefined, max: num
   return new InputFileError(file, `a ${what} of at most ${max.toLocaleString('en-US')} bytes`, got, 'Did you give the right file?');
 }
 
-function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+export function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';
@@ -109,7 +109,12 @@ function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevi
   return 'a special file';
 }
 
-const SPECIAL_HINT = 'Only regular files are read: write a pipe or a process substitution to a file first.';
+/** What to do instead of naming a file that is not a regular file. */
+export function specialHint(st: { isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (st.isDirectory()) return 'Did you mean a file inside it?';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'Only regular files are read: a device (such as /dev/zero) never is.';
+  return 'Only regular files are read: write a pipe or a process substitution to a file first.';
+}
 
 function describeOpenError(err: unknown, what: string): [expected: string, got: string] {
   const e = err as NodeJS.ErrnoException;

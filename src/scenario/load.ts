@@ -6,6 +6,7 @@ import { PositionIndex } from './positions.js';
 import { checkReferences, type DeviceChecker } from './references.js';
 import { configFilePath, type ConfigFiles } from './firewall-config.js';
 import { checkMessageFiles, type MessageFiles } from './message-files.js';
+import { checkGoldenPaths } from './golden-files.js';
 import { LIMITS, scenarioSchema, type Scenario } from './schema.js';
 
 export interface LoadedScenario {
@@ -145,7 +146,7 @@ function validate({ data, pos }: Yaml, source: string, file: string, opts: LoadO
     const refs = bestEffortReferences(file, data, pos, source, opts).filter((d) => !seen.has(d.path) && d.severity !== 'warning');
     throw new ScenarioError(sortDiagnostics([...schemaErrors, ...refs]));
   }
-  const refs = checkReferences(file, parsed.data, pos, source, opts.checkDevice, opts.files, opts.messageFiles);
+  const refs = [...checkReferences(file, parsed.data, pos, source, opts.checkDevice, opts.files, opts.messageFiles), ...checkGoldenPaths(file, parsed.data, pos)];
   const errors = refs.filter((d) => d.severity !== 'warning');
   if (errors.length) throw new ScenarioError(sortDiagnostics(errors));
   const warnings = sortDiagnostics(refs.filter((d) => d.severity === 'warning'));
