@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { FirewallConfigError, profileFromJson, startFirewall, type DeviceProfile, type FirewallConnection } from '../../actors/firewall/index.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, onControl, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
+import { epochClock, jsonLine, jsonRecord, onControl, textRecord, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
 import { readInputFile, readTextFile } from '../../scenario/input-file.js';
 import { LIMITS } from '../../scenario/schema.js';
 
@@ -69,10 +69,10 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
     // each connection is reported as it closes, then forgotten: a proxy that runs for days keeps no history
     const report = (c: FirewallConnection) =>
       void c.closed.then(() => {
-        if (values.json) jsonLine(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}), ...(c.clientWire && c.serverWire ? { clientWire: c.clientWire.toConnection(), serverWire: c.serverWire.toConnection() } : {}) });
+        if (values.json) jsonRecord(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}), ...(c.clientWire && c.serverWire ? { clientWire: c.clientWire.toConnection(), serverWire: c.serverWire.toConnection() } : {}) });
         else {
           const n = c.events.length + c.eventsDropped;
-          io.stderr.write(`mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${n} rule event${n === 1 ? '' : 's'})\n`);
+          textRecord(io, `mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${n} rule event${n === 1 ? '' : 's'})\n`, 'mxlab proxy');
         }
       });
     let fw;
@@ -88,7 +88,7 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
         host: listen.host,
         port: listen.port,
         idleTimeoutMs,
-        onEvent: (e) => (values.json ? jsonLine(io, { type: 'event', ...e }) : io.stderr.write(`${e.log}\n`)),
+        onEvent: (e) => (values.json ? jsonRecord(io, { type: 'event', ...e }) : textRecord(io, `${e.log}\n`, 'mxlab proxy')),
         onConnection: report,
         keepClosed: 0,
         capture: values.capture,

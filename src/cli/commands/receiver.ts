@@ -4,7 +4,7 @@ import { generateRunCertificates, type RunCertificates } from '../../tls/certs.j
 import { EXIT, UsageError, type Command } from '../command.js';
 import { RECEIVER_TLS, TLS_FAULTS, type TlsFault } from '../../vocabulary.js';
 import { parseEndpoint, positiveMs } from '../endpoint.js';
-import { epochClock, jsonLine, onControl, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
+import { epochClock, jsonLine, jsonRecord, onControl, textRecord, SERVER_TRANSCRIPT_ENTRIES, untilInterrupted } from '../serve.js';
 import { readInputFile } from '../../scenario/input-file.js';
 import { hostname } from '../../scenario/schema.js';
 
@@ -72,9 +72,9 @@ files again (new connections get them), SIGUSR1 closes the port, SIGUSR2 opens i
       void c.closed.then(() => {
         if (values.json) {
           const keylog = c.keylog();
-          jsonLine(io, { type: 'connection', id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view(), ...(keylog ? { keylog } : {}) });
+          jsonRecord(io, { type: 'connection', id: c.id, remotePort: c.remotePort, transcript: c.recorder.entries, view: c.view(), ...(keylog ? { keylog } : {}) });
         }
-        else io.stderr.write(`connection ${c.id} from port ${c.remotePort}:\n${c.recorder.entries.map((e) => `  ${e.dir === 'c2s' ? 'C:' : 'S:'} ${e.tls ? '[tls] ' : ''}${e.text}`).join('\n')}\n`);
+        else textRecord(io, `connection ${c.id} from port ${c.remotePort}:\n${c.recorder.entries.map((e) => `  ${e.dir === 'c2s' ? 'C:' : 'S:'} ${e.tls ? '[tls] ' : ''}${e.text}`).join('\n')}\n`, 'mxlab receiver');
       });
     const r = await startReceiver({
       name: 'receiver',
