@@ -142,6 +142,26 @@ x-d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]
     expect(z.stderr).toBe(`mxlab: E_INPUT_FILE: Failed to read /dev/zero: expected a device configuration (a regular file), got a character device.\n  Only regular files are read: a device (such as /dev/zero) never is.\n`);
   });
 
+  it('refuses a --cert-file / --key-file pair TLS cannot use, before listening (was internal error)', async () => {
+    const sub = join(dir, 'pem');
+    await mkdir(sub);
+    const pem = (name: string, cn: string, extra: string[] = []) =>
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(sub, `${name}.key`), '-out', join(sub, `${name}.crt`), '-subj', `/CN=${cn}`, '-days', '1', ...extra], { stdio: 'ignore' });
+    pem('a', 'a.example');
+    pem('b', 'b.example');
+    await writeFile(join(sub, 'junk.pem'), 'not a certificate\n');
+    const cases: [string, string, string][] = [
+      ['junk.pem', 'junk.pem', 'no PEM block found (a file starting with -----BEGIN …)'],
+      ['a.crt', 'b.key', 'the private key does not belong to the certificate'],
+    ];
+    for (const [cert, key, why] of cases) {
+      const r = await mxlab(['receiver', '--persona', 'asyncos', '--listen', '127.0.0.1:0', '--cert-file', join(sub, cert), '--key-file', join(sub, key)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(`mxlab receiver: Failed to use --cert-file ${join(sub, cert)} with --key-file ${join(sub, key)}: ${why}. Did you give a PEM certificate and its own private key?`);
+      noStack(r.stderr);
+    }
+  });
+
   it('refuses a --hostname that is no host name in mxlab receiver', async () => {
     const r = await mxlab(['receiver', '--persona', 'asyncos', '--listen', '127.0.0.1:0', '--hostname', 'a'.repeat(100_000)]);
     expect(r.code).toBe(2);

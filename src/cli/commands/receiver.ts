@@ -1,3 +1,4 @@
+import tls from 'node:tls';
 import { parseArgs } from 'node:util';
 import { personas, startReceiver, type PersonaName, type ReceiverConnection } from '../../actors/receiver/index.js';
 import { generateRunCertificates, type RunCertificates } from '../../tls/certs.js';
@@ -117,7 +118,22 @@ async function certificates(certFile: string | undefined, keyFile: string | unde
   if (!certFile || !keyFile) throw new UsageError('--cert-file and --key-file go together');
   const read = (f: string) => readInputFile(f, 'PEM file', 1024 * 1024);
   const [cert, key] = await Promise.all([read(certFile), read(keyFile)]);
+  try {
+    // what the TLS service will be made of, checked before the port is opened (a bad file was 'internal error')
+    tls.createSecureContext({ cert, key });
+  } catch (err) {
+    throw new UsageError(`Failed to use --cert-file ${certFile} with --key-file ${keyFile}: ${pemProblem(err as Error)}. Did you give a PEM certificate and its own private key?`);
+  }
   return { cert, key, ca: cert, hostnames: [hostname] };
+}
+
+/** OpenSSL's reason for a certificate or key it refused, in words. */
+function pemProblem(err: Error): string {
+  const m = err.message;
+  if (/no start line/i.test(m)) return 'no PEM block found (a file starting with -----BEGIN …)';
+  if (/key values mismatch/i.test(m)) return 'the private key does not belong to the certificate';
+  if (/bad decrypt|bad password|interrupted or cancelled/i.test(m)) return 'the private key is encrypted (mxlab reads unencrypted keys only)';
+  return `OpenSSL refused it (${m.replace(/^error:[0-9A-F]+:/, '')})`;
 }
 
 /** `--settings FILE`: the receiver settings a timeline step changes, as JSON. */
