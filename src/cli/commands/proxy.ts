@@ -18,7 +18,8 @@ export const proxy: Command = {
   --config FILE         device configuration in the device's own syntax (a whole show running-config names the device)
   --knob NAME=VALUE     set an INFERRED behaviour (repeatable; see mxlab devices "<device>")
   --idle-timeout MS     close a connection whose client side is silent this long (default: the config's timeout conn, else 300000)
-  --json                JSON lines on stdout (ready, event, connection) instead of log lines on stderr
+  --json                JSON lines on stdout (ready, event, connection; dropped when a slow reader fell 8 MiB behind)
+                        instead of log lines on stderr
   --capture             with --json: each connection record carries both connections' raw bytes
                         (clientWire, serverWire: base64, for pcaps; at most 32 MiB kept per connection)
   --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)

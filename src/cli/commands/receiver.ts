@@ -27,7 +27,8 @@ export const receiver: Command = {
   --cert-file F         PEM certificate to present (with --key-file); default: a self-signed one made at start
   --key-file F          PEM private key of --cert-file
   --idle-timeout MS     close a silent connection after this long (default 30000)
-  --json                JSON lines on stdout (ready, connection) instead of transcripts on stderr
+  --json                JSON lines on stdout (ready, connection; dropped when a slow reader fell 8 MiB behind)
+                        instead of transcripts on stderr
   --keylog              with --json: each connection record carries its TLS key log (NSS format, for pcaps)
   --epoch-origin MS     timestamps in ms since this epoch time
 
