@@ -106,7 +106,8 @@ describe('the CI recipe (docs/ci.md, README)', () => {
     const partial = await step(mergeCmd, join(dir, 'report'));
     expect(partial.stderr).toContain('mxlab merge: shard 2/3 missing: its runs are not in this report\n');
     expect(partial.stdout).toContain('1 scenario, 3 runs');
-  });
+    // eight CLI runs of a five-device matrix: 10–20 s on a quiet machine, past 30 s under load 10+
+  }, 120_000);
 
   it('merge refuses what is not a result.json (exit 2) and exits 1 when a part failed', async () => {
     const bad = join(dir, 'bad');
