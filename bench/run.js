@@ -10,6 +10,7 @@ import { dataThrough } from './data-through.js';
 import { dockerBench, dockerSkipReason } from './docker.js';
 import { sessionCost } from './session-cost.js';
 import { timelineBench } from './timeline.js';
+import { concurrencyBench } from './concurrency.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const t0 = performance.now();
@@ -21,6 +22,8 @@ console.log('\nBench 2 — DATA through a device (issue 3, item 6)');
 await dataThrough({ quick });
 console.log('\nBench 4 — time: scenario time against wall time (issue 13)');
 await timelineBench({ quick });
+console.log('\nBench 5 — concurrency: 200 clients through mxlab proxy into mxlab receiver (issue 10)');
+await concurrencyBench({ quick });
 const noDocker = await dockerSkipReason();
 if (noDocker) console.log(`\nBench 3 — docker runtime (issue 4, item 7): skipped — ${noDocker}`);
 else {
