@@ -9,6 +9,7 @@ import { classifyError, tlsErrorText, type SmtpErrorLike } from './classify.js';
 import { has8bit } from './eml.js';
 import { announcedSize, messageStream, type Content, type Sent } from './message.js';
 import { mtaLog } from './mta-log.js';
+import { onTlsSocket, socketOf } from './nodemailer-internals.js';
 import { advertisesStartTls, plaintextVerdict, shouldSendStartTls, tlsRequired, type TlsPlan, type Verdict } from './policy.js';
 import type { DeliveryTarget, MessageSpec, SenderOptions, StartTlsMode } from './types.js';
 import { WireLog, type ReplyEvent } from './wire-log.js';
@@ -99,14 +100,7 @@ class Attempt {
 
   /** The TLS socket nodemailer makes for STARTTLS logs its keys: listened to in the same tick it is made, before any key exists. */
   private recordKeys(): void {
-    const conn = this.conn as unknown as { _upgradeConnection(cb: unknown): unknown; _socket?: Socket };
-    const upgrade = conn._upgradeConnection.bind(conn);
-    conn._upgradeConnection = (cb: unknown) => {
-      const plain = conn._socket;
-      const r = upgrade(cb);
-      if (conn._socket && conn._socket !== plain) conn._socket.on('keylog', (line: Buffer) => this.keylog.push(line.toString('latin1').trimEnd()));
-      return r;
-    };
+    onTlsSocket(this.conn, (socket) => socket.on('keylog', (line: Buffer) => this.keylog.push(line.toString('latin1').trimEnd())));
   }
 
   start(): void {
@@ -150,7 +144,7 @@ class Attempt {
   private onUpgraded(): void {
     this.handshaking = false;
     this.track();
-    const socket = this.conn._socket as TLSSocket;
+    const socket = socketOf(this.conn) as TLSSocket;
     const protocol = socket.getProtocol?.() ?? 'unknown';
     const cipher = socket.getCipher?.()?.name ?? 'unknown';
     this.wire.note(`<TLS handshake ${protocol} ${cipher}>`);
@@ -256,7 +250,7 @@ class Attempt {
   }
 
   private track(): void {
-    const s = this.conn._socket;
+    const s = socketOf(this.conn);
     if (s) this.sockets.add(s);
   }
 }
