@@ -133,6 +133,11 @@ describe('each user-causable code, through the built CLI or the library, with it
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('mxlab: E_OUTPUT_PATH: Failed to create the folder /proc/mxlab-report: the folder above it cannot hold folders (a path under /proc or /sys, or a dangling link) (/proc/mxlab-report).\n  Did you mean another --out path?\n');
+    // a folder that exists but cannot hold files: said before the run (was exit 3 after it, the reporters 'disabled')
+    const self = await mxlab(['run', f, '--reporter', 'console,json', '--out', '/proc/self'], { timeoutMs: 20_000 });
+    expect(self.code).toBe(2);
+    expect(self.stdout).toBe('');
+    expect(self.stderr).toBe('mxlab: E_OUTPUT_PATH: Failed to write into the folder /proc/self: it cannot hold files (ENOENT; a folder under /proc or /sys?).\n  Did you mean another --out path?\n');
   });
 
   cause('E_BUNDLE', 'replay of a file that is not a bundle', async () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { CODE, MxlabError } from '../errors.js';
 
 /**
@@ -28,6 +28,24 @@ export async function makeDir(dir: string): Promise<void> {
       if (err.code !== 'EEXIST') throw dirError(dir, d, err);
     });
   }
+}
+
+/**
+ * `makeDir`, then a file made and removed in the folder: a folder that exists but cannot hold files
+ * (under /proc or /sys) is found before a run, not when its reports are written at the end.
+ */
+export async function makeWritableDir(dir: string): Promise<void> {
+  await makeDir(dir);
+  const probe = join(resolve(dir), `.mxlab-probe-${process.pid}`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const code = e.code ?? e.message;
+    if (ENVIRONMENT.has(code)) throw new MxlabError(CODE.IO, `Failed to write into the folder ${dir}: ${code}.`, { hint: 'Is the disk full or read-only, or the folder not yours?', cause: e });
+    throw new MxlabError(CODE.OUTPUT_PATH, `Failed to write into the folder ${dir}: it cannot hold files (${code}; a folder under /proc or /sys?).`, { hint: 'Did you mean another --out path?', cause: e });
+  }
+  await rm(probe, { force: true });
 }
 
 /** `makeDir` for synchronous callers. */

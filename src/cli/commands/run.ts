@@ -3,7 +3,7 @@ import { runScenarios } from '../../run/runner.js';
 import { multiplex, reporters, type Reporter, type ReporterName } from '../../report/index.js';
 import { EXIT, UsageError, type Command, type Io } from '../command.js';
 import { exitOf } from '../../errors.js';
-import { makeDir } from '../../report/make-dir.js';
+import { makeWritableDir } from '../../report/make-dir.js';
 import { loadCommandScenarios, printWarnings } from '../load-all.js';
 import { checkShard, parseShard } from '../shard.js';
 import { planCells } from '../../run/plan.js';
@@ -51,7 +51,7 @@ exit codes: 0 all expectations held, 1 an expectation failed, 2 invalid scenario
     printWarnings(scenarios, io.stderr);
     checkShard(shard, scenarios.reduce((n, l) => n + planCells(l).length, 0));
     // a folder given for the reports that cannot be made is said before the run, not after it
-    if (values.out && names.some((n) => n !== 'console')) await makeDir(values.out);
+    if (values.out && names.some((n) => n !== 'console')) await makeWritableDir(values.out);
     const { reporter, written, owner } = setUpReporters(names, values.out, io);
     const result = await runScenarios(scenarios, {
       runtime: runtime as 'local' | 'docker' | undefined,
