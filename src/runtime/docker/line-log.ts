@@ -1,6 +1,12 @@
 import type { Readable } from 'node:stream';
 
 const MAX_LINE = 64 * 1024;
+/**
+ * A node program's JSON record (`{"type":"connection",…}`) is one line however long: a receiver's
+ * holds up to 64 KiB of header lines as JSON escapes, its commands and transcript (a binary or
+ * header-heavy message made records of 100 KiB and more, which a 64 KiB cut made unparsable).
+ */
+const MAX_RECORD = 16 * 1024 * 1024;
 const MAX_LINES = 200_000;
 
 /**
@@ -26,9 +32,10 @@ export class LineLog {
 
   push(chunk: string): void {
     const parts = (this.partial + chunk).split('\n');
-    this.partial = (parts.pop() ?? '').slice(-MAX_LINE);
+    const rest = parts.pop() ?? '';
+    this.partial = rest.startsWith('{') ? rest.slice(0, MAX_RECORD) : rest.slice(-MAX_LINE);
     const now = Date.now();
-    for (const p of parts) this.add(p.replace(/\r$/, '').slice(0, MAX_LINE), now);
+    for (const p of parts) this.add(p.replace(/\r$/, '').slice(0, p.startsWith('{') ? MAX_RECORD : MAX_LINE), now);
     if (this.lines.length > MAX_LINES) {
       this.lines.splice(0, this.lines.length - MAX_LINES);
       this.times.splice(0, this.times.length - MAX_LINES);
