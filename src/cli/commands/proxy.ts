@@ -18,8 +18,8 @@ export const proxy: Command = {
   --config FILE         device configuration in the device's own syntax (a whole show running-config names the device)
   --knob NAME=VALUE     set an INFERRED behaviour (repeatable; see mxlab devices "<device>")
   --idle-timeout MS     close a connection whose client side is silent this long (default: the config's timeout conn, else 300000)
-  --json                JSON lines on stdout (ready, event, connection; dropped when a slow reader fell 8 MiB behind)
-                        instead of log lines on stderr
+  --json                JSON lines on stdout (ready, event, connection) instead of log lines on stderr; records
+                        a slow reader left 8 MiB behind are counted in a dropped line (never with --capture)
   --capture             with --json: each connection record carries both connections' raw bytes
                         (clientWire, serverWire: base64, for pcaps; at most 32 MiB kept per connection)
   --epoch-origin MS     timestamps in ms since this epoch time (to share a runner's timeline)
@@ -67,10 +67,13 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
     }
     const idleTimeoutMs = positiveMs('--idle-timeout', values['idle-timeout']);
     const clock = epochClock(values['epoch-origin']);
-    // each connection is reported as it closes, then forgotten: a proxy that runs for days keeps no history
+    // each connection is reported as it closes, then forgotten: a proxy that runs for days keeps no history.
+    // With --capture a record carries the connection's bytes (up to 64 MiB of base64) for the runner that
+    // asked for them: none is dropped for a reader that fell behind (a second large one would be)
+    const record = values.capture ? jsonLine : jsonRecord;
     const report = (c: FirewallConnection) =>
       void c.closed.then(() => {
-        if (values.json) jsonRecord(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}), ...(c.clientWire && c.serverWire ? { clientWire: c.clientWire.toConnection(), serverWire: c.serverWire.toConnection() } : {}) });
+        if (values.json) record(io, { type: 'connection', id: c.id, clientPort: c.clientPort, upstreamLocalPort: c.upstreamLocalPort, clientHop: c.clientHop.entries, serverHop: c.serverHop.entries, events: c.events, ...(c.eventsDropped ? { eventsDropped: c.eventsDropped } : {}), ...(c.clientWire && c.serverWire ? { clientWire: c.clientWire.toConnection(), serverWire: c.serverWire.toConnection() } : {}) });
         else {
           const n = c.events.length + c.eventsDropped;
           textRecord(io, `mxlab proxy: connection ${c.id} from port ${c.clientPort} closed (${n} rule event${n === 1 ? '' : 's'})\n`, 'mxlab proxy');
@@ -89,7 +92,7 @@ admin's config change); SIGUSR1 closes the port, SIGUSR2 opens it again.`,
         host: listen.host,
         port: listen.port,
         idleTimeoutMs,
-        onEvent: (e) => (values.json ? jsonRecord(io, { type: 'event', ...e }) : textRecord(io, `${e.log}\n`, 'mxlab proxy')),
+        onEvent: (e) => (values.json ? record(io, { type: 'event', ...e }) : textRecord(io, `${e.log}\n`, 'mxlab proxy')),
         onConnection: report,
         keepClosed: 0,
         capture: values.capture,
