@@ -14,3 +14,16 @@ export function formatTime(ms: number): string {
   if (s > 0 || parts.length === 0) parts.push(`${s}s`);
   return sign + parts.join('');
 }
+
+/** A duration in ms written back the way a scenario writes it, exactly (`5m`, `1h30m`, `1s250ms`; 0 stays 0): the scenario's duration parser reads it as the same ms. */
+export function formatDuration(ms: number): string | 0 {
+  let rest = Math.round(ms);
+  if (rest <= 0) return 0;
+  let out = '';
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${n}${unit}`;
+    rest -= n * size;
+  }
+  return out;
+}

@@ -17,3 +17,4 @@ export function parseDuration(value: string | number): number | undefined {
   for (const m of value.matchAll(PART)) ms += Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
   return Math.round(ms);
 }
+

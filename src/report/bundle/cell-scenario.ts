@@ -1,5 +1,6 @@
 import { Document, isMap, isSeq } from 'yaml';
 import type { CellResult, ScenarioResult } from '../../model/result.js';
+import { formatDuration } from '../../model/time.js';
 
 /**
  * The scenario one run ran, as a standalone YAML file: the matrix values applied (after
@@ -14,6 +15,8 @@ export function cellScenarioYaml(s: ScenarioResult, cell: CellResult, files: Map
   // pasted configs and real messages, as the bundle holds them
   for (const n of Object.values(scenario.nodes) as { 'config-file'?: string }[]) if (n['config-file'] && files.has(n['config-file'])) n['config-file'] = files.get(n['config-file']);
   for (const m of scenario.messages as { eml?: string }[]) if (m.eml && files.has(m.eml)) m.eml = files.get(m.eml);
+  // durations are held in ms; the file says them as a scenario does (the schema reads 5m, not 300000)
+  writeDurations(scenario);
   const doc = new Document(scenario);
   doc.commentBefore = [
     ` The scenario of one run, as mxlab ran it: ${s.file}${cell.label ? ` [${cell.label}]` : ''}`,
@@ -28,4 +31,15 @@ export function cellScenarioYaml(s: ScenarioResult, cell: CellResult, files: Map
     });
   }
   return doc.toString({ lineWidth: 0 });
+}
+
+/** Every duration field of the schema (sender retry: and queue-lifetime:, expectations' delivered-after:, timeline at:) back in duration form. */
+function writeDurations(scenario: { nodes: object; expect: object[]; timeline?: object[] }): void {
+  const back = (v: unknown) => (typeof v === 'number' ? formatDuration(v) : v);
+  for (const n of Object.values(scenario.nodes) as Record<string, unknown>[]) {
+    if (Array.isArray(n.retry)) n.retry = n.retry.map(back);
+    if (n['queue-lifetime'] !== undefined) n['queue-lifetime'] = back(n['queue-lifetime']);
+  }
+  for (const e of scenario.expect as Record<string, unknown>[]) if (e['delivered-after'] !== undefined) e['delivered-after'] = back(e['delivered-after']);
+  for (const t of (scenario.timeline ?? []) as Record<string, unknown>[]) t.at = back(t.at);
 }
