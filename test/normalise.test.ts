@@ -5,6 +5,11 @@ import type { TranscriptEntry } from '../src/model/result.js';
 const entries = (lines: [TranscriptEntry['dir'], string, boolean?][]): TranscriptEntry[] => lines.map(([dir, text, tls], t) => ({ t, dir, text, ...(tls ? { tls } : {}) }));
 
 describe('normalised transcripts (golden files, replay)', () => {
+  it('where a sender connected is one token on both runtimes: an address and port in-process, a container name in docker', () => {
+    const out = normaliseEntries(entries([['c2s', '<connect 127.0.0.1:36791>'], ['c2s', '<connect mxlab-mx9ivysx-6c84d0-1-fw:25>'], ['c2s', '<connect mxlab-mx9ivysx-6c84d0-2-lan-rec-esa:25>'], ['c2s', '<connect mx1.corp.example:25>']]));
+    expect(out).toEqual(['C: <connect <ip>:<port>>', 'C: <connect <ip>:<port>>', 'C: <connect <ip>:<port>>', 'C: <connect mx1.corp.example:25>']);
+  });
+
   it('replaces what changes per run with tokens: ports, dates, queue and message ids, DKIM time and signature, TLS record sizes', () => {
     const out = normaliseEntries(
       entries([

@@ -5,7 +5,8 @@ import type { Hop, SessionResult, TranscriptEntry } from '../model/result.js';
  * runs of the same scenario compare line by line (golden files, `mxlab replay`). Replaced:
  * addresses and ports (`<ip>`, `<port>`), dates and times (`<date>`, `<time>`), message ids,
  * queue ids (Postfix, Exim, OpenSMTPD, sendmail, AsyncOS, Exchange), DKIM signatures and
- * timestamps, run ids in container names, and the sizes of TLS records (certificates differ per run).
+ * timestamps, run ids in container names, the peer a sender connected to (an address, or a
+ * container on the docker runtime), and the sizes of TLS records (certificates differ per run).
  * Timestamps of lines are left out. A retried message shows every attempt, each under `== attempt N`.
  */
 export function normaliseSession(s: Pick<SessionResult, 'hops' | 'history'>): string[] {
@@ -30,6 +31,8 @@ const RULES: [RegExp, string | ((m: string, sep?: string) => string)][] = [
   [/(?:::ffff:)?\b\d{1,3}(?:\.\d{1,3}){3}\b(?:([:/])\d{1,5}\b)?/g, (_m, sep) => (sep ? `<ip>${sep}<port>` : '<ip>')],
   // run ids in container names: mxlab-<base36 time>-<hex>[-<cell>]
   [/\b[0-9a-z]{7,9}-[0-9a-f]{6}(?:-\d+)?\b/g, '<run>'],
+  // where a sender connected: an address in-process, a container name in docker — one token, so runs on either runtime compare
+  [/^<connect (?:<ip>|mxlab-<run>-[a-z0-9-]+):(?:<port>|\d{1,5})>$/g, '<connect <ip>:<port>>'],
   // queue ids
   [/\bqueued as [0-9A-Za-z]+/g, 'queued as <queue-id>'],
   [/\bMessage \d+ accepted\b/g, 'Message <queue-id> accepted'],

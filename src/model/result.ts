@@ -270,6 +270,8 @@ export interface NodeVersion {
   version: string;
   /** the container image, e.g. `mxlab/postfix:3f2a…` (docker runtime) */
   image?: string;
+  /** the engine's id of that image (`sha256:…`): the exact bytes that ran */
+  imageId?: string;
 }
 
 export interface ScenarioResult {

@@ -147,7 +147,8 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
     const cell = await abortable(starting, ctx.signal, () => void starting.then((c) => c.stop()).catch(() => undefined));
     timing.startMs = Date.now() - t1;
     try {
-      nodes = await cell.describe?.().catch(() => undefined);
+      // what runs as each node (in docker, read from the containers) while the messages go
+      const describing = cell.describe?.().catch(() => undefined);
       // one schedule for every cell: the messages' attempts and the timeline's steps in scenario time
       // (without retry: or timeline:, every message once, all at once); sessions kept in the scenario's order
       const queued = Object.entries(plan.scenario.nodes).find(([, n]) => n.role === 'sender' && n.mta !== 'builtin' && (n.retry !== undefined || n['queue-lifetime'] !== undefined));
@@ -168,6 +169,7 @@ async function runCell(plan: CellPlan, getRuntime: () => Promise<Runtime>, ctx: 
           ctx.signal,
         );
       } finally {
+        nodes = await describing;
         sessions.push(...plan.messages.map((m) => [...done].find((s) => s.message === m.spec.id)).filter((s): s is SessionResult => !!s));
       }
     } finally {

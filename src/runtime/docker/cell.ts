@@ -1,4 +1,5 @@
-import type { SessionResult } from '../../model/result.js';
+import type { NodeVersion, SessionResult } from '../../model/result.js';
+import { describeDockerNodes } from './describe.js';
 import type { CellPlan, MessagePlan } from '../../model/plan.js';
 import { nodeHostname, pathVia } from '../../model/plan.js';
 import type { SenderNode } from '../../scenario/schema.js';
@@ -7,7 +8,7 @@ import { HarnessError, type DeliverHooks, type RunContext, type StartedCell } fr
 import { CODE } from '../../errors.js';
 import type { CellNode } from './cell-node.js';
 import { submitBuiltin, submitMta } from './submit.js';
-import type { StartedTopology } from './topology.js';
+import { recorderKey, type StartedTopology } from './topology.js';
 import type { TimelineStep } from '../../scenario/schema.js';
 import { DockerSteps } from './apply-step.js';
 import { shiftSession } from '../shift-session.js';
@@ -29,11 +30,20 @@ export class DockerCell implements StartedCell {
     this.steps = new DockerSteps(plan, topo.nodes, ctx.certs);
   }
 
+  /** What ran as each node, read from the running containers (versions, image tags and ids). */
+  describe(): Promise<Record<string, NodeVersion>> {
+    return describeDockerNodes(this.plan, this.topo);
+  }
+
   apply(step: TimelineStep): Promise<void> {
     return this.steps.apply(step);
   }
 
-  /** Every sender gets all of its messages at once; each sender's sessions are collected together. */
+  /**
+   * Every sender gets all of its messages at once. The builtin sender reports each message as it
+   * finishes, and its session is collected then (progress in a long cell); a real MTA's sessions
+   * are collected together once its log has settled every message.
+   */
   async deliver(messages: MessagePlan[], hooks: DeliverHooks = {}): Promise<SessionResult[]> {
     const bySender = new Map<string, MessagePlan[]>();
     for (const m of messages) bySender.set(m.path[0], [...(bySender.get(m.path[0]) ?? []), m]);
@@ -41,19 +51,20 @@ export class DockerCell implements StartedCell {
     // the containers keep real time; the scenario clock may have jumped over idle time before these attempts
     const skipped = (this.ctx.clock as { skippedMs?: number }).skippedMs ?? 0;
     const results = await Promise.allSettled(
-      [...bySender].map(async ([name, ms]) => {
-        for (const s of (await this.deliverFrom(name, ms)).map((x) => shiftSession(x, skipped))) {
+      [...bySender].map(([name, ms]) =>
+        this.deliverFrom(name, ms, (x) => {
+          const s = shiftSession(x, skipped);
           sessions.set(s.message, s);
           hooks.onSession?.(s);
-        }
-      }),
+        }),
+      ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return messages.map((m) => sessions.get(m.spec.id)!);
   }
 
-  private async deliverFrom(senderName: string, ms: MessagePlan[]): Promise<SessionResult[]> {
+  private async deliverFrom(senderName: string, ms: MessagePlan[], onSession: (s: SessionResult) => void): Promise<void> {
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const node = this.topo.nodes.get(senderName);
     if (!node) throw new HarnessError(CODE.TOPOLOGY, `message ${ms[0].spec.id}: sender ${senderName} is not running`);
@@ -63,15 +74,20 @@ export class DockerCell implements StartedCell {
     const hostname = sender.hostname ?? nodeHostname(this.plan.scenario, senderName);
     const env = { plan: this.plan, ctx: this.ctx, topo: this.topo };
     if (sender.mta === 'builtin') {
-      const results = await submitBuiltin(env, node, sender, hostname, ms);
-      // the builtin sender knows its port: each session is found on its own (with the lab DNS, on the path it took)
-      return Promise.all(
-        ms.map(async (m) => {
-          const result = results.get(m.spec.id)!;
+      // the builtin sender knows its port: each session is found on its own (with the lab DNS, on the path
+      // it took), as soon as its message is done
+      const collecting: Promise<void>[] = [];
+      try {
+        await submitBuiltin(env, node, sender, hostname, ms, (id, result) => {
+          const m = ms.find((x) => x.spec.id === id)!;
           const routed = { ...m, path: pathVia(m, result.nextHop ?? '') };
-          return (await collectSessions([{ m: routed, report: { kind: 'builtin', result }, stations: this.stations(routed), settleMs }]))[0];
-        }),
-      );
+          collecting.push(collectSessions([{ m: routed, report: { kind: 'builtin', result }, stations: this.stations(routed), settleMs }]).then(([s]) => onSession(s)));
+        });
+      } finally {
+        await Promise.allSettled(collecting);
+      }
+      await Promise.all(collecting);
+      return;
     }
     if (node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a real MTA sender`);
     const reports = await submitMta(env, node, sender, hostname, ms);
@@ -82,13 +98,14 @@ export class DockerCell implements StartedCell {
       const routed = m.routes ? { ...m, path: pathVia(m, reached ?? m.path[1] ?? '') } : m;
       return { m: routed, report: { kind: 'mta', report }, stations: this.stations(routed), settleMs };
     });
-    return collectSessions(items);
+    for (const s of await collectSessions(items)) onSession(s);
   }
 
   /** The nodes after the sender on a message's path, as the collector reads them. */
   private stations(m: MessagePlan): Station[] {
-    // a recording hop between two real MTAs (with the lab DNS: in front of a real MTA receiver) records the hop into the receiver
-    const rec = m.path.length === 2 ? (this.topo.recorders.get(m.path[0]) ?? this.topo.receiverRecorders.get(m.path[1])) : undefined;
+    // a recording hop (between two real MTAs, or any sender and receiver when the wire is recorded; with
+    // the lab DNS in front of the receiver) records the hop into the receiver
+    const rec = m.path.length === 2 ? (this.topo.recorders.get(recorderKey(m.path[0], m.path[1])) ?? this.topo.receiverRecorders.get(m.path[1])) : undefined;
     const relay: Station[] = rec ? [{ kind: 'hop', node: m.path[1], records: rec.records, firewall: false }] : [];
     return [...relay, ...m.path.slice(1).map((name): Station => {
       const n: CellNode | undefined = this.topo.nodes.get(name);

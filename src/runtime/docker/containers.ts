@@ -79,6 +79,40 @@ export async function execOk(c: NodeContainer, argv: string[], what: string): Pr
   return r.stdout;
 }
 
+/**
+ * Runs argv in the container and hands each line of its stdout to `onLine` as it comes (a
+ * program that reports as it goes, like `mxlab deliver`); throws a HarnessError on a non-zero exit.
+ */
+export async function execLines(c: NodeContainer, argv: string[], what: string, onLine: (line: string) => void): Promise<void> {
+  const client = await runtimeClient();
+  const handle = client.container.getById(c.container.getId());
+  const exec = await handle.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const { PassThrough } = await import('node:stream');
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stderr = '';
+  let stdout = '';
+  let rest = '';
+  err.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-4000)));
+  out.on('data', (d: Buffer) => {
+    const text = rest + d.toString('utf8');
+    stdout = (stdout + d.toString('utf8')).slice(-4000);
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) onLine(l);
+  });
+  client.container.dockerode.modem.demuxStream(stream, out, err);
+  await new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+  });
+  if (rest) onLine(rest);
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== 0) throw new HarnessError(CODE.CONTAINER_EXEC, `${what} in ${c.node} failed (exit ${ExitCode}): ${(stderr || stdout).trim().slice(-500)}`);
+}
+
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A file in the container as a stream of its lines, from its start on (`tail -F` in an exec). */

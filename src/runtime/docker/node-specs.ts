@@ -36,6 +36,8 @@ export interface SpecContext {
   epochOrigin: number;
   /** with the lab DNS: the resolver's address on the network a node is on */
   resolverOf?(node: string): string;
+  /** record the wire for pcaps (a reporter asked): firewalls keep both connections' bytes, persona receivers their TLS keys */
+  capture?: boolean;
 }
 
 /** Which kind of container a scenario node becomes. */
@@ -87,7 +89,7 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
     case 'firewall': {
       // the device resolved for this cell, as data: the container does not parse the device or config again
       const files = [{ content: JSON.stringify(ctx.firewalls[name]), target: PROFILE_FILE }];
-      const cmd = ['proxy', '--profile', PROFILE_FILE, '--listen', '0.0.0.0:25', '--upstream', `${ctx.containerName(node['forwards-to'])}:25`, ...origin];
+      const cmd = ['proxy', '--profile', PROFILE_FILE, '--listen', '0.0.0.0:25', '--upstream', `${ctx.containerName(node['forwards-to'])}:25`, ...origin, ...(ctx.capture ? ['--capture'] : [])];
       return { ...base, command: cmd, files, ready: READY_JSON };
     }
     case 'receiver': {
@@ -97,7 +99,7 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
         return mtaSpec(base, node, { role: 'receiver', hostname, tls: node.tls, maxSize }, tls);
       }
       const fault = node['tls-fault'] === 'handshake-abort' || node['tls-fault'] === 'tls1.0-only' ? ['--tls-fault', node['tls-fault']] : [];
-      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...fault, '--settings', RECEIVER_SETTINGS_FILE, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin];
+      const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...fault, '--settings', RECEIVER_SETTINGS_FILE, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin, ...(ctx.capture ? ['--keylog'] : [])];
       return { ...base, command: cmd, files: [...tls, { content: '{}', target: RECEIVER_SETTINGS_FILE }], ready: READY_JSON };
     }
     case 'sender': {

@@ -6,14 +6,14 @@ import type { MtaReport } from '../collect/collector.js';
 import { messageSpecOf } from '../message-spec.js';
 import { HarnessError, type RunContext } from '../types.js';
 import type { CellNode } from './cell-node.js';
-import { execOk } from './containers.js';
+import { execLines, execOk } from './containers.js';
 import { MAX_EML_BYTES } from '../../actors/sender/eml.js';
 import { readInputBytes } from '../../scenario/input-file.js';
 import { submission } from './message-text.js';
 import type { SubmittedMessage } from './mta/index.js';
 import { deliverArgv } from './node-specs.js';
 import { queriesFor } from './lab-dns.js';
-import type { StartedTopology } from './topology.js';
+import { recorderKey, recorderName, type StartedTopology } from './topology.js';
 import { CODE } from '../../errors.js';
 
 export interface SubmitEnv {
@@ -30,7 +30,7 @@ let batch = 0;
  * The builtin sender in its container: one `mxlab deliver` per next hop with all of that hop's
  * messages, which it delivers concurrently; one DeliveryResult per message id.
  */
-export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, DeliveryResult>> {
+export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: SenderNode, hostname: string, ms: MessagePlan[], onResult?: (id: string, result: DeliveryResult) => void): Promise<Map<string, DeliveryResult>> {
   const groups = new Map<string, MessagePlan[]>();
   const dns = env.topo.dns;
   // with the lab DNS one process routes every message (and shares its MTA-STS cache); else one per next hop
@@ -45,19 +45,34 @@ export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: Send
       const emls = await Promise.all(specs.filter((sp) => sp.eml).map(async (sp) => ({ content: await readInputBytes(sp.eml!, 'message file (.eml)', MAX_EML_BYTES), target: (sp.eml = `/tmp/mxlab-eml-${batch}-${sp.id}.eml`) })));
       await node.c.container.copyContentToContainer([...emls, { content: JSON.stringify(specs), target: file }]);
       const argv = deliverArgv({
-        sender: { name: node.c.node, hostname, tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}) },
+        sender: { name: node.c.node, hostname, tls: sender.tls, timeoutMs: sender.timeout, ...(sender['plaintext-fallback'] ? { plaintextFallback: sender['plaintext-fallback'] } : {}), ...(env.ctx.capture ? { keylog: true } : {}) },
         messageFile: file,
         ...(dns
           ? { dns: { resolver: `${dns.resolverOn(env.topo.networkOf(node.c.node))}:53`, nodes: dns.nodeAt } }
-          : { target: `${env.topo.containerName(group[0].path[1])}:25`, node: group[0].path[1], servername: nodeHostname(env.plan.scenario, group[0].spec.to) }),
+          : {
+              // straight into a receiver through its recording hop, when the runtime put one there
+              target: `${env.topo.containerName(group[0].path.length === 2 && env.topo.recorders.has(recorderKey(group[0].path[0], group[0].path[1])) ? recorderName(group[0].path[0], group[0].path[1]) : group[0].path[1])}:25`,
+              node: group[0].path[1],
+              servername: nodeHostname(env.plan.scenario, group[0].spec.to),
+            }),
         epochOrigin: env.topo.epochOrigin,
       });
-      const text = await execOk(node.c, argv, `mxlab deliver (${group.length} messages)`);
-      for (const line of text.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const { id, ...result } = JSON.parse(line) as DeliveryResult & { id: string };
+      // one JSON line per message as it finishes: each message's session is collected as its line arrives
+      let text = '';
+      await execLines(node.c, argv, `mxlab deliver (${group.length} messages)`, (line) => {
+        text = (text + line + '\n').slice(-2000);
+        if (!line.startsWith('{')) return;
+        let parsed: DeliveryResult & { id: string };
+        try {
+          parsed = JSON.parse(line) as DeliveryResult & { id: string };
+        } catch {
+          return;
+        }
+        const { id, ...result } = parsed;
+        if (!group.some((m) => m.spec.id === id) || out.has(id)) return;
         out.set(id, result);
-      }
+        onResult?.(id, result);
+      });
       const missing = group.filter((m) => !out.has(m.spec.id)).map((m) => m.spec.id);
       if (missing.length) throw new HarnessError(CODE.SENDER_OUTPUT, `mxlab deliver printed no result for ${missing.join(', ')}: ${text.slice(-300)}`);
     }),

@@ -16,9 +16,9 @@ import { addressesOf, loadLabDns, resolverSpec, type DockerLabDns } from './lab-
 
 export interface StartedTopology {
   nodes: Map<string, CellNode>;
-  /** recording hops, by the real MTA sender whose hop into a real MTA receiver they record */
+  /** recording hops, by the hop they record (recorderKey(sender, receiver)): between two real MTAs, and every hop straight into a receiver when the wire is recorded */
   recorders: Map<string, Recorder>;
-  /** with the lab DNS: recording hops in front of real MTA receivers, by receiver (what inside senders reach) */
+  /** with the lab DNS: recording hops in front of real MTA receivers (of every receiver when the wire is recorded), by receiver (what inside senders reach) */
   receiverRecorders: Map<string, Recorder>;
   containerName(node: string): string;
   /** Date.now() at the run clock's zero: node programs share the run's timeline */
@@ -95,20 +95,19 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
       return tag;
     };
     const resolverOf = resolver ? (node: string) => resolver!.at[networksOf(node).first] : undefined;
-    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin, ...(resolverOf ? { resolverOf } : {}) };
-    // real MTA → real MTA: a recording hop in between (the sender relays to it). With the lab DNS a
-    // real MTA routes by MX, not to one relay: none (the hop into a real MTA receiver has no transcript then)
-    const recorded = resolver
-      ? []
-      : Object.entries(s.nodes)
-          .filter(([, n]) => n.role === 'sender' && n.mta !== 'builtin' && !n.via)
-          .map(([n]) => ({ sender: n, receiver: receiverFor(s, n) }))
-          .filter(({ receiver }) => { const r = s.nodes[receiver]; return r?.role === 'receiver' && r.mta !== 'builtin'; });
+    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin, capture: Boolean(ctx.capture), ...(resolverOf ? { resolverOf } : {}) };
+    // real MTA → real MTA: a recording hop in between (the sender relays to it), so that hop has a
+    // transcript; when the run records the wire (pcap, bundle), every hop straight from a sender
+    // into a receiver gets one, so each hop has its bytes (as the local runtime's recording relay).
+    // With the lab DNS a sender routes by MX, not to one relay: the recording hops stand in front of
+    // the receivers instead (below)
+    const recorded = resolver ? [] : recordedEdges(s, Boolean(ctx.capture));
     const nextHop = (sender: string) => {
       const n = s.nodes[sender];
       if (n.role !== 'sender') return sender;
       if (n.via) return n.via;
-      return recorded.some((r) => r.sender === sender) ? `${sender}-rec` : receiverFor(s, sender);
+      const receiver = receiverFor(s, sender);
+      return recorded.some((r) => r.sender === sender && r.receiver === receiver) ? recorderName(sender, receiver) : receiver;
     };
     const names = Object.keys(s.nodes);
     const starts = names.map(async (n) => {
@@ -132,17 +131,19 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
         image: images.node,
         network: `${prefix}-inside`,
         labels,
-        command: ['proxy', '--device', 'none', '--listen', '0.0.0.0:25', '--upstream', `${containerName(receiver)}:25`, '--json', '--epoch-origin', String(epochOrigin)],
+        command: ['proxy', '--device', 'none', '--listen', '0.0.0.0:25', '--upstream', `${containerName(receiver)}:25`, '--json', '--epoch-origin', String(epochOrigin), ...(ctx.capture ? ['--capture'] : [])],
         ready: READY_JSON,
       };
+      ctx.progress(`${plan.label || plan.name}: starting ${name} (recording hop into ${receiver})`);
       const c = await startNodeContainer(spec, networkIds);
       return { c, records: recordsFrom(c.logs) };
     };
-    // with the lab DNS, senders inside reach a real MTA receiver by its name: one recording hop in front
-    // of it, which the inside view publishes under that name (the path through a firewall keeps the firewall's records)
-    const inFront = resolver ? Object.entries(s.nodes).filter(([, n]) => n.role === 'receiver' && n.mta !== 'builtin').map(([n]) => n) : [];
+    // with the lab DNS, senders inside reach a real MTA receiver (and, when the wire is recorded, any
+    // receiver) by its name: one recording hop in front of it, which the inside view publishes under that
+    // name (the path through a firewall keeps the firewall's records)
+    const inFront = resolver ? Object.entries(s.nodes).filter(([, n]) => n.role === 'receiver' && (n.mta !== 'builtin' || ctx.capture)).map(([n]) => n) : [];
     const recs = [
-      ...recorded.map(async ({ sender, receiver }) => recorders.set(sender, await startRecorder(`${sender}-rec`, receiver))),
+      ...recorded.map(async ({ sender, receiver }) => recorders.set(recorderKey(sender, receiver), await startRecorder(recorderName(sender, receiver), receiver))),
       ...inFront.map(async (receiver) => receiverRecorders.set(receiver, await startRecorder(`${receiver}-rec`, receiver))),
     ];
     const results = await Promise.allSettled([...starts, ...recs]);
@@ -153,7 +154,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
       await Promise.all(
         [...nodes].filter(([, n]) => n.kind === 'mta-sender').map(async ([n, node]) => {
           const hop = nextHop(n);
-          const target = nodes.get(hop)?.c ?? recorders.get(n)?.c;
+          const target = nodes.get(hop)?.c ?? recorders.get(recorderKey(n, receiverFor(s, n)))?.c;
           if (!target) throw new HarnessError(CODE.TOPOLOGY, `node ${n}: its next hop ${hop} is not running`);
           const ip = await ipOn(target, networksOf(n).first);
           const name = nodeHostname(s, receiverFor(s, n));
@@ -163,7 +164,7 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
     } else {
       const addresses: Record<string, Record<string, string>> = {};
       await Promise.all([...nodes].map(async ([n, node]) => (addresses[n] = await addressesOf(node.c))));
-      // a real MTA receiver is at its recording hop's address, for senders inside
+      // a receiver with a recording hop in front is at that hop's address, for senders inside
       await Promise.all([...receiverRecorders].map(async ([n, rec]) => (addresses[n] = await addressesOf(rec.c))));
       dns = await loadLabDns({ scenario: s, certs: ctx.certs, resolver: resolver.c, resolverAddresses: resolver.at, addresses, inside, outside });
     }
@@ -173,6 +174,29 @@ export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: str
   }
   const networkOf = (node: string) => (s.nodes[node]?.role === 'sender' && (s.nodes[node] as { via?: string }).via ? `${prefix}-outside` : `${prefix}-inside`);
   return { nodes, recorders, receiverRecorders, containerName, epochOrigin, ...(dns ? { dns } : {}), networkOf, stop };
+}
+
+/** The recording hops' key in StartedTopology.recorders: the hop from `sender` into `receiver`. */
+export const recorderKey = (sender: string, receiver: string) => `${sender}>${receiver}`;
+/** A recording hop's node and container name. */
+export const recorderName = (sender: string, receiver: string) => `${sender}-rec-${receiver}`;
+
+/**
+ * The hops straight from a sender into a receiver that get a recording hop: between two real MTAs
+ * always; every one when the run records the wire. (A hop through a firewall is recorded by it.)
+ */
+export function recordedEdges(s: CellPlan['scenario'], capture: boolean): { sender: string; receiver: string }[] {
+  const edges: { sender: string; receiver: string }[] = [];
+  for (const [name, n] of Object.entries(s.nodes)) {
+    if (n.role !== 'sender' || n.via) continue;
+    const receivers = n.mta === 'builtin' ? [...new Set(s.messages.filter((m) => m.from === name).map((m) => m.to))] : [receiverFor(s, name)];
+    for (const receiver of receivers) {
+      const r = s.nodes[receiver];
+      if (r?.role !== 'receiver') continue;
+      if (capture || (n.mta !== 'builtin' && r.mta !== 'builtin')) edges.push({ sender: name, receiver });
+    }
+  }
+  return edges;
 }
 
 /** A container's address on one network, read from the engine now (networks attached after start count). */
