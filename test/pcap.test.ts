@@ -207,3 +207,30 @@ describe('the node programs record for pcaps (what the docker runtime runs in it
     expect(r.stderr).toContain('--keylog records TLS keys into the --json connection records: give --json too');
   });
 });
+
+describe('recording does not change a verdict', () => {
+  it('a receiver stopped by the timeline refuses connections with its recording relay in front too', async () => {
+    const { runScenario } = await import('../src/run/run-scenario.js');
+    const scenario = {
+      name: 'receiver down, then up',
+      nodes: {
+        esa: { role: 'receiver' as const, persona: 'asyncos' as const, hostname: 'esa.example.com' },
+        lan: { role: 'sender' as const, retry: ['5m'], 'queue-lifetime': '1h' },
+      },
+      messages: [{ id: 'm', from: 'lan', to: 'esa' }],
+      timeline: [
+        { at: 0, node: 'esa', state: 'stopped' as const },
+        { at: '3m', node: 'esa', state: 'started' as const },
+      ],
+      expect: [
+        { message: 'm', attempt: 1, outcome: 'deferred' as const, reason: 'connection-refused' as const },
+        { message: 'm', outcome: 'delivered' as const, attempts: 2 },
+      ],
+    };
+    for (const capture of [false, true]) {
+      const r = await runScenario({ scenario }, { capture });
+      expect(r.scenarios[0].cells[0].expectations.filter((e) => !e.ok), `capture ${capture}`).toEqual([]);
+      expect(r.ok).toBe(true);
+    }
+  });
+});

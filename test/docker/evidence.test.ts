@@ -134,3 +134,16 @@ describe.skipIf(!docker || needsTshark)('evidence from real MTAs: the recording 
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   }, 240_000);
 });
+
+describe.skipIf(!docker)('recording in containers does not change a verdict', () => {
+  it('the timeline fixture with --reporter pcap: a stopped receiver still refuses through its recording hop, every expectation holds', async () => {
+    const out = join(dir, 'timeline');
+    const r = await mxlab(['run', 'test/docker/fixtures/timeline-steps.yaml', '--reporter', 'console,pcap', '--out', out], { timeoutMs: 200_000 });
+    expect(r.stdout).toContain('all 6 expectations held');
+    expect(r.code).toBe(0);
+    // the recorded hop into esb holds both attempts: the refused one has no bytes, so no SMTP; the second does
+    const pcap = join(out, 'pcap/timeline-steps/run/down/hop1-lan-esb.pcap');
+    if (!needsTshark) expect((await tshark(['-r', pcap, '-Y', 'smtp.req.command == "MAIL"'])).length).toBe(1);
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  }, 240_000);
+});

@@ -5,6 +5,7 @@ import { faultCertificate, presentedChain, type KeyPair, type RunCertificates } 
 import { applyFirewallStep, firewallState, type FirewallState } from '../firewall-state.js';
 import { HarnessError } from '../types.js';
 import type { CellNode } from './cell-node.js';
+import type { NodeContainer } from './containers.js';
 import { execOk } from './containers.js';
 import { CODE } from '../../errors.js';
 
@@ -29,6 +30,8 @@ export class DockerSteps {
     private readonly plan: CellPlan,
     private readonly nodes: Map<string, CellNode>,
     private readonly certs: RunCertificates,
+    /** the recording hops in front of a receiver: they stop and start with it, so a stopped receiver still refuses connections */
+    private readonly recordersOf: (receiver: string) => { c: NodeContainer }[] = () => [],
   ) {}
 
   /** The key and the chain a receiver with `fault` presents (as at start, topology.ts). */
@@ -53,6 +56,9 @@ export class DockerSteps {
       }
       if (step.state) await signal(n, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
       return;
+    }
+    if (step.state && spec.role === 'receiver') {
+      for (const r of this.recordersOf(step.node)) await signal(r, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
     }
     if (n.kind === 'receiver' && spec.role === 'receiver') {
       if (step.tls !== undefined || step.size !== undefined || step['tls-fault'] !== undefined) {
@@ -86,7 +92,7 @@ function certFiles(pair: { key: string; cert: string }): { content: string; targ
 }
 
 /** Sends a control signal to the node program (PID 1) and waits for its acknowledgement line. */
-async function signal(n: CellNode, sig: 'HUP' | 'USR1' | 'USR2', ack: 'reloaded' | 'stopped' | 'listening'): Promise<void> {
+async function signal(n: { c: NodeContainer }, sig: 'HUP' | 'USR1' | 'USR2', ack: 'reloaded' | 'stopped' | 'listening'): Promise<void> {
   const from = n.c.logs.length;
   await execOk(n.c, ['sh', '-c', `kill -${sig} 1`], `SIGHUP to ${n.c.node}`);
   let failure = '';

@@ -138,8 +138,11 @@ class LocalCell implements StartedCell {
     return n ? { host: n.host, port: n.port } : undefined;
   }
 
-  apply(step: TimelineStep): Promise<void> {
-    return applyStep(step, { firewall: this.firewalls.get(step.node), state: this.firewallStates.get(step.node), receiver: this.receivers.get(step.node) });
+  async apply(step: TimelineStep): Promise<void> {
+    await applyStep(step, { firewall: this.firewalls.get(step.node), state: this.firewallStates.get(step.node), receiver: this.receivers.get(step.node) });
+    // the recording relay in front of a receiver stops and starts with it: a stopped receiver refuses connections, recorded or not
+    const relay = step.state && this.receivers.has(step.node) ? this.recorders.get(step.node) : undefined;
+    if (relay) await relay.server.setListening(step.state === 'started');
   }
 
   async deliver(messages: MessagePlan[], hooks: DeliverHooks = {}): Promise<SessionResult[]> {
