@@ -219,7 +219,7 @@ describe('recording does not change a verdict', () => {
       },
       messages: [{ id: 'm', from: 'lan', to: 'esa' }],
       timeline: [
-        { at: 0, node: 'esa', state: 'stopped' as const },
+        { at: '0s', node: 'esa', state: 'stopped' as const },
         { at: '3m', node: 'esa', state: 'started' as const },
       ],
       expect: [
