@@ -141,9 +141,12 @@ describe.skipIf(!docker)('recording in containers does not change a verdict', ()
     const r = await mxlab(['run', 'test/docker/fixtures/timeline-steps.yaml', '--reporter', 'console,pcap', '--out', out], { timeoutMs: 200_000 });
     expect(r.stdout).toContain('all 6 expectations held');
     expect(r.code).toBe(0);
-    // the recorded hop into esb holds both attempts: the refused one has no bytes, so no SMTP; the second does
+    // the recorded hop into esb: the refused first attempt made no connection; the second greets once (then STARTTLS, decrypted with the key log)
     const pcap = join(out, 'pcap/timeline-steps/run/down/hop1-lan-esb.pcap');
-    if (!needsTshark) expect((await tshark(['-r', pcap, '-Y', 'smtp.req.command == "MAIL"'])).length).toBe(1);
+    if (!needsTshark) {
+      expect(await tshark(['-r', pcap, '-Y', 'smtp.req.command == "EHLO"', '-T', 'fields', '-e', 'smtp.req.parameter'])).toEqual(['lan.example']);
+      expect(await tshark(['-o', `tls.keylog_file:${join(out, 'keylog.txt')}`, '-r', pcap, '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter'])).toEqual([expect.stringMatching(/^FROM:<lan@lan\.example>/)]);
+    }
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   }, 240_000);
 });
