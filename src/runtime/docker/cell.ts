@@ -27,7 +27,7 @@ export class DockerCell implements StartedCell {
     private readonly ctx: RunContext,
     private readonly topo: StartedTopology,
   ) {
-    this.steps = new DockerSteps(plan, topo.nodes, ctx.certs, (receiver) => [...topo.recorders].filter(([key]) => key.endsWith(`>${receiver}`)).map(([, r]) => r));
+    this.steps = new DockerSteps(plan, topo.nodes, ctx.certs, (receiver) => [...[...topo.recorders].filter(([key]) => key.endsWith(`>${receiver}`)).map(([, r]) => r), ...[topo.receiverRecorders.get(receiver)].filter((r) => r !== undefined)]);
   }
 
   /** What ran as each node, read from the running containers (versions, image tags and ids). */
