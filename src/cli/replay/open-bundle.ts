@@ -30,9 +30,10 @@ export async function openBundle(file: string): Promise<OpenedBundle> {
     return rest === MANIFEST || rest === 'result.json' || rest.startsWith('runs/');
   };
   const isDir = await stat(file).then((st) => st.isDirectory(), () => false);
+  const modes = new Map<string, number>();
   const files = isDir
-    ? await readFolder(file)
-    : await readTarGz(await readInputBytes(file, 'bundle (mxlab-bundle.tar.gz)', MAX_BUNDLE_BYTES), file, { totalBytes: 1 << 30, entries: MAX_MEMBERS, keep: wanted });
+    ? await readFolder(file, modes)
+    : await readTarGz(await readInputBytes(file, 'bundle (mxlab-bundle.tar.gz)', MAX_BUNDLE_BYTES), file, { totalBytes: 1 << 30, entries: MAX_MEMBERS, keep: wanted, modes });
   const root = files.has(`${BUNDLE_ROOT}/${MANIFEST}`) ? `${BUNDLE_ROOT}/` : files.has(MANIFEST) ? '' : undefined;
   if (root === undefined) throw new MxlabError(CODE.BUNDLE, `Failed to replay ${file}: it holds no ${MANIFEST}, so it is not an mxlab bundle (or one written before mxlab replay existed). Did you mean a bundle from mxlab run --reporter bundle?`);
   const json = (name: string): unknown => {
@@ -57,7 +58,8 @@ export async function openBundle(file: string): Promise<OpenedBundle> {
     if (!name.startsWith(`${root}runs/`)) continue;
     const path = join(dir, name.slice(root.length));
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, data);
+    // a build context's scripts keep their executable bit
+    await writeFile(path, data, { mode: (modes.get(name) ?? 0o644) & 0o111 ? 0o755 : 0o644 });
   }
   return { manifest, result, dir };
 }
@@ -66,7 +68,7 @@ export async function openBundle(file: string): Promise<OpenedBundle> {
  * An unpacked bundle: `manifest.json`, `result.json` and `runs/…` of the folder (or of its
  * `mxlab-bundle/`), regular files only (a link is refused, as in the archive), within the same limits.
  */
-async function readFolder(dir: string): Promise<Map<string, Buffer>> {
+async function readFolder(dir: string, modes: Map<string, number>): Promise<Map<string, Buffer>> {
   const fail = (reason: string) => new MxlabError(CODE.BUNDLE, `Failed to replay ${dir}: ${reason}. Did you mean the folder a bundle (mxlab-bundle.tar.gz) was unpacked into?`);
   const root = (await lstat(join(dir, MANIFEST)).then(() => true, () => false)) ? dir : join(dir, BUNDLE_ROOT);
   const files = new Map<string, Buffer>();
@@ -86,6 +88,7 @@ async function readFolder(dir: string): Promise<Map<string, Buffer>> {
     total += data.length;
     if (total > MAX_BUNDLE_BYTES) throw fail(`more than ${MAX_BUNDLE_BYTES} bytes`);
     files.set(rel, data);
+    modes.set(rel, st.mode);
   };
   for (const rel of [MANIFEST, 'result.json', 'runs']) await take(rel);
   return files;

@@ -5,7 +5,7 @@ import { formatDuration } from '../../model/time.js';
 /**
  * The scenario one run ran, as a standalone YAML file: the matrix values applied (after
  * --matrix overrides), no matrix, only the run's expectations, each with its line in the
- * original file as a comment. `files` renames file references (golden files, config-file:, eml:) to their place in
+ * original file as a comment. `files` renames file references (golden files, config-file:, eml:, build:) to their place in
  * the bundle. Undefined when the result holds no scenario for the cell.
  */
 export function cellScenarioYaml(s: ScenarioResult, cell: CellResult, files: Map<string, string> = new Map()): string | undefined {
@@ -13,7 +13,10 @@ export function cellScenarioYaml(s: ScenarioResult, cell: CellResult, files: Map
   const scenario = structuredClone(cell.scenario) as typeof cell.scenario & { expect: Record<string, unknown>[] };
   for (const e of scenario.expect) if (typeof e.golden === 'string' && files.has(e.golden)) e.golden = files.get(e.golden);
   // pasted configs and real messages, as the bundle holds them
-  for (const n of Object.values(scenario.nodes) as { 'config-file'?: string }[]) if (n['config-file'] && files.has(n['config-file'])) n['config-file'] = files.get(n['config-file']);
+  for (const n of Object.values(scenario.nodes) as { 'config-file'?: string; build?: string }[]) {
+    if (n['config-file'] && files.has(n['config-file'])) n['config-file'] = files.get(n['config-file']);
+    if (n.build && files.has(n.build)) n.build = files.get(n.build);
+  }
   for (const m of scenario.messages as { eml?: string }[]) if (m.eml && files.has(m.eml)) m.eml = files.get(m.eml);
   // durations are held in ms; the file says them as a scenario does (the schema reads 5m, not 300000)
   writeDurations(scenario);

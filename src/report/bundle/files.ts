@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
 import type { RunResult } from '../../model/result.js';
 import { renderHtml } from '../html/page.js';
@@ -81,6 +81,18 @@ export async function bundleFiles(result: RunResult): Promise<{ files: TarFile[]
           notes.push(`file ${f} of ${scenario.file} not included: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
       }
+      // a real MTA's build: context (its Dockerfile and files), folder and all, executable bits kept
+      for (const n of Object.values(cell.scenario?.nodes ?? {})) {
+        const b = (n as { build?: unknown }).build;
+        if (typeof b !== 'string' || renamed.has(b)) continue;
+        const inBundle = `files/${inputNames(basename(resolve(dirname(scenario.file), b)) || 'build')}`;
+        try {
+          for (const f of await contextFiles(resolve(dirname(scenario.file), b))) files.push({ name: `${BUNDLE_ROOT}/runs/${sDir}/${rDir}/${inBundle}/${f.rel}`, data: f.data, mode: f.mode, mtime });
+          renamed.set(b, inBundle);
+        } catch (err) {
+          notes.push(`build context ${b} of ${scenario.file} not included: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
       const yaml = cellScenarioYaml(scenario, cell, renamed);
       if (yaml) {
         run.scenario = `runs/${sDir}/${rDir}/scenario.yaml`;
@@ -95,4 +107,26 @@ export async function bundleFiles(result: RunResult): Promise<{ files: TarFile[]
   for (const f of captured) add(f.name, f.data);
   files.splice(manifestAt, 0, { name: `${BUNDLE_ROOT}/${MANIFEST}`, data: JSON.stringify(manifest, null, 2) + '\n', mtime });
   return { files, notes };
+}
+
+/** A build context's files at most: a Dockerfile and the few files it copies, not a source tree. */
+const CONTEXT_LIMIT = { files: 1000, bytes: 64 * 1024 * 1024 };
+
+/** The regular files of a build context, relative, with their modes (0755 when executable); links and other kinds refused. */
+async function contextFiles(dir: string): Promise<{ rel: string; data: Buffer; mode: number }[]> {
+  const out: { rel: string; data: Buffer; mode: number }[] = [];
+  let bytes = 0;
+  const walk = async (rel: string): Promise<void> => {
+    const path = rel ? `${dir}/${rel}` : dir;
+    const st = await lstat(path);
+    if (st.isDirectory()) {
+      for (const e of (await readdir(path)).sort()) await walk(rel ? `${rel}/${e}` : e);
+      return;
+    }
+    if (!st.isFile()) throw new Error(`${rel} is not a regular file (links are not bundled)`);
+    if (out.length >= CONTEXT_LIMIT.files || (bytes += st.size) > CONTEXT_LIMIT.bytes) throw new Error(`more than ${CONTEXT_LIMIT.files} files or ${CONTEXT_LIMIT.bytes >> 20} MiB`);
+    out.push({ rel, data: await readFile(path), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+  };
+  await walk('');
+  return out;
 }

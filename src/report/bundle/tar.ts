@@ -43,6 +43,8 @@ export interface ReadLimits {
   entries: number;
   /** keep the data only of members this accepts; the others are read and counted, not kept */
   keep?(name: string): boolean;
+  /** filled with the mode of each kept member */
+  modes?: Map<string, number>;
 }
 
 /** Bundles are small (transcripts, pcaps of a few messages): these caps stop a decompression bomb. */
@@ -81,7 +83,10 @@ export async function readTarGz(data: Buffer, what: string, limits: ReadLimits =
     });
     stream.on('end', () => {
       if (failure) return;
-      if (kept) files.set(name, Buffer.concat(chunks));
+      if (kept) {
+        files.set(name, Buffer.concat(chunks));
+        limits.modes?.set(name, header.mode ?? 0o644);
+      }
       next();
     });
   });
