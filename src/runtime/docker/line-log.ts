@@ -2,11 +2,13 @@ import type { Readable } from 'node:stream';
 
 const MAX_LINE = 64 * 1024;
 /**
- * A node program's JSON record (`{"type":"connection",…}`) is one line however long: a receiver's
+ * A node program's JSON record (`{"type":"connection",…}`) is one line however long (up to 96 MiB): a receiver's
  * holds up to 64 KiB of header lines as JSON escapes, its commands and transcript (a binary or
  * header-heavy message made records of 100 KiB and more, which a 64 KiB cut made unparsable).
  */
-const MAX_RECORD = 16 * 1024 * 1024;
+// with the wire recorded (pcap, bundle) a proxy's record carries both connections' bytes as base64,
+// each kept up to MAX_CAPTURE_BYTES (32 MiB): 2 × 32 MiB × 4/3 plus the transcript
+const MAX_RECORD = 96 * 1024 * 1024;
 const MAX_LINES = 200_000;
 
 /**
