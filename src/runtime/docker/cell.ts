@@ -7,6 +7,7 @@ import { collectSessions, type CollectItem, type Station } from '../collect/coll
 import { HarnessError, type DeliverHooks, type RunContext, type StartedCell } from '../types.js';
 import { CODE } from '../../errors.js';
 import type { CellNode } from './cell-node.js';
+import { emlMessageId } from './message-text.js';
 import { submitBuiltin, submitMta } from './submit.js';
 import { recorderKey, type StartedTopology } from './topology.js';
 import type { TimelineStep } from '../../scenario/schema.js';
@@ -112,7 +113,7 @@ export class DockerCell implements StartedCell {
       if (!n) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} is not running`);
       if (n.kind === 'firewall') return { kind: 'hop', node: name, records: n.records, firewall: true };
       if (n.kind === 'receiver') return { kind: 'receiver', node: name, records: n.records };
-      if (n.kind === 'mta-receiver') return { kind: 'mta-receiver', node: name, receipt: (id, waitMs) => n.mailbox.receipt(id, waitMs) };
+      if (n.kind === 'mta-receiver') return { kind: 'mta-receiver', node: name, receipt: async (id, waitMs) => n.mailbox.receipt(id, waitMs, await emlMessageId(m.spec)) };
       throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} (${n.kind}) cannot be on a path`);
     })];
   }

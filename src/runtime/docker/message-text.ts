@@ -37,10 +37,22 @@ export function messageIdOf(spec: MessageSpec, hostname: string): string {
 export async function submission(spec: MessageSpec, hostname: string, dkim: DkimKey | undefined): Promise<{ content: string | Buffer; messageId: string }> {
   if (!spec.eml) return { content: messageText(spec, hostname, dkim), messageId: messageIdOf(spec, hostname) };
   const bytes = await emlMessage(spec.eml, spec.headers);
-  const head = bytes.subarray(0, Math.max(0, bytes.indexOf('\r\n\r\n'))).toString('latin1');
-  const found = /^message-id:[ \t]*<([^>\r\n]+)>/im.exec(head)?.[1];
+  const found = messageIdIn(bytes);
   const messageId = found ?? messageIdOf(spec, hostname);
   const top = `X-Mxlab-Message: ${spec.id}\r\n${found ? '' : `Message-ID: <${messageId}>\r\n`}`;
   const content = Buffer.from(Buffer.concat([Buffer.from(top, 'latin1'), bytes]).toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
   return { content, messageId };
+}
+
+/** The Message-ID (without brackets) in a message's header section, if it has one. */
+export function messageIdIn(bytes: Buffer): string | undefined {
+  const end = bytes.indexOf('\r\n\r\n');
+  const head = bytes.subarray(0, end < 0 ? Math.min(bytes.length, 1 << 20) : end).toString('latin1');
+  return /^message-id:[ \t]*<([^>\r\n]+)>/im.exec(head)?.[1];
+}
+
+/** The Message-ID of an `eml:` as the builtin sender sends it (how a real receiver's stored copy is found). */
+export async function emlMessageId(spec: MessageSpec): Promise<string | undefined> {
+  if (!spec.eml) return undefined;
+  return emlMessage(spec.eml).then(messageIdIn, () => undefined);
 }

@@ -18,6 +18,9 @@ const LOG_LAG_MS = 2000;
  */
 export class MtaMailbox {
   private readonly stored = new Map<string, StoredMessage>();
+  /** stored messages without an X-Mxlab-Message, by Message-ID, each handed to one message id */
+  private readonly byMessageId = new Map<string, StoredMessage[]>();
+  private readonly claimed = new Map<string, StoredMessage>();
   private fetching?: Promise<void>;
   private batch = 0;
 
@@ -26,15 +29,26 @@ export class MtaMailbox {
     private readonly adapter: MtaAdapter,
   ) {}
 
-  /** The receipt of message `id`, waiting up to `waitMs` for it to be stored. */
-  async receipt(id: string, waitMs: number): Promise<MtaReceipt | undefined> {
+  /**
+   * The receipt of message `id`, waiting up to `waitMs` for it to be stored. An .eml sent as it is by
+   * the builtin sender has no X-Mxlab-Message: it is found by the file's `messageId` instead.
+   */
+  async receipt(id: string, waitMs: number, messageId?: string): Promise<MtaReceipt | undefined> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const s = this.stored.get(id) ?? (await this.refresh(), this.stored.get(id));
+      const s = this.find(id, messageId) ?? (await this.refresh(), this.find(id, messageId));
       if (s) return this.toReceipt(s, Math.max(LOG_LAG_MS, deadline - Date.now()));
       if (Date.now() >= deadline) return undefined;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+
+  private find(id: string, messageId: string | undefined): StoredMessage | undefined {
+    const s = this.stored.get(id) ?? this.claimed.get(id);
+    if (s || messageId === undefined) return s;
+    const free = this.byMessageId.get(messageId)?.shift();
+    if (free) this.claimed.set(id, free);
+    return free;
   }
 
   private async toReceipt(s: StoredMessage, waitMs: number): Promise<MtaReceipt> {
@@ -56,6 +70,8 @@ export class MtaMailbox {
   /** Forgets everything (a reused container's next cell). */
   clear(): void {
     this.stored.clear();
+    this.byMessageId.clear();
+    this.claimed.clear();
   }
 
   private async fetch(): Promise<void> {
@@ -73,6 +89,7 @@ export class MtaMailbox {
           if (header.type === 'file') {
             const s = readStored(Buffer.concat(chunks), trace);
             if (s.id) this.stored.set(s.id, s);
+            else if (s.messageId) this.byMessageId.set(s.messageId, [...(this.byMessageId.get(s.messageId) ?? []), s]);
           }
           next();
         });

@@ -7,6 +7,8 @@ const MAX_HEADER_LINES = 200;
 export interface StoredMessage {
   /** its X-Mxlab-Message header */
   id?: string;
+  /** its Message-ID (without brackets): an .eml the builtin sender sent as it is carries no X-Mxlab-Message */
+  messageId?: string;
   /** the receiver's own Received: field (unfolded), removed from the message */
   received: string;
   view: ServerView;
@@ -42,8 +44,10 @@ export function readStored(file: Buffer, trace: readonly string[]): StoredMessag
   const crlf = toCrlf(body);
   const kept = fields.slice(top).flatMap((f) => f.lines).filter((l) => l !== '');
   const id = kept.map((l) => /^x-mxlab-message:\s*(\S+)\s*$/i.exec(l)?.[1]).find(Boolean);
+  const messageId = kept.map((l) => /^message-id:[ \t]*<([^>\r\n]+)>/i.exec(l)?.[1]).find(Boolean);
   return {
     ...(id ? { id } : {}),
+    ...(messageId ? { messageId } : {}),
     received,
     view: {
       commands: [],
