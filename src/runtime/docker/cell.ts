@@ -113,7 +113,7 @@ export class DockerCell implements StartedCell {
       if (!n) throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} is not running`);
       if (n.kind === 'firewall') return { kind: 'hop', node: name, records: n.records, firewall: true };
       if (n.kind === 'receiver') return { kind: 'receiver', node: name, records: n.records };
-      if (n.kind === 'mta-receiver') return { kind: 'mta-receiver', node: name, receipt: async (id, waitMs) => n.mailbox.receipt(id, waitMs, await emlMessageId(m.spec)) };
+      if (n.kind === 'mta-receiver') return { kind: 'mta-receiver', node: name, receipt: async (id, waitMs) => n.mailbox.receipt(id, waitMs, await emlMessageId(m.eml)) };
       throw new HarnessError(CODE.TOPOLOGY, `message ${m.spec.id}: node ${name} (${n.kind}) cannot be on a path`);
     })];
   }

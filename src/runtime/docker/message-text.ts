@@ -52,7 +52,7 @@ export function messageIdIn(bytes: Buffer): string | undefined {
 }
 
 /** The Message-ID of an `eml:` as the builtin sender sends it (how a real receiver's stored copy is found). */
-export async function emlMessageId(spec: MessageSpec): Promise<string | undefined> {
-  if (!spec.eml) return undefined;
-  return emlMessage(spec.eml).then(messageIdIn, () => undefined);
+export async function emlMessageId(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  return emlMessage(path).then(messageIdIn, () => undefined);
 }
