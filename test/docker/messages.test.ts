@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crlf } from '../../src/actors/sender/eml.js';
 import { dockerAvailable, leftovers, runDocker, session } from './helpers.js';
@@ -52,3 +53,76 @@ ${Object.keys(files).map((n) => `  - { message: ${n}, outcome: delivered, intact
   }, 600_000);
 });
 
+/** A MIME message with an 8-bit part, a lone-dot line and an attachment, DKIM-signed (h= names Content-Type) with a key made for this run. */
+async function signedEml(): Promise<Buffer> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const raw = [
+    'From: Partner News <news@partner.example>',
+    'To: postmaster@corp.example',
+    'Subject: Weekly numbers',
+    'Date: Mon, 02 Mar 2026 10:00:00 +0100',
+    'Message-ID: <weekly-11@partner.example>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="part"',
+    '',
+    '--part',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Grüße,',
+    '.',
+    '.. two dots',
+    '--part',
+    'Content-Type: application/octet-stream; name="n.bin"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    randomBytes(3000).toString('base64').replace(/.{76}/g, '$&\r\n'),
+    '--part--',
+    '',
+  ].join('\r\n');
+  const t = nodemailer.createTransport({ streamTransport: true, buffer: true, dkim: { domainName: 'partner.example', keySelector: 'run', privateKey } });
+  const info = await t.sendMail({ raw: Buffer.from(raw, 'utf8'), envelope: { from: 'news@partner.example', to: ['postmaster@corp.example'] } });
+  return info.message as Buffer;
+}
+
+// Exim and OpenSMTPD as receivers of this message: not yet verified here (Exim deferred it once; see the issue note)
+const RECEIVERS = { persona: 'persona: postfix', postfix: 'mta: postfix' };
+
+describe.skipIf(!docker)('a DKIM-signed .eml to persona and real-MTA receivers', () => {
+  // a real receiver may verify the DKIM signature at the end of data, and its DNS lookups of the
+  // selector go unanswered in the lab's internal network: the sender waits as an MTA would (RFC 5321 §4.5.3.2.6: 10 min)
+  it('pix 7.2(2) resets it in DATA; through asa 9.12(4) the persona and real Postfix record the size and SHA-256 that was sent', async () => {
+    dir ??= await mkdtemp(join(tmpdir(), 'mxlab-docker-eml-'));
+    const eml = await signedEml();
+    expect(eml.subarray(0, 15).toString()).toBe('DKIM-Signature:');
+    await writeFile(join(dir, 'signed.eml'), eml);
+    const scenario = (device: string) => `name: DKIM eml through ${device}
+runtime: docker
+nodes:
+${Object.entries(RECEIVERS)
+  .map(([r, kind]) => `  mx-${r}: { role: receiver, ${kind}, hostname: ${r}.corp.example }
+  fw-${r}: { role: firewall, device: ${device}, forwards-to: mx-${r} }
+  partner-${r}: { role: sender, hostname: mail.partner.example, via: fw-${r}, timeout: 300000 }`)
+  .join('\n')}
+messages:
+${Object.keys(RECEIVERS)
+  .map((r) => `  - { id: ${r}, from: partner-${r}, to: mx-${r}, mail-from: news@partner.example, eml: signed.eml }`)
+  .join('\n')}
+`;
+    await writeFile(join(dir, 'pix.yaml'), scenario('pix 7.2(2)'));
+    await writeFile(join(dir, 'asa.yaml'), scenario('asa 9.12(4)'));
+    const { result } = await runDocker([join(dir, 'pix.yaml'), join(dir, 'asa.yaml')]);
+    expect(result.scenarios.flatMap((s) => s.cells.map((c) => c.error)).filter(Boolean)).toEqual([]);
+    const [pix, asa] = result.scenarios.map((s) => new Map(s.cells[0].sessions.map((x) => [x.message, x])));
+    for (const r of Object.keys(RECEIVERS)) {
+      const p = pix.get(r)!;
+      expect([r, p.outcome, p.reason]).toEqual([r, 'deferred', 'connection-reset']);
+      expect(p.firewall.events.map((e) => e.rule)).toContain('duplicate-header-bug');
+      const a = asa.get(r)!;
+      expect([r, a.outcome, a.reason, a.detail]).toEqual([r, 'delivered', 'ok', undefined]);
+      expect({ r, size: a.serverView.size, sha256: a.serverView.sha256 }).toEqual({ r, size: eml.length, sha256: sha(eml) });
+      expect(a.sent).toEqual({ size: eml.length, sha256: sha(eml) });
+    }
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  }, 900_000);
+});
