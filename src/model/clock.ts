@@ -30,7 +30,15 @@ export class ScenarioClock implements Clock {
     return gap;
   }
 
-  /** ms skipped so far: scenario time minus real time since the clock started */
+  /**
+   * Makes now() read 0: the schedule's start is scenario time 0 (starting the nodes — seconds of
+   * containers — does not count). Records made before it read negative.
+   */
+  rebase(): void {
+    this.skipped -= this.now();
+  }
+
+  /** scenario time minus real time since the clock started (what a program keeping real time must add) */
   get skippedMs(): number {
     return this.skipped;
   }

@@ -1,6 +1,6 @@
 /**
  * The result model: everything a run records, JSON-serialisable. Reporters and assertions
- * read only these types. Times are scenario time: milliseconds since the start of the cell, jumping over
+ * read only these types. Times are scenario time: milliseconds since the cell's nodes were up, jumping over
  * idle queue time (see ScenarioClock in clock.ts).
  */
 
@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 
 /** One line (or one opaque chunk) seen on a hop. */
 export interface TranscriptEntry {
-  /** scenario time: ms since the cell started */
+  /** scenario time: ms since the cell's nodes were up */
   t: number;
   /** c2s = from the connecting side to the listening side of this hop */
   dir: 'c2s' | 's2c';

@@ -79,6 +79,8 @@ export async function runSchedule(plan: CellPlan, driver: ScheduleDriver, clock:
     // steps before attempts at the same time; otherwise in the order written / scheduled
     queue.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === 'step' ? -1 : 1) || a.seq - b.seq);
   };
+  // scenario time 0 is now, when the nodes are up
+  clock.rebase();
   for (const step of s.timeline ?? []) push({ at: step.at, kind: 'step', step });
   const start = clock.now();
   states.forEach((_, index) => push({ at: start, kind: 'attempt', index, n: 1 }));

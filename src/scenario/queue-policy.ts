@@ -15,8 +15,8 @@ export const DEFAULT_QUEUE_LIFETIME_MS = 5 * 86_400_000;
  * 4000s): the delays of a sender that gives `queue-lifetime:` without `retry:`.
  */
 export const POSTFIX_BACKOFF_MS = [300_000, 600_000, 1_200_000, 2_400_000, 4_000_000];
-/** No message is tried more often than this (validation refuses a policy that would). */
-export const MAX_ATTEMPTS = 1000;
+/** No message is tried more often than this (validation refuses a policy that would): 5d at one a minute fits. */
+export const MAX_ATTEMPTS = 10_000;
 
 /** The node's queue policy; undefined = one attempt, as without a queue. */
 export function queuePolicy(node: SenderNode): QueuePolicy | undefined {

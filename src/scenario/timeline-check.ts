@@ -26,7 +26,7 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
     });
     const policy = queuePolicy(node);
     if (policy && (node.retry ?? []).every((d) => d >= 1000) && attemptsWithin(policy) > MAX_ATTEMPTS) {
-      diag(['nodes', name, node.retry ? 'retry' : 'queue-lifetime'], `expected at most ${MAX_ATTEMPTS} attempts per message, got more with these retry delays over the queue lifetime`, 'make the delays longer or the queue-lifetime shorter', true);
+      diag(['nodes', name, node.retry ? 'retry' : 'queue-lifetime'], `expected at most ${MAX_ATTEMPTS.toLocaleString('en-US')} attempts per message, got more with these retry delays over the queue lifetime (${node['queue-lifetime'] === undefined ? 'default 5d' : 'queue-lifetime'})`, 'make the delays longer or the queue-lifetime shorter', true);
     }
   }
 

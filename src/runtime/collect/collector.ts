@@ -40,6 +40,8 @@ export interface MtaReport {
   greeting?: { verb: 'EHLO' | 'HELO'; why: string };
   /** the address its last connection for the message went to (with the lab DNS: which path it took) */
   relayAddress?: string;
+  /** run-clock ms this attempt began, for a later attempt of a queued message: records older than it belong to earlier attempts */
+  since?: number;
 }
 
 export type SenderReport = { kind: 'builtin'; result: DeliveryResult } | { kind: 'mta'; report: MtaReport };
@@ -75,6 +77,11 @@ export async function collectSessions(items: CollectItem[]): Promise<SessionResu
 
 const at = (it: CollectItem) => (it.report.kind === 'mta' ? it.report.report.at : 0);
 const entriesIn = (r: HopRecord | ReceiverRecord): TranscriptEntry[] => ('clientHop' in r ? r.clientHop : r.transcript);
+/** a record of this attempt, not of an earlier attempt of the same queued message */
+const fresh = (it: CollectItem, r: HopRecord | ReceiverRecord): boolean => {
+  const since = it.report.kind === 'mta' ? it.report.report.since : undefined;
+  return since === undefined || span(entriesIn(r)).start >= since - 5;
+};
 
 /** Finds one record of the path that belongs to the message for sure, then the others by port. */
 async function anchorAndWalk(it: CollectItem): Promise<Found[] | undefined> {
@@ -98,7 +105,7 @@ async function anchorAndWalk(it: CollectItem): Promise<Found[] | undefined> {
   const delivered = it.report.report.outcome === 'delivered';
   const last = stations.length - 1;
   const end = stations[last];
-  if (end.kind === 'receiver') found[last] = await end.records.wait((r) => carries(r.transcript, id), delivered ? settleMs : 0);
+  if (end.kind === 'receiver') found[last] = await end.records.wait((r) => carries(r.transcript, id) && fresh(it, r), delivered ? settleMs : 0);
   else if (end.kind === 'mta-receiver') found[last] = await end.receipt(id, delivered ? settleMs : 0);
   if (found[last] && (inPort(end, found[last]) !== undefined || last === 0)) {
     await backward(it, found, last);
@@ -108,7 +115,7 @@ async function anchorAndWalk(it: CollectItem): Promise<Found[] | undefined> {
   for (let j = last; j >= 0; j--) {
     const s = stations[j];
     if (s.kind !== 'hop') continue;
-    const carried = (x: HopRecord) => carries(x.clientHop, id) || carries(x.serverHop, id);
+    const carried = (x: HopRecord) => (carries(x.clientHop, id) || carries(x.serverHop, id)) && fresh(it, x);
     const r = found[last] ? await s.records.wait(carried, settleMs) : s.records.records.find(carried);
     if (!r) continue;
     found[j] = r;
@@ -158,10 +165,10 @@ async function fallback(it: CollectItem, claimed: Set<HopRecord | ReceiverRecord
   const { hostname, at: t } = it.report.report;
   const fits = (r: HopRecord | ReceiverRecord) => {
     const e = entriesIn(r);
-    return !claimed.has(r) && !messagesIn(e).length && (greetingName(e) ?? hostname) === hostname.toLowerCase();
+    return !claimed.has(r) && fresh(it, r) && !messagesIn(e).length && (greetingName(e) ?? hostname) === hostname.toLowerCase();
   };
   const store = first.records as RecordStore<HopRecord | ReceiverRecord>;
-  const mine = (r: HopRecord | ReceiverRecord) => carries(entriesIn(r), it.m.spec.id);
+  const mine = (r: HopRecord | ReceiverRecord) => carries(entriesIn(r), it.m.spec.id) && fresh(it, r);
   const list = store.records.filter(fits);
   let pick: HopRecord | ReceiverRecord | undefined =
     store.records.find(mine) ?? list.sort((a, b) => Math.abs(span(entriesIn(a)).end - t) - Math.abs(span(entriesIn(b)).end - t))[0];

@@ -8,7 +8,7 @@ import { HarnessError, type DeliverHooks, type RunContext, type StartedCell } fr
 import { CODE } from '../../errors.js';
 import type { CellNode } from './cell-node.js';
 import { emlMessageId } from './message-text.js';
-import { submitBuiltin, submitMta } from './submit.js';
+import { submitBuiltin, submitMta, type QueuedMessage } from './submit.js';
 import { recorderKey, type StartedTopology } from './topology.js';
 import type { TimelineStep } from '../../scenario/schema.js';
 import { DockerSteps } from './apply-step.js';
@@ -22,6 +22,8 @@ const SETTLE_OPENSMTPD_MS = 13_000;
 /** A started cell: its containers on the cell's internal networks. */
 export class DockerCell implements StartedCell {
   private readonly steps: DockerSteps;
+  /** message id → a deferred message a real MTA keeps queued for its next attempt */
+  private readonly queued = new Map<string, QueuedMessage>();
 
   constructor(
     private readonly plan: CellPlan,
@@ -73,7 +75,7 @@ export class DockerCell implements StartedCell {
     const settleMs = sender.mta === 'opensmtpd' ? SETTLE_OPENSMTPD_MS : SETTLE_MS;
     if (node.kind !== 'builtin-sender' && node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a sender`);
     const hostname = sender.hostname ?? nodeHostname(this.plan.scenario, senderName);
-    const env = { plan: this.plan, ctx: this.ctx, topo: this.topo };
+    const env = { plan: this.plan, ctx: this.ctx, topo: this.topo, queued: this.queued };
     if (sender.mta === 'builtin') {
       // the builtin sender knows its port: each session is found on its own (with the lab DNS, on the path
       // it took), as soon as its message is done

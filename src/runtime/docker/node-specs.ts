@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../../images/paths.js';
 import { adapterOf, type MtaSettings } from './mta/index.js';
+import { queuePolicy } from '../../scenario/queue-policy.js';
 import { CONTRACT_PATHS, contractEnv } from './mta/contract.js';
 import type { CellNodeKind } from './cell-node.js';
 
@@ -118,6 +119,8 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
         ...(resolver ? { resolver } : { relay: `${tlsName}:25`, tlsName }),
         maxSize: fitSize(ctx.scenario.messages.filter((m) => m.from === name)),
         timeoutS: Math.max(1, Math.ceil(node.timeout / 1000)),
+        // retry: the scenario clock runs the MTA's queue; its own timers must not
+        ...(queuePolicy(node) && adapterOf(node).sender?.queue ? { extra: adapterOf(node).sender!.queue!.extra } : {}),
       }, tls);
     }
     default:

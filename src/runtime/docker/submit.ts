@@ -10,16 +10,32 @@ import { execLines, execOk } from './containers.js';
 import { MAX_EML_BYTES } from '../../actors/sender/eml.js';
 import { readInputBytes } from '../../scenario/input-file.js';
 import { submission } from './message-text.js';
-import type { SubmittedMessage } from './mta/index.js';
+import type { MtaVerdict, SubmittedMessage } from './mta/index.js';
+import { queuePolicy } from '../../scenario/queue-policy.js';
 import { deliverArgv } from './node-specs.js';
 import { queriesFor } from './lab-dns.js';
 import { recorderKey, recorderName, type StartedTopology } from './topology.js';
 import { CODE } from '../../errors.js';
 
+/** A deferred message a real MTA keeps queued for its next attempt. */
+export interface QueuedMessage {
+  /** the MTA's queue id */
+  qid: string;
+  /**
+   * when its first deferral was read from the log (ms, real time): the MTA had queued it by then, so
+   * its age in the MTA's own accounting is at least the time since
+   */
+  deferredAt: number;
+  /** what it was submitted as (its Message-ID, envelope) */
+  sub: SubmittedMessage;
+}
+
 export interface SubmitEnv {
   plan: CellPlan;
   ctx: RunContext;
   topo: StartedTopology;
+  /** message id → a deferred message a real MTA keeps queued for its next attempt (a sender with retry:) */
+  queued: Map<string, QueuedMessage>;
 }
 
 /** Submission processes a real MTA's container runs at once (each hands one message to the MTA). */
@@ -88,9 +104,18 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * own submission command at once (at most SUBMIT_CONCURRENCY processes at a time), then each
  * followed in the MTA's log until it is delivered, deferred or bounced.
  */
-export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 'mta-sender' }>, sender: SenderNode, hostname: string, ms: MessagePlan[]): Promise<Map<string, MtaReport>> {
+export async function submitMta(env: SubmitEnv, node: MtaSenderNode, sender: SenderNode, hostname: string, all: MessagePlan[]): Promise<Map<string, MtaReport>> {
   const role = node.adapter.sender;
   if (!role) throw new HarnessError(CODE.RUNTIME_UNSUPPORTED, `mta: ${sender.mta} cannot send`);
+  const timeoutMs = Math.min(180_000, 6 * sender.timeout + 15_000);
+  const reports = new Map<string, MtaReport>();
+  // a later attempt of a message the MTA kept queued: run its queue for it, read the attempt from the log
+  const retries = all.filter((m) => (m.attempt ?? 1) > 1 && env.queued.has(m.spec.id));
+  const ms = all.filter((m) => !retries.includes(m));
+  await Promise.all(retries.map(async (m) => reports.set(m.spec.id, await retryMta(env, node, sender, hostname, m, timeoutMs))));
+  if (!ms.length) return reports;
+  // a sender with retry: keeps a deferred message queued, as the real MTA does, for the schedule's next attempt
+  const keep = queuePolicy(sender) !== undefined && role.queue !== undefined;
   const n = ++batch;
   const seen = new Map<string, number>();
   const subs = await Promise.all(
@@ -117,38 +142,62 @@ export async function submitMta(env: SubmitEnv, node: Extract<CellNode, { kind: 
   ]);
   const from = node.c.logs.length;
   // before the submission: Exim (-odi) delivers, and looks up, while its sendmail command runs
-  const t0 = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
+  const t0 = containerNow(env);
   const out = await execOk(node.c, ['sh', `/tmp/mxlab-submit-${n}.sh`], `submitting ${ms.length} messages to ${sender.mta}`);
   if (out.includes('mxlab-submit-failed')) {
     throw new HarnessError(CODE.CONTAINER_EXEC, `submitting to ${sender.mta} in ${node.c.node} failed: ${out.trim().slice(-500)}`);
   }
-  const timeoutMs = Math.min(180_000, 6 * sender.timeout + 15_000);
-  const reports = new Map<string, MtaReport>();
   await Promise.all(
     subs.map(async (s) => {
       const verdict = await role.follow(node.c.logs, from, s.sub, timeoutMs, env.ctx.signal);
-      // on the containers' clock (real time since the cell started), which the scenario clock's jumps do not move
-      const at = env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
-      if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(role.drop(verdict.queueId)).catch(() => undefined);
-      // the queries this sender made while the message was in flight, for its domain and MX hosts (resolver clock: ±250 ms)
-      const dns = env.topo.dns ? queriesFor(env.topo.dns.queries(node.c.node, t0 - 250, at + 250), s.spec.to) : undefined;
-      reports.set(s.spec.id, {
-        outcome: verdict.outcome,
-        reason: policyReason(sender.tls, verdict.reason, verdict.detail ?? ''),
-        tls: verdict.tls,
-        ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}),
-        log: verdict.log,
-        attempts: 1,
-        hostname,
-        at,
-        ...(verdict.localPort !== undefined ? { localPort: verdict.localPort } : {}),
-        ...(verdict.greeting ? { greeting: verdict.greeting } : {}),
-        ...(dns ? { dns } : {}),
-        ...(verdict.relayAddress ? { relayAddress: verdict.relayAddress } : {}),
-      });
+      if (keep && verdict.outcome === 'deferred' && verdict.queueId) env.queued.set(s.spec.id, { qid: verdict.queueId, deferredAt: Date.now(), sub: s.sub });
+      else if (verdict.outcome !== 'delivered' && verdict.queueId) await node.c.container.exec(role.drop(verdict.queueId)).catch(() => undefined);
+      reports.set(s.spec.id, report(env, node, sender, s.spec.to, verdict, hostname, t0));
     }),
   );
   return reports;
+}
+
+type MtaSenderNode = Extract<CellNode, { kind: 'mta-sender' }>;
+
+/** A later attempt of a queued message: the MTA is told to try it now; the attempt is read from its log. */
+async function retryMta(env: SubmitEnv, node: MtaSenderNode, sender: SenderNode, hostname: string, m: MessagePlan, timeoutMs: number): Promise<MtaReport> {
+  const queue = node.adapter.sender!.queue!;
+  const { qid, deferredAt, sub } = env.queued.get(m.spec.id)!;
+  const wait = (queue.minAgeMs ?? 0) - (Date.now() - deferredAt);
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const from = node.c.logs.length;
+  const since = containerNow(env);
+  await execOk(node.c, queue.run(qid), `running ${sender.mta}'s queue for ${m.spec.id}`);
+  const verdict = await queue.follow(node.c.logs, from, sub, qid, timeoutMs, env.ctx.signal);
+  if (verdict.outcome !== 'deferred') env.queued.delete(m.spec.id);
+  return { ...report(env, node, sender, sub.to, verdict, hostname, since), since };
+}
+
+/** Now on the containers' clock (real time since the cell started), which the scenario clock's jumps do not move. */
+function containerNow(env: SubmitEnv): number {
+  return env.ctx.clock.now() - ((env.ctx.clock as { skippedMs?: number }).skippedMs ?? 0);
+}
+
+/** One attempt's report from the MTA's verdict; `t0`: when the attempt began (containers' clock). */
+function report(env: SubmitEnv, node: MtaSenderNode, sender: SenderNode, to: string, verdict: MtaVerdict, hostname: string, t0: number): MtaReport {
+  const at = containerNow(env);
+  // the queries this sender made while the message was in flight, for its domain and MX hosts (resolver clock: ±250 ms)
+  const dns = env.topo.dns ? queriesFor(env.topo.dns.queries(node.c.node, t0 - 250, at + 250), to) : undefined;
+  return {
+    outcome: verdict.outcome,
+    reason: policyReason(sender.tls, verdict.reason, verdict.detail ?? ''),
+    tls: verdict.tls,
+    ...(verdict.detail !== undefined ? { detail: verdict.detail } : {}),
+    log: verdict.log,
+    attempts: 1,
+    hostname,
+    at,
+    ...(verdict.localPort !== undefined ? { localPort: verdict.localPort } : {}),
+    ...(verdict.greeting ? { greeting: verdict.greeting } : {}),
+    ...(dns ? { dns } : {}),
+    ...(verdict.relayAddress ? { relayAddress: verdict.relayAddress } : {}),
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { reasonFromText, timedOut } from './classify.js';
 import { escapeRe, settingLines } from './config.js';
 import { bracketedAddress } from './relay-address.js';
-import { sendmailArgv, type MtaAdapter } from './types.js';
+import type { LineLog } from '../line-log.js';
+import { sendmailArgv, type MtaAdapter, type MtaVerdict } from './types.js';
 
 const EXIM_ID = '[0-9A-Za-z]{6}-[0-9A-Za-z]{6}-[0-9A-Za-z]{2}';
 
@@ -22,6 +23,12 @@ export const exim: MtaAdapter = {
     submit: (m, file) => sendmailArgv('/usr/sbin/exim4', m, file, ['-odi']),
     drop: (id) => ['/usr/sbin/exim4', '-Mrm', id],
     flush: ['/usr/sbin/exim4', '-qff'],
+    // exim -M: deliver this message now, retry times ignored (the daemon's own queue runs are hourly, -q1h)
+    queue: {
+      extra: {},
+      run: (id) => ['/usr/sbin/exim4', '-M', id],
+      follow: (logs, from, _m, id, timeoutMs, signal) => outcome(logs, from, from, id, timeoutMs, signal),
+    },
     async follow(logs, from, m, timeoutMs, signal) {
       const deadline = Date.now() + timeoutMs;
       const left = () => Math.max(0, deadline - Date.now());
@@ -33,20 +40,7 @@ export const exim: MtaAdapter = {
         return !!x;
       }, from, left(), signal);
       if (at < 0) return timedOut(`Message-ID <${m.messageId}>`, []);
-      const outRe = new RegExp(`\\s${escapeRe(eid)} (=>|==|\\*\\*) (.*)$`);
-      const done = await logs.waitFor((l) => outRe.test(l), at, left(), signal);
-      const mine = (l: string) => l.includes(` ${eid} `);
-      if (done < 0) return { ...timedOut(`exim id ${eid}`, logs.lines.slice(from).filter(mine)), queueId: eid };
-      const [, flag, rest] = outRe.exec(logs.lines[done])!;
-      // include the `Completed` line when it follows right away
-      const completed = logs.lines.slice(done + 1, done + 3).filter((l) => mine(l) && l.endsWith('Completed'));
-      const log = [...logs.lines.slice(from, done + 1).filter(mine), ...completed];
-      const localPort = Number(/\sI=\[[^\]]*\]:(\d+)/.exec(rest)?.[1]) || undefined;
-      // with the lab DNS: the address it went to (H=host [ip]), which tells the path its MX lookup led it on
-      const relayAddress = bracketedAddress(/\sH=\S+ \[[^\]]+\]/.exec(rest)?.[0]);
-      const base = { tls: /\sX=TLS/.test(rest), log, queueId: eid, ...(localPort ? { localPort } : {}), ...(relayAddress ? { relayAddress } : {}) };
-      if (flag === '=>') return { ...base, outcome: 'delivered', reason: 'ok', detail: /C="([^"]*)"/.exec(rest)?.[1] ?? rest };
-      return { ...base, outcome: flag === '==' ? 'deferred' : 'bounced', reason: reasonFromText(rest), detail: rest };
+      return outcome(logs, from, at, eid, left(), signal);
     },
   },
   receiver: {
@@ -63,3 +57,21 @@ export const exim: MtaAdapter = {
     },
   },
 };
+
+/** The outcome of Exim message `eid`'s next delivery attempt logged after line `at` (the log window starts at `from`). */
+async function outcome(logs: LineLog, from: number, at: number, eid: string, timeoutMs: number, signal?: AbortSignal): Promise<MtaVerdict> {
+  const outRe = new RegExp(`\\s${escapeRe(eid)} (=>|==|\\*\\*) (.*)$`);
+  const done = await logs.waitFor((l) => outRe.test(l), at, timeoutMs, signal);
+  const mine = (l: string) => l.includes(` ${eid} `);
+  if (done < 0) return { ...timedOut(`exim id ${eid}`, logs.lines.slice(from).filter(mine)), queueId: eid };
+  const [, flag, rest] = outRe.exec(logs.lines[done])!;
+  // include the `Completed` line when it follows right away
+  const completed = logs.lines.slice(done + 1, done + 3).filter((l) => mine(l) && l.endsWith('Completed'));
+  const log = [...logs.lines.slice(from, done + 1).filter(mine), ...completed];
+  const localPort = Number(/\sI=\[[^\]]*\]:(\d+)/.exec(rest)?.[1]) || undefined;
+  // with the lab DNS: the address it went to (H=host [ip]), which tells the path its MX lookup led it on
+  const relayAddress = bracketedAddress(/\sH=\S+ \[[^\]]+\]/.exec(rest)?.[0]);
+  const base = { tls: /\sX=TLS/.test(rest), log, queueId: eid, ...(localPort ? { localPort } : {}), ...(relayAddress ? { relayAddress } : {}) };
+  if (flag === '=>') return { ...base, outcome: 'delivered', reason: 'ok', detail: /C="([^"]*)"/.exec(rest)?.[1] ?? rest };
+  return { ...base, outcome: flag === '==' ? 'deferred' : 'bounced', reason: reasonFromText(rest), detail: rest };
+}

@@ -1,7 +1,8 @@
 import { reasonFromText, timedOut } from './classify.js';
 import { bracketedAddress } from './relay-address.js';
 import { escapeRe, settingLines } from './config.js';
-import { sendmailArgv, type MtaAdapter } from './types.js';
+import type { LineLog } from '../line-log.js';
+import { sendmailArgv, type MtaAdapter, type MtaVerdict } from './types.js';
 
 /**
  * OpenSMTPD 6.8 (Debian, `smtpd -d -v`). Sender: `sendmail` submission; the envelope line names
@@ -21,6 +22,12 @@ export const opensmtpd: MtaAdapter = {
     submit: (m, file) => sendmailArgv('/usr/sbin/sendmail', m, file),
     drop: (evpid) => ['smtpctl', 'remove', evpid],
     flush: ['smtpctl', 'schedule', 'all'],
+    // smtpctl schedule: try this envelope now (OpenSMTPD schedules its own retries minutes apart)
+    queue: {
+      extra: {},
+      run: (evpid) => ['smtpctl', 'schedule', evpid],
+      follow: (logs, from, _m, evpid, timeoutMs, signal) => outcome(logs, from, from, evpid, timeoutMs, signal),
+    },
     async follow(logs, from, m, timeoutMs, signal) {
       const deadline = Date.now() + timeoutMs;
       const left = () => Math.max(0, deadline - Date.now());
@@ -36,24 +43,7 @@ export const opensmtpd: MtaAdapter = {
         return true;
       }, from, left(), signal);
       if (at < 0) return timedOut(`envelope ${m.from} -> ${m.to}`, []);
-      const doneRe = new RegExp(`^(\\S+) mta delivery evpid=${evpid} .*result="?(\\w+)"? stat="?(.*?)"?$`);
-      const done = await logs.waitFor((l) => doneRe.test(l), at, left(), signal);
-      const msgid = evpid.slice(0, 8);
-      const mine = (l: string) => !l.startsWith('debug:') && (l.includes(evpid) || l.includes(`msgid=${msgid}`));
-      if (done < 0) return { ...timedOut(`evpid ${evpid}`, logs.lines.slice(from).filter(mine)), queueId: evpid };
-      const [, session, result, stat] = doneRe.exec(logs.lines[done])!;
-      // with the lab DNS: the address it went to, which tells the path its MX lookup led it on
-      const relayAddress = bracketedAddress(/relay="[^"]*"/.exec(logs.lines[done])?.[0]);
-      const relay = relayAddress ? { relayAddress } : {};
-      const window = logs.lines.slice(from, done + 1);
-      const sessionLines = window.filter((l) => l.startsWith(`${session} mta `));
-      // the sessions of this window too (a failed relay reports `0000…` on the delivery line, the error on its own session)
-      const mtaLine = /^[0-9a-f]{16} mta (connecting|connected|tls|error|server-cert-check|delivery)/;
-      const log = window.filter((l) => mine(l) || mtaLine.test(l));
-      const tls = sessionLines.some((l) => / mta tls /.test(l));
-      if (result === 'Ok') return { outcome: 'delivered', reason: 'ok', tls, detail: stat, log, queueId: evpid, ...relay };
-      const errors = window.filter((l) => /^[0-9a-f]{16} mta error /.test(l)).join(' ');
-      return { outcome: result === 'PermFail' ? 'bounced' : 'deferred', reason: reasonFromText(`${errors} ${stat}`), tls, detail: stat, log, queueId: evpid, ...relay };
+      return outcome(logs, from, at, evpid, left(), signal);
     },
   },
   receiver: {
@@ -63,3 +53,25 @@ export const opensmtpd: MtaAdapter = {
     clientPort: () => undefined,
   },
 };
+
+/** The outcome of envelope `evpid`'s next delivery attempt logged after line `at` (the log window starts at `from`). */
+async function outcome(logs: LineLog, from: number, at: number, evpid: string, timeoutMs: number, signal?: AbortSignal): Promise<MtaVerdict> {
+  const doneRe = new RegExp(`^(\\S+) mta delivery evpid=${evpid} .*result="?(\\w+)"? stat="?(.*?)"?$`);
+  const done = await logs.waitFor((l) => doneRe.test(l), at, timeoutMs, signal);
+  const msgid = evpid.slice(0, 8);
+  const mine = (l: string) => !l.startsWith('debug:') && (l.includes(evpid) || l.includes(`msgid=${msgid}`));
+  if (done < 0) return { ...timedOut(`evpid ${evpid}`, logs.lines.slice(from).filter(mine)), queueId: evpid };
+  const [, session, result, stat] = doneRe.exec(logs.lines[done])!;
+  // with the lab DNS: the address it went to, which tells the path its MX lookup led it on
+  const relayAddress = bracketedAddress(/relay="[^"]*"/.exec(logs.lines[done])?.[0]);
+  const relay = relayAddress ? { relayAddress } : {};
+  const window = logs.lines.slice(from, done + 1);
+  const sessionLines = window.filter((l) => l.startsWith(`${session} mta `));
+  // the sessions of this window too (a failed relay reports `0000…` on the delivery line, the error on its own session)
+  const mtaLine = /^[0-9a-f]{16} mta (connecting|connected|tls|error|server-cert-check|delivery)/;
+  const log = window.filter((l) => mine(l) || mtaLine.test(l));
+  const tls = sessionLines.some((l) => / mta tls /.test(l));
+  if (result === 'Ok') return { outcome: 'delivered', reason: 'ok', tls, detail: stat, log, queueId: evpid, ...relay };
+  const errors = window.filter((l) => /^[0-9a-f]{16} mta error /.test(l)).join(' ');
+  return { outcome: result === 'PermFail' ? 'bounced' : 'deferred', reason: reasonFromText(`${errors} ${stat}`), tls, detail: stat, log, queueId: evpid, ...relay };
+}

@@ -80,6 +80,26 @@ export interface MtaSender {
   drop(queueId: string): string[];
   /** argv that makes the MTA try everything queued now (Postfix `postqueue -f`, Exim `exim -qff`, `smtpctl schedule all`) */
   flush?: string[];
+  /**
+   * A queue the scenario clock drives (a sender with `retry:`): the MXLAB_* variables that keep a
+   * deferred message queued with short backoff timers and no queue runs of the MTA's own, the argv
+   * that tries one queued message now, and how to read that attempt's outcome from the log
+   * (attempts come from the log).
+   */
+  queue?: {
+    /** more MXLAB_* variables (MtaSettings.extra), e.g. { RETRY_S: '10' } */
+    extra: Record<string, string>;
+    /**
+     * real ms since the first deferral was read before a forced run behaves like the MTA's own retry
+     * (Postfix falls back to plaintext after a failed handshake only once the message waited
+     * minimal_backoff_time): a retry sooner than that waits for it
+     */
+    minAgeMs?: number;
+    /** argv that tries the message now (Postfix `postqueue -i`, Exim `exim -M`, OpenSMTPD `smtpctl schedule`) */
+    run(queueId: string): string[];
+    /** follows the log from line `from` for the outcome of the next attempt of the queued message */
+    follow(logs: LineLog, from: number, m: SubmittedMessage, queueId: string, timeoutMs: number, signal?: AbortSignal): Promise<MtaVerdict>;
+  };
 }
 
 /** The receiving side of a real MTA: how to read what it got from the message it stored. */
