@@ -43,6 +43,34 @@ timeline:
     expect(s.hops[0].entries[0].t).toBeGreaterThanOrEqual(15 * 60_000);
   });
 
+  it('fault: none also clears the faults the config set (! mxlab fault / knob lines), and keeps its other lines', async () => {
+    const { by } = await run(`name: t
+nodes:
+  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
+  fw:
+    role: firewall
+    device: asa 9.12(4)
+    config: |
+      ! mxlab fault break-tls
+      ! mxlab knob strip-tls-reply off
+      policy-map type inspect esmtp tls_map
+       parameters
+        allow-tls
+      policy-map global_policy
+       class inspection_default
+        inspect esmtp tls_map
+    forwards-to: esa
+  partner: { role: sender, via: fw, tls: required, retry: [5m], queue-lifetime: 1h }
+messages:
+  - { id: m, from: partner, to: esa }
+timeline:
+  - { at: 7m, node: fw, fault: none }
+`);
+    expect(by.m.history!.map((a) => `${a.outcome}/${a.reason}`)).toEqual(['deferred/tls-failed', 'deferred/tls-failed', 'delivered/ok']);
+    // the allow-tls map is still in force after the step: STARTTLS reached the sender
+    expect(by.m).toMatchObject({ tls: true, attempts: 3 });
+  });
+
   it('a receiver stopped and started again: while it is down the firewall in front of it cuts the session', async () => {
     const { by } = await run(`${HEAD}messages:
   - { id: m, from: partner, to: esa }

@@ -53,6 +53,8 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
     if (step.device !== undefined) next.device = step.device;
     if (step.config !== undefined) next.config = step.config;
     if (step['config-append'] !== undefined) next.config = [next.config, step['config-append']].filter((c) => c && c.trim()).join('\n');
+    // (`none` also drops the config's own fault lines when it runs; they are comments to the device, so
+    // keeping them here changes no verdict of this check)
     if (step.fault !== undefined) next.faults = step.fault.trim() === 'none' ? [] : [...next.faults, step.fault.trim()];
     const field: keyof TimelineStep = step.fault !== undefined ? 'fault' : step['config-append'] !== undefined ? 'config-append' : step.config !== undefined ? 'config' : 'device';
     const text = withFaults(next.config, next.faults);

@@ -4,6 +4,7 @@ export { resolveDevice, knownDevices, FAMILIES } from './devices/index.js';
 export type { DeviceProfile, DeviceFamily, FamilyName, ResolveResult } from './devices/index.js';
 export { DEFAULT_KNOBS, KNOB_NAMES, knobChoices, knobText, setKnob, type Knobs } from './devices/knobs.js';
 export { addFaultText, FAULT_NAMES, type Faults } from './devices/faults.js';
+export { withoutFaultLines } from './config/mxlab-lines.js';
 export { startFirewall, FirewallConfigError } from './proxy.js';
 export { profileFromJson } from './profile-json.js';
 export type { FirewallConnection, StartedFirewall, StartFirewallOptions } from './proxy.js';

@@ -19,3 +19,17 @@ export function mxlabLine(raw: string, line: number, into: { knobs: Partial<Knob
   const err = setKnob(into.knobs, name, value.toLowerCase());
   return err ? { line, col, message: `mxlab: ${err}`, hint: `knobs: ${KNOB_NAMES.join(', ')}; faults: ${FAULT_NAMES.join(', ')}` } : undefined;
 }
+
+/**
+ * The config without its fault lines (`! mxlab fault NAME …`, and `! mxlab knob NAME …` naming a fault):
+ * what a timeline `fault: none` leaves, so it clears the faults the config set as well as the timeline's.
+ */
+export function withoutFaultLines(config: string): string {
+  return config
+    .split(/\r?\n/)
+    .filter((raw) => {
+      const m = /^\s*!\s*mxlab\s+(knob|fault)\s+(\S+)/i.exec(raw);
+      return !m || (m[1].toLowerCase() === 'knob' && !isFault(m[2]));
+    })
+    .join('\n');
+}
