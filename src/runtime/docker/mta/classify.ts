@@ -8,7 +8,7 @@ export function reasonFromText(text: string): Reason {
   if (/no matching dane tlsa records|dane attempt failed|tlsa record problem|the certificate differs/.test(t)) return 'dane-mismatch';
   if (/non dnssec destination|no tlsa records found|lookup not dnssec|tlsa lookup fail\b/.test(t)) return 'dane-unavailable';
   if (/tlsa lookup (error|defer)|host lookup did not complete|name service error.*try again|temporary dns|dns lookup.*(fail|error)/.test(t)) return 'dns-failure';
-  if (/name service error.*host not found|unrouteable address|domain .* accepts no mail|null mx|no mx or a records/.test(t)) return 'host-not-found';
+  if (/name service error.*host not found|unrouteable address|domain .* accepts no mail|does not accept mail|indicated no smtp service|null ?mx|no mx or a records/.test(t)) return 'host-not-found';
   if (/tls is required, but was not offered|did not offer tls|starttls.*not (offered|advertised)|tls.*not available|tls required but not supported|no tls support|mandatory starttls|not advertising starttls/.test(t)) return 'tls-not-offered';
   if (/refused to start tls|starttls.*(rejected|refused|failed with)|\bstarttls\b.*\b[45]\d\d\b/.test(t)) return 'starttls-refused';
   if (/certificate|handshake|tls.*(fail|error)|ssl|server-cert-check|untrusted|cannot start tls/.test(t)) return 'tls-failed';
