@@ -22,6 +22,12 @@ conf=/etc/exim4/conf.d
 
 configure() {
   echo "$host" > /etc/mailname
+  # without the lab DNS, no nameserver at all: Docker's 127.0.0.11 on the lab's internal network
+  # answers nothing for 10 s (glibc's 5 s x 2 tries), which Exim spends on the client's PTR before
+  # its banner and on the DKIM selector's TXT at the end of DATA. A dead local nameserver makes
+  # every lookup fail at once (TRY_AGAIN: DKIM "pubkey unavailable", the message is accepted);
+  # names the lab uses are in /etc/hosts, which glibc reads first.
+  [ -n "${MXLAB_RESOLVER:-}" ] || printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
   case "$role" in
     sender)
       relay="${MXLAB_RELAY:-}"; resolver="${MXLAB_RESOLVER:-}"

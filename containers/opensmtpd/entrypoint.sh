@@ -17,6 +17,9 @@ maildir="${MXLAB_MAILDIR:-/var/mail/mxlab}"
 
 configure() {
   echo "$host" > /etc/mailname
+  # without the lab DNS, no nameserver at all (as the Exim adapter: Docker's 127.0.0.11 answers
+  # nothing for 10 s on the internal network); /etc/hosts first (asr reads `lookup`), where the lab's names are
+  [ -n "${MXLAB_RESOLVER:-}" ] || printf 'lookup file bind\nnameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
   if [ -d /etc/smtpd ]; then echo "$host" > /etc/smtpd/mailname; fi
   {
     # the node's `config:` first: smtpd.conf lines (tables, limits, pki, or `match` rules, which win

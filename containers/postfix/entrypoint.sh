@@ -23,6 +23,9 @@ configure() {
   # a fresh main.cf each time: settings of an earlier cell must not linger (the image's own is kept once)
   [ -f /etc/postfix/main.cf.mxlab-orig ] || cp /etc/postfix/main.cf /etc/postfix/main.cf.mxlab-orig
   cp /etc/postfix/main.cf.mxlab-orig /etc/postfix/main.cf
+  # without the lab DNS, no nameserver at all (as the Exim adapter: Docker's 127.0.0.11 answers
+  # nothing for 10 s on the internal network); names the lab uses are in /etc/hosts
+  [ -n "${MXLAB_RESOLVER:-}" ] || printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
   postconf -e \
     "myhostname=$host" "myorigin=\$myhostname" "inet_interfaces=all" "inet_protocols=ipv4" \
     "maillog_file=/dev/stdout" "compatibility_level=3.6" "biff=no" \

@@ -85,13 +85,12 @@ async function signedEml(): Promise<Buffer> {
   return info.message as Buffer;
 }
 
-// Exim and OpenSMTPD as receivers of this message: not yet verified here (Exim deferred it once; see the issue note)
-const RECEIVERS = { persona: 'persona: postfix', postfix: 'mta: postfix' };
+const RECEIVERS = { persona: 'persona: postfix', postfix: 'mta: postfix', exim: 'mta: exim', opensmtpd: 'mta: opensmtpd' };
 
 describe.skipIf(!docker)('a DKIM-signed .eml to persona and real-MTA receivers', () => {
-  // a real receiver may verify the DKIM signature at the end of data, and its DNS lookups of the
-  // selector go unanswered in the lab's internal network: the sender waits as an MTA would (RFC 5321 §4.5.3.2.6: 10 min)
-  it('pix 7.2(2) resets it in DATA; through asa 9.12(4) the persona and real Postfix record the size and SHA-256 that was sent', async () => {
+  // Exim verifies the DKIM signature at the end of DATA (and looks up the client's PTR before its banner):
+  // with no nameserver in the lab those lookups fail at once, so the sender's default step timeout holds
+  it('pix 7.2(2) resets it in DATA; through asa 9.12(4) the persona, Postfix, Exim and OpenSMTPD (tls: off) record the size and SHA-256 that was sent', async () => {
     dir ??= await mkdtemp(join(tmpdir(), 'mxlab-docker-eml-'));
     const eml = await signedEml();
     expect(eml.subarray(0, 15).toString()).toBe('DKIM-Signature:');
@@ -100,9 +99,9 @@ describe.skipIf(!docker)('a DKIM-signed .eml to persona and real-MTA receivers',
 runtime: docker
 nodes:
 ${Object.entries(RECEIVERS)
-  .map(([r, kind]) => `  mx-${r}: { role: receiver, ${kind}, hostname: ${r}.corp.example }
+  .map(([r, kind]) => `  mx-${r}: { role: receiver, ${kind}, hostname: ${r}.corp.example${r === 'opensmtpd' ? ', tls: off' : ''} }
   fw-${r}: { role: firewall, device: ${device}, forwards-to: mx-${r} }
-  partner-${r}: { role: sender, hostname: mail.partner.example, via: fw-${r}, timeout: 300000 }`)
+  partner-${r}: { role: sender, hostname: mail.partner.example, via: fw-${r} }`)
   .join('\n')}
 messages:
 ${Object.keys(RECEIVERS)
@@ -119,7 +118,7 @@ ${Object.keys(RECEIVERS)
       expect([r, p.outcome, p.reason]).toEqual([r, 'deferred', 'connection-reset']);
       expect(p.firewall.events.map((e) => e.rule)).toContain('duplicate-header-bug');
       const a = asa.get(r)!;
-      expect([r, a.outcome, a.reason, a.detail]).toEqual([r, 'delivered', 'ok', undefined]);
+      expect([r, a.outcome, a.reason]).toEqual([r, 'delivered', 'ok']);
       expect({ r, size: a.serverView.size, sha256: a.serverView.sha256 }).toEqual({ r, size: eml.length, sha256: sha(eml) });
       expect(a.sent).toEqual({ size: eml.length, sha256: sha(eml) });
     }
