@@ -104,8 +104,10 @@ sender() {
       [ "$tls" = dane ] && extra='\n  hosts_try_dane = *' || extra='\n  hosts_require_dane = *' ;;
     *) echo "mxlab: unknown MXLAB_TLS=$tls" >&2; exit 2 ;;
   esac
-  # per-step timeouts (and the lines above) of the transport in use
-  sed -i '/^  command_timeout = /d; /^  connect_timeout = /d; /^  data_timeout = /d; /^  hosts_try_dane = /d; /^  hosts_require_dane = /d; /^  tls_verify_hosts = /d; /^  tls_verify_certificates = /d' "$tfile"
+  # per-step timeouts (and the lines above) of the transport in use; only the lines this script put
+  # there before are removed (Debian's own `tls_verify_hosts = REMOTE_SMTP_SMARTHOST_TLS_VERIFY_HOSTS`
+  # lines carry the macros above: without them `verify` verified nothing, CV=no)
+  sed -i '/^  command_timeout = /d; /^  connect_timeout = /d; /^  data_timeout = /d; /^  hosts_try_dane = /d; /^  hosts_require_dane = /d; /^  tls_verify_hosts = \*$/d; /^  tls_verify_certificates = \//d' "$tfile"
   sed -i "s|^  driver = smtp\$|  driver = smtp\n  command_timeout = ${tmo}s\n  connect_timeout = ${tmo}s\n  data_timeout = ${tmo}s$extra|" "$tfile"
   # the dnslookup router asks for DNSSEC (the AD bit) on every domain
   sed -i '/^  dnssec_request_domains = /d' "$conf/router/200_exim4-config_primary"
