@@ -60,6 +60,10 @@ dc_localdelivery='mail_spool'
 CONF
   {
     echo "MAIN_HARDCODE_PRIMARY_HOSTNAME = $host"
+    # the lab's networks are IPv4 and have no DNS: without this Exim asks DNS for the smarthost's
+    # AAAA record after /etc/hosts and waits 10 s for the lab's resolver to time out (Exim spec,
+    # main option disable_ipv6: "no IPv6 address lookups")
+    echo "disable_ipv6 = true"
     # +outgoing_interface: the local address and port of each delivery (the hop before the receiver links it);
     # +incoming_port: the client's port on <= lines
     echo "MAIN_LOG_SELECTOR = +smtp_protocol_error +smtp_syntax_error +tls_certificate_verified +tls_peerdn +outgoing_interface +incoming_port +received_recipients"

@@ -22,6 +22,10 @@ configure() {
   [ -n "${MXLAB_RESOLVER:-}" ] || printf 'lookup file bind\nnameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
   if [ -d /etc/smtpd ]; then echo "$host" > /etc/smtpd/mailname; fi
   {
+    # a sender holds its last connection open for 10 s after its last message (mta "hanging on",
+    # limit.c session-keepalive default 10); mxlab reads a hop when its connection closes, so the
+    # sender quits at once — before the node's `config:`, which may set it again
+    if [ "$role" = sender ]; then echo "mta limit session-keepalive 0"; fi
     # the node's `config:` first: smtpd.conf lines (tables, limits, pki, or `match` rules, which win
     # over the ones below as the first match does)
     if [ -n "${MXLAB_CONFIG_FILE:-}" ] && [ -s "$MXLAB_CONFIG_FILE" ]; then cat "$MXLAB_CONFIG_FILE"; echo; fi
