@@ -34,6 +34,23 @@ describe('config lines that change the wire', () => {
     expect(sock.destroyed).toBe(true);
   });
 
+  it('timeout conn: bytes that arrived while the process stalled past the timeout are activity, not idleness; real silence still closes', async () => {
+    const { sock, c } = await firewallBehind(cleanup, 'asa 9.12(4)', `${INSPECT}\ntimeout conn 0:00:01 half-closed 0:10:00`);
+    await c.reply();
+    const closed = new Promise((r) => sock.once('close', r));
+    c.send('HELO partner.example\r\n');
+    // the whole process (client, firewall, server) stalls for 1.5 s right after the command left: when the loop
+    // runs again the firewall's 1 s idle timer is due before its read of the HELO (Node runs timers first)
+    const t0 = Date.now();
+    while (Date.now() - t0 < 1500);
+    const early = closed.then(() => Promise.reject(new Error('the firewall closed the connection as idle before the HELO was answered')));
+    expect(await Promise.race([c.reply(), early])).toEqual(['250 esa.example.com']);
+    early.catch(() => undefined);
+    expect(sock.destroyed).toBe(false);
+    // and the idle timer is armed again: a connection that then says nothing is closed
+    await closed;
+  });
+
   it("the config's interface names and the receiver's inside address label the log lines", async () => {
     const config = ['interface Ethernet0/0', ' nameif internet', ' security-level 0', 'interface Ethernet0/1', ' nameif servers', ' security-level 100', 'static (servers,internet) 203.0.113.25 10.9.9.25 netmask 255.255.255.255', INSPECT].join('\n');
     const { c, events } = await firewallBehind(cleanup, 'asa 9.12(4)', config);

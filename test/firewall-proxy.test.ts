@@ -131,12 +131,10 @@ describe('startFirewall (sockets)', () => {
     await closed;
     await fw.stop();
 
-    const dead = net.createServer();
-    dead.listen(0, '127.0.0.1');
-    await once(dead, 'listening');
-    const port = (dead.address() as net.AddressInfo).port;
-    await new Promise((r) => dead.close(r));
-    const fw2 = await startFirewall({ name: 'fw2', device: 'asa 9.x', clock: monotonicClock(), upstream: { host: '127.0.0.1', port } });
+    // an upstream nothing can listen on: port 0 (a listen on 0 means "any port"), so Linux refuses every connect to
+    // it. A port bound and closed again could be taken by another test file's listener meanwhile (parallel workers
+    // ask for ephemeral ports too): the upstream then accepted and reset, ECONNRESET instead of ECONNREFUSED
+    const fw2 = await startFirewall({ name: 'fw2', device: 'asa 9.x', clock: monotonicClock(), upstream: { host: '127.0.0.1', port: 0 } });
     cleanup.push(() => fw2.stop());
     const s2 = net.connect(fw2.port, '127.0.0.1');
     const s2err = new Promise<NodeJS.ErrnoException>((r) => s2.on('error', r));

@@ -21,6 +21,12 @@ afterAll(async () => {
 
 const b64 = (s: string) => Buffer.from(s, 'latin1').toString('base64');
 
+/** tshark's frame.time_epoch (`1764895750.123456000`) as ms, exactly to the microsecond (a double cannot hold the whole as seconds). */
+const epochMs = (s: string) => {
+  const [sec, frac = ''] = s.split('.');
+  return Number(sec) * 1000 + Number(`${frac}000000`.slice(0, 6)) / 1000;
+};
+
 /** The records of a classic pcap: [incl_len, orig_len, frame]. */
 function records(pcap: Buffer): { incl: number; orig: number; frame: Buffer }[] {
   const out = [];
@@ -149,11 +155,22 @@ describe.skipIf(needsTshark)('a retried message: every attempt in its hop\'s pca
     const [hop1] = (await readdir(run)).filter((f) => f.startsWith('hop1-')).map((f) => join(run, f));
     const conversations = (await tshark(['-r', hop1, '-q', '-z', 'conv,tcp'])).filter((l) => l.includes('<->'));
     expect(conversations).toHaveLength(unfixed.attempts);
-    // each attempt's connection opens at its scenario time: the first and last SYN are as far apart as the attempts
-    const syns = (await tshark(['-r', hop1, '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'frame.time_relative'])).map(Number);
+    // each attempt's connection opens at its scenario time: the pcap's clock is the run's start plus scenario time, so
+    // SYN n lies inside attempt n's own window [t, end] (not just as far apart as the attempts: how long a connection
+    // takes to open is real time and varies with load; which attempt it belongs to does not)
+    const syns = (await tshark(['-r', hop1, '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'frame.time_epoch'])).map(epochMs);
     const history = unfixed.history!;
     expect(syns).toHaveLength(unfixed.attempts);
-    expect(syns.at(-1)! - syns[0]).toBeCloseTo((history.at(-1)!.t - history[0].t) / 1000, 0);
+    const start = Date.parse(result.startedAt);
+    // the pcap keeps microseconds (rounded), so a SYN at an attempt's very start or end may sit 1 µs outside it
+    const us = 0.001;
+    syns.forEach((syn, i) => {
+      const a = history[i];
+      expect(syn - start, `attempt ${a.attempt}: SYN at scenario ${syn - start} ms, attempt ran ${a.t}..${a.end} ms`).toBeGreaterThanOrEqual(a.t - us);
+      expect(syn - start, `attempt ${a.attempt}: SYN at scenario ${syn - start} ms, attempt ran ${a.t}..${a.end} ms`).toBeLessThanOrEqual(a.end + us);
+    });
+    // and the attempts are the retry schedule's, minutes apart (so the windows cannot overlap and pass by accident)
+    for (let i = 1; i < history.length; i++) expect(history[i].t).toBeGreaterThan(history[i - 1].end);
   });
 });
 
