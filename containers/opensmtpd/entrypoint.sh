@@ -40,6 +40,13 @@ configure() {
   smtpd -n -f /etc/smtpd.conf >/dev/null
 }
 
+# the run CA joins the system store, which smtpd's relay verification reads (smtpd.conf(5) `ca NAME
+# cert FILE` did not take: OpenSMTPD 6.8 then refused the run CA's valid certificate, "SSL certificate check failed")
+trust_run_ca() {
+  mkdir -p /etc/ssl/certs
+  grep -q 'mxlab run CA' /etc/ssl/certs/ca-certificates.crt 2>/dev/null || { echo '# mxlab run CA'; cat "$ca"; } >> /etc/ssl/certs/ca-certificates.crt
+}
+
 sender() {
   relay="${MXLAB_RELAY:-}"
   resolver="${MXLAB_RESOLVER:-}"
@@ -50,8 +57,7 @@ sender() {
       opportunistic) how="relay" ;;
       required) how="relay tls no-verify" ;;
       # `ca NAME cert FILE` names one host, and MX hosts are not known here: the run CA joins the system store
-      verify) how="relay tls"; mkdir -p /etc/ssl/certs
-        grep -q 'mxlab run CA' /etc/ssl/certs/ca-certificates.crt 2>/dev/null || { echo '# mxlab run CA'; cat "$ca"; } >> /etc/ssl/certs/ca-certificates.crt ;;
+      verify) how="relay tls"; trust_run_ca ;;
       *) echo "mxlab: MXLAB_TLS=${MXLAB_TLS} is not available to OpenSMTPD routing by MX" >&2; exit 2 ;;
     esac
   else
@@ -61,13 +67,12 @@ sender() {
     if ! grep -q '^lookup file' /etc/resolv.conf 2>/dev/null; then
       { echo 'lookup file bind'; cat /etc/resolv.conf 2>/dev/null; } > /tmp/resolv.conf && cat /tmp/resolv.conf > /etc/resolv.conf || true
     fi
-    rhost="${relay%:*}"
     case "${MXLAB_TLS:-opportunistic}" in
       none) how="relay host smtp+notls://$relay" ;;
       opportunistic) how="relay host smtp://$relay" ;;
       required) how="relay host smtp+tls://$relay tls no-verify" ;;
       # verified against the CA given for the relay's host name, which is the receiver's name
-      verify) how="relay host smtp+tls://$relay tls"; echo "ca $rhost cert \"$ca\"" ;;
+      verify) how="relay host smtp+tls://$relay tls"; trust_run_ca ;;
       *) echo "mxlab: unknown MXLAB_TLS=${MXLAB_TLS}" >&2; exit 2 ;;
     esac
   fi
