@@ -175,6 +175,34 @@ describe('each user-causable code, through the built CLI or the library, with it
     await writeFile(f, scenario('', 'mta: postfix'));
     const r = await mxlab(['run', f, '--runtime', 'docker'], { env: { DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}` } });
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain(`E_DOCKER_UNAVAILABLE: Docker is not available: Cannot connect to the Docker daemon at unix://${join(dir, 'no-engine.sock')}. Is the docker daemon running?`);
+    const sock = `unix://${join(dir, 'no-engine.sock')}`;
+    expect(r.stdout).toContain(`E_DOCKER_UNAVAILABLE: Failed to reach the Docker engine at ${sock}: Cannot connect to the Docker daemon at ${sock}. Is the docker daemon running? Did you forget to start dockerd there, or mean another DOCKER_HOST?`);
+  });
+
+  cause('E_DOCKER_UNAVAILABLE', 'DOCKER_HOST=tcp://… where nothing listens, and where an HTTP server that is no engine answers', async () => {
+    const refused = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    const r = await mxlab(['images', 'list'], { env: { DOCKER_HOST: `tcp://127.0.0.1:${refused}` } });
+    expect(r.code).toBe(3);
+    expect(r.stderr.split('\n')[0]).toBe(`mxlab: E_DOCKER_UNAVAILABLE: Failed to reach the Docker engine at tcp://127.0.0.1:${refused}: Cannot connect to the Docker daemon at tcp://127.0.0.1:${refused}. Is the docker daemon running? Did you forget to start dockerd there, or mean another DOCKER_HOST?`);
+    // `docker info` exits 0 with an empty version here: mxlab used to take it for an engine and went on to debootstrap
+    const http = await import('node:http');
+    const server = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const f = join(dir, 'docker-http.yaml');
+      await writeFile(f, scenario('', 'mta: postfix'));
+      const run = await mxlab(['run', f, '--runtime', 'docker'], { env: { DOCKER_HOST: `tcp://127.0.0.1:${port}` } });
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(new RegExp(`E_DOCKER_UNAVAILABLE: Failed to reach the Docker engine at tcp://127\\.0\\.0\\.1:${port}: [^\\n]*404[^\\n]*\\. Did you forget to start dockerd there, or mean another DOCKER_HOST\\?`));
+      expect(run.stdout).not.toContain('base image');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -9,7 +9,8 @@ const USAGE = `mxlab images <build|bootstrap-base|list> [names…]
                      import; root, ~40 s) for machines that cannot pull debian:bookworm-slim
   list               print the tags the images have now, and whether they exist
 
-  environment: MXLAB_BASE_IMAGE (a local Debian bookworm image to build on), DOCKER_HOST
+  environment: MXLAB_BASE_IMAGE (a local Debian bookworm image to build on); DOCKER_HOST,
+               DOCKER_TLS_VERIFY, DOCKER_CERT_PATH (the engine: it may be remote)
   exit codes: 0 ok, 2 usage, 3 Docker or build failure`;
 
 /** `mxlab images`: builds and lists the docker runtime's images. */

@@ -13,7 +13,8 @@ export const run: Command = {
   usage: `mxlab run [paths…] [options]
 
   paths                 scenario files, or folders of them (default: scenarios/)
-  --runtime R           local (default: in-process on 127.0.0.1) | docker
+  --runtime R           local (default: in-process on 127.0.0.1) | docker (the engine at DOCKER_HOST, which may be
+                        remote: tcp://HOST:PORT, with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS)
   --reporter LIST       console (default), json, junit, html, pcap, bundle; comma-separated. At most one writes to stdout:
                         the console, or json/junit/html when it is the only one and --out is not given
   --out DIR             where file reports go (default ./mxlab-report/): json → result.json, junit → junit.xml,
