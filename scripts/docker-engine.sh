@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (if missing) and starts the Docker engine, idempotently. Never starts a second dockerd:
-# a second daemon on the same host can delete the docker0 bridge. See docs/environment.md.
+# a second daemon on the same host takes over docker0, or deletes it when started with --bridge none
+# (dockerd 20.10). scripts/second-engine.sh starts one that keeps out of the main one's way.
 # Usage: scripts/docker-engine.sh        (root; prints the daemon version when it answers)
 set -euo pipefail
 
