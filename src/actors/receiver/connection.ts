@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
-import { beforeClose, closeSession, detachParser, isSecure, remoteAddressOf, sessionOf, onArmTimeout, passThrough, replaceGreeting, replaceSend, replySocket, upgrading, whenWritable, wrapCommands, wrapUpgrade, type SMTPConnection } from './smtp-internals.js';
+import { afterInput, beforeClose, closeSession, detachParser, isSecure, remoteAddressOf, sessionOf, onArmTimeout, passThrough, replaceGreeting, replaceSend, replySocket, upgrading, whenWritable, wrapCommands, wrapUpgrade, type SMTPConnection } from './smtp-internals.js';
 import type { Clock } from '../../model/clock.js';
 import type { TlsFault } from '../../vocabulary.js';
 import type { ServerView } from '../../model/result.js';
@@ -185,7 +185,8 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     const code = Number(payload.slice(0, 3));
     if (code >= 400) sessionOf(conn).error = payload;
     const socket = replySocket(conn);
-    if (!upgrading(conn) && !socket.destroyed && socket.readyState === 'open') {
+    // writable, not readyState 'open': after a client's half-close the socket is 'writeOnly' and still owes replies
+    if (!upgrading(conn) && !socket.destroyed && socket.writable) {
       // replies to pipelined commands leave in one write, like an MTA that flushes its output
       // once no more input is buffered (Postfix's smtpd); not across STARTTLS (see upgrade below)
       if (!socket.writableCorked) {
@@ -257,10 +258,23 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     setImmediate(() => whenWritable(conn, next));
   });
 
+  // A client that half-closes still gets every reply: Exim pipelines QUIT right behind its last BDAT chunk and
+  // shuts its write side. The sockets stay writable after its FIN (allowHalfOpen, the server's option; the TLS
+  // socket of STARTTLS inherits it), and once the commands it sent are answered the session ends, as
+  // Postfix's smtpd ends one at EOF ("lost connection after …"; after QUIT it has ended already).
+  const endOfInput = (socket: net.Socket) => () => {
+    // a FIN in the middle of the TLS handshake: nothing more can come, and no reply is owed
+    if (upgrading(conn)) return void socket.destroy();
+    afterInput(conn, () => closeSession(conn));
+  };
+  st.socket.once('end', endOfInput(st.socket));
+
   // STARTTLS: the TLS socket is armed with the idle timeout right after it is created
   onArmTimeout(conn, (socket) => {
     if (socket && socket !== st.socket && !st.tlsSocket) {
       st.tlsSocket = socket as tls.TLSSocket;
+      // (it takes allowHalfOpen from the plain socket it wraps: close_notify and FIN end its input, not the session)
+      st.tlsSocket.once('end', endOfInput(st.tlsSocket));
       // the TLS socket was made this tick: no key exists yet
       if (s.keylog) st.tlsSocket.on('keylog', (line: Buffer) => (st.keylog ??= []).push(line.toString('latin1').trimEnd()));
     }

@@ -108,6 +108,8 @@ export async function startReceiver(o: ReceiverOptions): Promise<StartedReceiver
     ...(await tlsOptions(o.certs, settings.tlsFault)),
     logger: false,
     disableReverseLookup: true,
+    // handed to net.createServer: a client's FIN does not end our side (the replies it is owed); see applyPersona
+    allowHalfOpen: true,
     authOptional: true,
     disabledCommands: o.tls === 'off' ? ['AUTH', 'STARTTLS'] : ['AUTH'],
     hideSTARTTLS: o.tls === 'off',

@@ -41,7 +41,7 @@ export const INTERNALS: readonly { owner: Owner; member: string; kind: 'method' 
   { owner: 'SMTPConnection', member: 'secure', kind: 'property', why: 'STARTTLS done' },
   { owner: 'SMTPConnection', member: 'remoteAddress', kind: 'property', why: "the client's address in reply texts" },
   { owner: 'SMTPConnection', member: '_socket', kind: 'property', why: 'the socket replies are written to' },
-  { owner: 'SMTPConnection', member: '_parser', kind: 'property', why: 'the command parser (BDAT, handshake-abort)' },
+  { owner: 'SMTPConnection', member: '_parser', kind: 'property', why: 'the command parser (BDAT, handshake-abort, the end of a half-closed client\'s input)' },
   { owner: 'SMTPConnection', member: '_upgrading', kind: 'property', why: 'no reply while STARTTLS runs' },
   { owner: 'SMTPConnection', member: '_nextHandler', kind: 'property', why: 'a command that continues another (AUTH) passes untouched' },
   { owner: 'SMTPConnection', member: '_ready', kind: 'property', why: 'commands before the greeting pass untouched' },
@@ -139,6 +139,17 @@ export function upgrading(conn: Conn): boolean {
 /** The command must go to smtp-server untouched: STARTTLS running, a continuation (AUTH), or before the greeting. */
 export function passThrough(conn: Conn): boolean {
   return conn._upgrading || Boolean(conn._nextHandler) || !conn._ready;
+}
+
+/**
+ * `fn` runs (on a later turn) once the command parser has handled everything the client sent: its input ended
+ * (the socket piped into it ended it) and every command was answered — smtp-server's parser waits for each
+ * reply, a message's included, before it takes the next line. At once when the parser is gone (closed).
+ */
+export function afterInput(conn: Conn, fn: () => void): void {
+  const p = conn._parser as SMTPStream | false;
+  if (!p || p.writableFinished) return void setImmediate(fn);
+  p.once('finish', () => setImmediate(fn));
 }
 
 /** Calls `next` once the reply socket can take more (smtp-server's own back-pressure). */
