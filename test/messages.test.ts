@@ -1,8 +1,7 @@
-import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crlf } from '../src/actors/sender/eml.js';
 import { relaxedHeader, RelaxedBodyHash } from '../src/actors/sender/dkim-canon.js';
@@ -11,41 +10,14 @@ import { runScenario } from '../src/run/run-scenario.js';
 import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js';
 import { loadScenario } from '../src/scenario/load.js';
 import type { SessionResult } from '../src/model/result.js';
+import { rsaKeys, signedMultipartEml } from './helpers/eml.js';
 
 let dir: string;
 let keys: { privateKey: string; publicKey: string };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** A MIME message with an 8-bit part, a lone-dot line and an attachment, DKIM-signed by nodemailer's signer with `keys`. */
-async function signedEml(): Promise<Buffer> {
-  const raw = [
-    'From: Partner News <news@partner.example>',
-    'To: ops@corp.example',
-    'Subject: Weekly numbers',
-    'Date: Mon, 02 Mar 2026 10:00:00 +0100',
-    'Message-ID: <weekly-10@partner.example>',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="part"',
-    '',
-    '--part',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    'Grüße,',
-    '.',
-    '.. two dots',
-    '--part',
-    'Content-Type: application/octet-stream; name="n.bin"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    Buffer.from([0, 1, 2, 250, 251]).toString('base64'),
-    '--part--',
-    '',
-  ].join('\r\n');
-  const t = nodemailer.createTransport({ streamTransport: true, buffer: true, dkim: { domainName: 'partner.example', keySelector: 'test', privateKey: keys.privateKey } });
-  const info = await t.sendMail({ raw: Buffer.from(raw, 'utf8'), envelope: { from: 'news@partner.example', to: ['ops@corp.example'] } });
-  return info.message as Buffer;
-}
+/** The multipart .eml of test/helpers/eml.ts, signed with this file's `keys`. */
+const signedEml = () => signedMultipartEml({ privateKey: keys.privateKey, selector: 'test', to: 'ops@corp.example', messageId: 'weekly-10@partner.example', attachment: Buffer.from([0, 1, 2, 250, 251]).toString('base64') });
 
 /** Verifies a relaxed/relaxed rsa-sha256 DKIM-Signature (RFC 6376 §3.7) with `publicKey`. */
 function dkimVerifies(message: Buffer, publicKey: string): boolean {
@@ -64,7 +36,7 @@ function dkimVerifies(message: Buffer, publicKey: string): boolean {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxlab-eml-'));
-  keys = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  keys = rsaKeys();
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import type { WireCapture, WireConnection } from '../src/model/result.js';
 import { pcapOf } from '../src/report/pcap/packets.js';
 import { mxlab } from './helpers/cli.js';
 import { Served } from './helpers/serve.js';
-import { needsTshark, tshark } from './helpers/tshark.js';
+import { fieldsOf, needsTshark, pcapsByMessage, SEED_PCAPS, smtpRequests, smtpSummary, tshark } from './helpers/tshark.js';
 
 const sh = promisify(execFile);
 let dir: string;
@@ -95,14 +95,7 @@ describe.skipIf(needsTshark)('mxlab run --reporter junit,html,pcap,bundle on the
   });
 
   it('one pcap per hop per message and one keylog.txt', async () => {
-    const run = join(out, 'pcap/seed-esa-behind-pix/run');
-    const perMessage = Object.fromEntries(await Promise.all((await readdir(run)).sort().map(async (m) => [m, (await readdir(join(run, m))).sort()])));
-    expect(perMessage).toEqual({
-      inside: ['hop1-lan-esa.pcap'],
-      outside: ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
-      'outside-dkim': ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
-      'outside-forced': ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
-    });
+    expect(await pcapsByMessage(join(out, 'pcap/seed-esa-behind-pix/run'))).toEqual(SEED_PCAPS);
     const keylog = (await readFile(join(out, 'keylog.txt'), 'utf8')).trim().split('\n');
     // one TLS 1.3 session (inside): five secrets, each logged once though both ends log it
     expect(keylog.map((l) => l.split(' ')[0]).sort()).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0']);
@@ -110,24 +103,21 @@ describe.skipIf(needsTshark)('mxlab run --reporter junit,html,pcap,bundle on the
   });
 
   it('tshark -Y smtp decodes the masked EHLO reply on the outside hop, the real one on the inside', async () => {
-    const outside = await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'), '-Y', 'smtp', '-T', 'fields', '-e', 'smtp.rsp.parameter']);
+    const outside = await fieldsOf(join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'), 'smtp', ['smtp.rsp.parameter']);
     expect(outside.join('\n')).toContain('XXXXXXXA');
-    const summary = (await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'), '-Y', 'smtp'])).join('\n');
+    const summary = await smtpSummary(join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'));
     expect(summary).toMatch(/S: 250-esa\.example\.com \| 8BITMIME \| SIZE 14680064 \| XXXXXXXA/);
-    const fwToEsa = (await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop2-fw-esa.pcap'), '-Y', 'smtp'])).join('\n');
+    const fwToEsa = await smtpSummary(join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop2-fw-esa.pcap'));
     expect(fwToEsa).toMatch(/S: 250-esa\.example\.com \| 8BITMIME \| SIZE 14680064 \| STARTTLS/);
     // Wireshark shows a line that is no SMTP verb as a "DATA fragment"; the bytes are there
-    expect(await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop2-fw-esa.pcap'), '-Y', 'tcp.payload == "XXXXXXXX\\r\\n"', '-T', 'fields', '-e', 'tcp.srcport'])).toEqual([expect.stringMatching(/^\d+$/)]);
-    expect(await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop1-partner-fw.pcap'), '-Y', 'smtp.req.command == "STAR"', '-T', 'fields', '-e', 'smtp.req.parameter'])).toEqual(['TLS']);
+    expect(await fieldsOf(join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop2-fw-esa.pcap'), 'tcp.payload == "XXXXXXXX\\r\\n"', ['tcp.srcport'])).toEqual([expect.stringMatching(/^\d+$/)]);
+    expect(await fieldsOf(join(out, 'pcap/seed-esa-behind-pix/run/outside-forced/hop1-partner-fw.pcap'), 'smtp.req.command == "STAR"', ['smtp.req.parameter'])).toEqual(['TLS']);
   });
 
   it('with keylog.txt tshark decodes the commands sent inside TLS on the inside hop; without it, it cannot', async () => {
     const inside = join(out, 'pcap/seed-esa-behind-pix/run/inside/hop1-lan-esa.pcap');
-    const fields = ['-T', 'fields', '-e', 'smtp.req.command', '-e', 'smtp.req.parameter'];
-    // (Wireshark 4.0 takes the first four letters of STARTTLS as the command)
-    const plain = await tshark(['-r', inside, '-Y', 'smtp.req', ...fields]);
-    expect(plain).toEqual(['EHLO\tlan.example', 'STAR\tTLS']);
-    const decrypted = await tshark(['-o', `tls.keylog_file:${join(out, 'keylog.txt')}`, '-r', inside, '-Y', 'smtp.req && tls', ...fields]);
+    expect(await smtpRequests(inside)).toEqual(['EHLO\tlan.example', 'STAR\tTLS']);
+    const decrypted = await smtpRequests(inside, join(out, 'keylog.txt'));
     expect(decrypted.slice(0, 3)).toEqual(['EHLO\tlan.example', 'MAIL\tFROM:<lan@lan.example> SIZE=512', 'RCPT\tTO:<postmaster@esa.example.com>']);
   });
 
@@ -137,7 +127,7 @@ describe.skipIf(needsTshark)('mxlab run --reporter junit,html,pcap,bundle on the
     await sh('tar', ['-xzf', join(out, 'mxlab-bundle.tar.gz'), '-C', x]);
     const b = join(x, 'mxlab-bundle');
     expect(await readFile(join(b, 'keylog.txt'), 'utf8')).toBe(await readFile(join(out, 'keylog.txt'), 'utf8'));
-    const decrypted = await tshark(['-o', `tls.keylog_file:${join(b, 'keylog.txt')}`, '-r', join(b, 'pcap/seed-esa-behind-pix/run/inside/hop1-lan-esa.pcap'), '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter']);
+    const decrypted = await fieldsOf(join(b, 'pcap/seed-esa-behind-pix/run/inside/hop1-lan-esa.pcap'), 'smtp.req.command == "MAIL" && tls', ['smtp.req.parameter'], join(b, 'keylog.txt'));
     expect(decrypted).toEqual(['FROM:<lan@lan.example> SIZE=512']);
     expect((await readFile(join(b, 'README.txt'), 'utf8')).split('\n')[2]).toContain('pcap/ with keylog.txt (Wireshark)');
   });
@@ -158,7 +148,7 @@ describe.skipIf(needsTshark)('a retried message: every attempt in its hop\'s pca
     // each attempt's connection opens at its scenario time: the pcap's clock is the run's start plus scenario time, so
     // SYN n lies inside attempt n's own window [t, end] (not just as far apart as the attempts: how long a connection
     // takes to open is real time and varies with load; which attempt it belongs to does not)
-    const syns = (await tshark(['-r', hop1, '-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'frame.time_epoch'])).map(epochMs);
+    const syns = (await fieldsOf(hop1, 'tcp.flags.syn == 1 && tcp.flags.ack == 0', ['frame.time_epoch'])).map(epochMs);
     const history = unfixed.history!;
     expect(syns).toHaveLength(unfixed.attempts);
     const start = Date.parse(result.startedAt);
@@ -211,7 +201,7 @@ describe('the node programs record for pcaps (what the docker runtime runs in it
     const keys = join(dir, 'programs-keylog.txt');
     await writeFile(f, pcapOf([{ hop: 0, ...hop.clientWire }], Date.now()));
     await writeFile(keys, received.keylog.map((l) => `${l}\n`).join(''));
-    const decrypted = await tshark(['-o', `tls.keylog_file:${keys}`, '-r', f, '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter']);
+    const decrypted = await fieldsOf(f, 'smtp.req.command == "MAIL" && tls', ['smtp.req.parameter'], keys);
     expect(decrypted).toEqual([expect.stringMatching(/^FROM:<lan@lan\.example>/)]);
   });
 

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mxlab } from '../helpers/cli.js';
-import { needsTshark, tshark } from '../helpers/tshark.js';
+import { fieldsOf, needsTshark, pcapsByMessage, SEED_PCAPS, smtpRequests, smtpSummary, tshark } from '../helpers/tshark.js';
 import { dockerAvailable, leftovers } from './helpers.js';
 
 const sh = promisify(execFile);
@@ -40,25 +40,17 @@ describe.skipIf(!docker || needsTshark)('evidence from docker runs: pcaps, key l
   }, 240_000);
 
   it('the seed in containers: one pcap per hop per message (the hop straight into the ESA through a recording hop)', async () => {
-    const run = join(out, 'pcap/seed-esa-behind-pix/run');
-    const perMessage = Object.fromEntries(await Promise.all((await readdir(run)).sort().map(async (m) => [m, (await readdir(join(run, m))).sort()])));
-    expect(perMessage).toEqual({
-      inside: ['hop1-lan-esa.pcap'],
-      outside: ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
-      'outside-dkim': ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
-      'outside-forced': ['hop1-partner-fw.pcap', 'hop2-fw-esa.pcap'],
-    });
+    expect(await pcapsByMessage(join(out, 'pcap/seed-esa-behind-pix/run'))).toEqual(SEED_PCAPS);
   });
 
   it('tshark decodes 250 XXXXXXXA on the outside hop, and with keylog.txt the commands inside TLS on the inside hop', async () => {
-    const outside = await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'), '-Y', 'smtp', '-T', 'fields', '-e', 'smtp.rsp.parameter']);
+    const outside = await fieldsOf(join(out, 'pcap/seed-esa-behind-pix/run/outside/hop1-partner-fw.pcap'), 'smtp', ['smtp.rsp.parameter']);
     expect(outside.join('\n')).toContain('XXXXXXXA');
-    const fwToEsa = (await tshark(['-r', join(out, 'pcap/seed-esa-behind-pix/run/outside/hop2-fw-esa.pcap'), '-Y', 'smtp'])).join('\n');
+    const fwToEsa = await smtpSummary(join(out, 'pcap/seed-esa-behind-pix/run/outside/hop2-fw-esa.pcap'));
     expect(fwToEsa).toMatch(/S: 250-esa\.example\.com \| 8BITMIME \| SIZE 14680064 \| STARTTLS/);
     const inside = join(out, 'pcap/seed-esa-behind-pix/run/inside/hop1-lan-esa.pcap');
-    const fields = ['-T', 'fields', '-e', 'smtp.req.command', '-e', 'smtp.req.parameter'];
-    expect(await tshark(['-r', inside, '-Y', 'smtp.req', ...fields])).toEqual(['EHLO\tlan.example', 'STAR\tTLS']);
-    const decrypted = await tshark(['-o', `tls.keylog_file:${join(out, 'keylog.txt')}`, '-r', inside, '-Y', 'smtp.req && tls', ...fields]);
+    expect(await smtpRequests(inside)).toEqual(['EHLO\tlan.example', 'STAR\tTLS']);
+    const decrypted = await smtpRequests(inside, join(out, 'keylog.txt'));
     expect(decrypted.slice(0, 3)).toEqual(['EHLO\tlan.example', 'MAIL\tFROM:<lan@lan.example> SIZE=512', 'RCPT\tTO:<postmaster@esa.example.com>']);
   });
 
@@ -119,13 +111,12 @@ describe.skipIf(!docker || needsTshark)('evidence from real MTAs: the recording 
     const pf = join(run, 'pf-to-postfix/hop1-pf-mx.pcap');
     const exim = join(run, 'exim-to-esa/hop1-exim-esa.pcap');
     // Postfix logs no TLS keys: the handshake and the records are there, the commands inside stay encrypted
-    const pfSmtp = (await tshark(['-r', pf, '-Y', 'smtp'])).join('\n');
+    const pfSmtp = await smtpSummary(pf);
     expect(pfSmtp).toMatch(/S: 250-mx\.example\.com \| PIPELINING \| .*STARTTLS/);
     expect(pfSmtp).toContain('S: 220 2.0.0 Ready to start TLS');
     expect((await tshark(['-r', pf, '-Y', 'tls.handshake.type == 1'])).length).toBe(1);
     // the persona logs its keys: Exim's commands inside TLS decode
-    const keylog = `tls.keylog_file:${join(out, 'keylog.txt')}`;
-    expect(await tshark(['-o', keylog, '-r', exim, '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter'])).toEqual([expect.stringMatching(/^FROM:<exim@exim\.example>/)]);
+    expect(await fieldsOf(exim, 'smtp.req.command == "MAIL" && tls', ['smtp.req.parameter'], join(out, 'keylog.txt'))).toEqual([expect.stringMatching(/^FROM:<exim@exim\.example>/)]);
     const nodes = (await versionsOf(join(out, 'mxlab-bundle.tar.gz'))).runs[0].nodes;
     expect(nodes.pf).toMatchObject({ role: 'sender', software: 'postfix', version: expect.stringMatching(/^Postfix \d+\.\d+\.\d+$/), image: expect.stringMatching(/^mxlab\/postfix:/) });
     expect(nodes.mx).toMatchObject({ role: 'receiver', software: 'postfix', version: expect.stringMatching(/^Postfix \d+\.\d+\.\d+$/) });
@@ -144,8 +135,8 @@ describe.skipIf(!docker)('recording in containers does not change a verdict', ()
     // the recorded hop into esb: the refused first attempt made no connection; the second greets once (then STARTTLS, decrypted with the key log)
     const pcap = join(out, 'pcap/timeline-steps/run/down/hop1-lan-esb.pcap');
     if (!needsTshark) {
-      expect(await tshark(['-r', pcap, '-Y', 'smtp.req.command == "EHLO"', '-T', 'fields', '-e', 'smtp.req.parameter'])).toEqual(['lan.example']);
-      expect(await tshark(['-o', `tls.keylog_file:${join(out, 'keylog.txt')}`, '-r', pcap, '-Y', 'smtp.req.command == "MAIL" && tls', '-T', 'fields', '-e', 'smtp.req.parameter'])).toEqual([expect.stringMatching(/^FROM:<lan@lan\.example>/)]);
+      expect(await fieldsOf(pcap, 'smtp.req.command == "EHLO"', ['smtp.req.parameter'])).toEqual(['lan.example']);
+      expect(await fieldsOf(pcap, 'smtp.req.command == "MAIL" && tls', ['smtp.req.parameter'], join(out, 'keylog.txt'))).toEqual([expect.stringMatching(/^FROM:<lan@lan\.example>/)]);
     }
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   }, 240_000);

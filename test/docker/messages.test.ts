@@ -1,10 +1,10 @@
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crlf } from '../../src/actors/sender/eml.js';
+import { rsaKeys, signedMultipartEml } from '../helpers/eml.js';
 import { dockerAvailable, leftovers, runDocker, session } from './helpers.js';
 
 /**
@@ -53,37 +53,8 @@ ${Object.keys(files).map((n) => `  - { message: ${n}, outcome: delivered, intact
   }, 600_000);
 });
 
-/** A MIME message with an 8-bit part, a lone-dot line and an attachment, DKIM-signed (h= names Content-Type) with a key made for this run. */
-async function signedEml(): Promise<Buffer> {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const raw = [
-    'From: Partner News <news@partner.example>',
-    'To: postmaster@corp.example',
-    'Subject: Weekly numbers',
-    'Date: Mon, 02 Mar 2026 10:00:00 +0100',
-    'Message-ID: <weekly-11@partner.example>',
-    'MIME-Version: 1.0',
-    'Content-Type: multipart/mixed; boundary="part"',
-    '',
-    '--part',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    'Grüße,',
-    '.',
-    '.. two dots',
-    '--part',
-    'Content-Type: application/octet-stream; name="n.bin"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    randomBytes(3000).toString('base64').replace(/.{76}/g, '$&\r\n'),
-    '--part--',
-    '',
-  ].join('\r\n');
-  const t = nodemailer.createTransport({ streamTransport: true, buffer: true, dkim: { domainName: 'partner.example', keySelector: 'run', privateKey } });
-  const info = await t.sendMail({ raw: Buffer.from(raw, 'utf8'), envelope: { from: 'news@partner.example', to: ['postmaster@corp.example'] } });
-  return info.message as Buffer;
-}
+/** The multipart .eml of test/helpers/eml.ts (h= names Content-Type), signed with a key made for this run. */
+const signedEml = () => signedMultipartEml({ privateKey: rsaKeys().privateKey, selector: 'run', to: 'postmaster@corp.example', messageId: 'weekly-11@partner.example', attachment: randomBytes(3000).toString('base64').replace(/.{76}/g, '$&\r\n') });
 
 const RECEIVERS = { persona: 'persona: postfix', postfix: 'mta: postfix', exim: 'mta: exim', opensmtpd: 'mta: opensmtpd' };
 
