@@ -2,6 +2,7 @@ import { createHash, verify } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDkimKey, deliver, type DkimKey } from '../src/actors/sender/index.js';
 import { monotonicClock } from '../src/model/clock.js';
+import { messageText } from '../src/runtime/docker/message-text.js';
 import { startFakeSmtp, type FakeSmtp } from './sender-fake-server.js';
 
 /** An independent RFC 6376 relaxed/relaxed rsa-sha256 verifier (not the sender's code). */
@@ -78,5 +79,26 @@ describe('DKIM signing', () => {
   it('publishes the public key as a DKIM TXT record', () => {
     expect(key.dnsRecord).toMatch(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]+$/);
     expect(key.privateKey).toMatch(/BEGIN PRIVATE KEY/);
+  });
+
+  // the run has one key, made for 'mxlab.example'; every runtime signs as the sender's own domain
+  // (the docker runtime signed d=mxlab.example, 2 bytes longer than the local run's d=partner.example)
+  it('signs as the From domain whatever domain the run key was made for, the same for the builtin sender and a real MTA', async () => {
+    const runKey = createDkimKey('mxlab.example', 'mxlab');
+    const s = await startFakeSmtp({});
+    servers.push(s);
+    const spec = { id: 'signed', from: 'alice@partner.example', to: 'user@esa.example.com', dkim: true };
+    await deliver({ name: 'partner', tls: 'opportunistic', clock: monotonicClock() }, spec, { host: '127.0.0.1', port: s.port, node: 'esa' }, { dkim: runKey });
+    const builtin = s.sessions[0].message;
+    const real = messageText(spec, 'partner.example', runKey).replace(/\n/g, '\r\n');
+    for (const text of [builtin, real]) {
+      const v = verifyDkim(text, runKey.publicKey);
+      expect(v.tags.d).toBe('partner.example');
+      expect(v.signature).toBe(true);
+    }
+    expect(real.length).toBe(builtin.length);
+    // a null sender signs as its header From's domain
+    const bounce = messageText({ ...spec, from: '', headerFrom: 'mailer-daemon@relay.example' }, 'relay.example', runKey).replace(/\n/g, '\r\n');
+    expect(verifyDkim(bounce, runKey.publicKey).tags.d).toBe('relay.example');
   });
 });

@@ -1,5 +1,5 @@
 import { attempt, type AttemptResult } from './attempt.js';
-import { createDkimKey, dkimSignature, generatedBodyHash } from './dkim.js';
+import { createDkimKey, dkimSignature, generatedBodyHash, signingKeyFor } from './dkim.js';
 import { emlMessage } from './eml.js';
 import { buildHeaders, type Content, type Header } from './message.js';
 import { mtaLog } from './mta-log.js';
@@ -88,7 +88,7 @@ function prepareHeaders(sender: SenderOptions, message: MessageSpec, key: DkimKe
   const now = new Date();
   const headers = buildHeaders(message, hostname, now);
   if (!message.dkim) return headers;
-  let signingKey = key;
+  let signingKey = key && signingKeyFor(key, message.headerFrom ?? message.from);
   if (!signingKey) {
     const domain = message.from.split('@').pop() || hostname;
     signingKey = createDkimKey(domain);

@@ -17,6 +17,15 @@ export function createDkimKey(domain: string, selector = 'mxlab', bits: 1024 | 2
   return { domain, selector, privateKey, publicKey, dnsRecord: `v=DKIM1; k=rsa; p=${p}` };
 }
 
+/**
+ * The run's key as the sender of `from` signs with it: d= is the sender's own domain, as a real
+ * signer's would be (one key per run, whatever the domain; the same on every runtime).
+ */
+export function signingKeyFor(key: DkimKey, from: string): DkimKey {
+  const domain = from.split('@').pop();
+  return domain ? { ...key, domain } : key;
+}
+
 /** Body hash of the generated body, computed by generating it once more (never stored). */
 export function generatedBodyHash(id: string, size?: number): string {
   const hasher = new RelaxedBodyHash();

@@ -1,4 +1,4 @@
-import { dkimSignature, generatedBodyHash } from '../../actors/sender/dkim.js';
+import { dkimSignature, generatedBodyHash, signingKeyFor } from '../../actors/sender/dkim.js';
 import { bodyChunks, buildHeaders, headerBlock } from '../../actors/sender/message.js';
 import type { DkimKey, MessageSpec } from '../../actors/sender/index.js';
 import { emlMessage } from '../../actors/sender/eml.js';
@@ -18,7 +18,7 @@ export function messageText(spec: MessageSpec, hostname: string, dkim: DkimKey |
     throw new HarnessError(CODE.MESSAGE_TOO_LARGE, `message ${spec.id}: ${spec.size} bytes is more than a real MTA is fed here (${MAX_SUBMIT_BYTES})`, 'use a builtin sender for huge messages');
   }
   let headers = buildHeaders(spec, hostname, now);
-  if (spec.dkim && dkim) headers = [dkimSignature(headers, generatedBodyHash(spec.id, spec.size), dkim, now.getTime() / 1000), ...headers];
+  if (spec.dkim && dkim) headers = [dkimSignature(headers, generatedBodyHash(spec.id, spec.size), signingKeyFor(dkim, spec.headerFrom ?? spec.from), now.getTime() / 1000), ...headers];
   const body = [...bodyChunks(spec.id, spec.size)].join('');
   return (headerBlock(headers) + body).replace(/\r\n/g, '\n');
 }

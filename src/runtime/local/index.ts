@@ -158,8 +158,7 @@ class LocalCell implements StartedCell {
     const [senderName, ...rest] = m.path;
     const sender = this.plan.scenario.nodes[senderName] as SenderNode;
     const options = { name: senderName, hostname: sender.hostname ?? nodeHostname(this.plan.scenario, senderName), tls: sender.tls, ca: this.ctx.certs.ca, clock: this.ctx.clock, timeoutMs: sender.timeout, plaintextFallback: sender['plaintext-fallback'], keylog: this.ctx.capture };
-    // one key per run; d= is the sending node's own domain, as a real signer's would be
-    const keys = { dkim: { ...this.ctx.dkim, domain: m.fromAddress.split('@')[1] } };
+    const keys = { dkim: this.ctx.dkim };
     if (this.labDns) {
       // routed by the lab DNS: the sender finds its next hop (MX, addresses) and the path follows it
       const result = await deliver({ ...options, dns: this.labDns.senderDns(senderName) }, messageSpecOf(m), undefined, keys, m.attempt ?? 1);
