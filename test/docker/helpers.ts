@@ -11,7 +11,9 @@ import { sessionOf } from '../../src/vitest/index.js';
  */
 export function dockerAvailable(): boolean {
   try {
-    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 15_000 });
+    // `docker info` exits 0 with an empty version when something else answers at DOCKER_HOST
+    const version = execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 15_000, encoding: 'utf8' });
+    if (!version.trim()) throw new Error('no server version');
     return true;
   } catch {
     if (process.env.CI === 'true') throw new Error('CI=true but Docker is not available: run scripts/docker-engine.sh first');

@@ -3,7 +3,8 @@
  * 127.0.0.1:PORT of this machine (scripts/second-engine.sh: its own data-root, exec-root, bridge,
  * addresses, no iptables of its own), given the base and Postfix images with docker save | load
  * (no registry), the node image built there by `mxlab images build` through DOCKER_HOST, then the
- * seed and real Postfix through the ASA run there by the CLI as a user runs it. Nothing of it may
+ * seed, real Postfix senders through the ASA and a real Postfix receiver (its stored message read
+ * back out of the container) run there by the CLI as a user runs it. Nothing of it may
  * reach the main engine, nothing may stay on the second one, and no process, mount, bridge or
  * iptables rule of it may outlive the test. Under CI=true a missing prerequisite fails.
  */
@@ -102,7 +103,7 @@ describe.skipIf(!ok)('the docker runtime on a second engine at DOCKER_HOST=tcp:/
 
     const out = join(dir, 'report');
     t = Date.now();
-    const run = await mxlab(['run', '--runtime', 'docker', 'scenarios/seed-esa-behind-pix.yaml', 'scenarios/docker/postfix-through-asa.yaml', '--reporter', 'console,json', '--out', out], {
+    const run = await mxlab(['run', '--runtime', 'docker', 'scenarios/seed-esa-behind-pix.yaml', 'scenarios/docker/postfix-through-asa.yaml', 'scenarios/docker/postfix-receiver-behind-firewall.yaml', '--reporter', 'console,json', '--out', out], {
       env: { DOCKER_HOST: host },
       timeoutMs: 240_000,
     });
@@ -120,6 +121,13 @@ describe.skipIf(!ok)('the docker runtime on a second engine at DOCKER_HOST=tcp:/
     expect(sessionOf(postfix, 'outside-encrypt')).toMatchObject({ outcome: 'deferred', reason: 'tls-not-offered' });
     expect(sessionOf(postfix, 'outside-encrypt').log?.join('\n')).toMatch(/postfix\/smtp\[\d+\]: .*status=deferred \(TLS is required, but was not offered by host/);
     expect(sessionOf(postfix, 'inside')).toMatchObject({ outcome: 'delivered', tls: true });
+    // what a real receiver stored, read back out of its container (an archive through the API, no bind mount)
+    const receiver = of('postfix-receiver-behind-firewall.yaml');
+    const stored = sessionOf(receiver, 'builtin-outside');
+    expect(stored).toMatchObject({ outcome: 'delivered', tls: false });
+    expect(stored.serverView.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored.serverView.sha256).toBe(stored.sent?.sha256);
+    expect(sessionOf(receiver, 'postfix-outside').serverView.headers?.join('\n')).toMatch(/^Message-ID: /im);
 
     // nothing left on the second engine; what the run made there never touched the main engine
     expect(second(['ps', '-aq'])).toBe('');
