@@ -81,6 +81,27 @@ describe('the release table', () => {
     expect(error('pix 9.x').message).toBe('unknown PIX version "9.x": there is no PIX 9.x train (mxlab knows PIX 4.0–8.0)');
   });
 
+  it('a train has no release (0): Cisco numbers from (1), the first ASA release was 7.0(1)', () => {
+    expect(error('asa 7.0(0)')).toEqual({
+      line: 0,
+      col: 5,
+      message: 'unknown ASA version "7.0(0)": Cisco numbers a train\'s releases from (1), there is no ASA 7.0(0)',
+      hint: 'nearest known releases: "asa 7.0(1)", "asa 7.1"',
+    });
+    expect(error('asa 9.12(0)').hint).toBe('nearest known releases: "asa 9.12(1)", "asa 9.10"');
+    expect(error('pix 6.3(0)').hint).toBe('nearest known releases: "pix 6.3(1)", "pix 6.2"');
+    expect(error('asa 8.0(0.5)').message).toContain('there is no ASA 8.0(0)');
+    // (1), a train alone and N.x still resolve
+    for (const d of ['asa 7.0(1)', 'asa 7.0', 'pix 6.3(1)', 'asa 9.x', 'asa 9.12(1)']) expect(resolveDevice(d).ok, d).toBe(true);
+  });
+
+  it('mxlab devices --device "asa 7.0(0)": exit 2 with the nearest releases', async () => {
+    const r = await mxlab(['devices', '--device', 'asa 7.0(0)']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Cisco numbers a train\'s releases from (1)');
+    expect(r.stderr).toContain('"asa 7.0(1)"');
+  });
+
   it('families read the release from the table: no version comparisons in family files, no family imports another', () => {
     const dir = join(ROOT, 'src/actors/firewall/devices');
     const familyFiles = Object.keys(FAMILIES).map((f) => `${f}.ts`);

@@ -4,7 +4,7 @@ import { ehloPass, matchRules, verbRules } from './esmtp-rules.js';
 import type { DeviceFamily } from './types.js';
 
 /**
- * PIX/ASA 7.0–7.2(2) and 8.0(0)–8.0(2) `inspect esmtp`, before the default map: 15-verb allow-list
+ * PIX/ASA 7.0–7.2(2) and 8.0(1)–8.0(2) `inspect esmtp`, before the default map: 15-verb allow-list
  * (STARTTLS always masked, no allow-tls), banner and EHLO reply masked, `|` → space in MAIL/RCPT,
  * and the release's duplicate-header/DKIM defect (until the 7.2(2.19) and 8.0(2.7) builds).
  */

@@ -15,7 +15,7 @@ interface Row extends ReleaseRow {
   train: string;
 }
 
-/** `7.2` (a train's first row) starts at 7.2(0); `7.2(2.19)` at that build. */
+/** `7.2` (a train's first row) starts below every release of the train (7.2(0), which Cisco never released); `7.2(2.19)` at that build. */
 function startOf(from: string): Version {
   const v = parseVersion(/\(/.test(from) ? from : `${from}(0)`);
   if (!v) throw new Error(`release table: bad version ${from}`);
@@ -56,10 +56,27 @@ export function findRelease(product: Product, v: Version): FindResult {
   let train = v.minor === Infinity ? [...mine].reverse().find((r) => r.start.major === v.major)?.train : trainOf(v);
   const rows = mine.filter((r) => r.train === train);
   if (!train || rows.length === 0) return unknown(product, v, mine);
+  if (v.maint === 0) return noRelease0(product, v, train);
   const at = v.minor === Infinity ? { ...v, minor: rows[0].start.minor } : v;
   const row = [...rows].reverse().find((r) => compareVersion(r.start, at) <= 0) ?? rows[0];
   train = row.train;
   return { ok: true, release: { product, version: v, train, row } };
+}
+
+/**
+ * Cisco numbers the releases of a train from (1): the first ASA release was 7.0(1), each 9.x train opens
+ * with 9.N(1) ("New Features in ASA 9.1(1)", docs/devices.md [ASA91ASDM]); a (0) was never released.
+ */
+function noRelease0(product: Product, v: Version, train: string): FindResult & { ok: false } {
+  const trains = trainsOf(product);
+  const i = trains.indexOf(train);
+  const near = [`${train}(1)`, ...(i > 0 ? [trains[i - 1]] : trains.slice(i + 1, i + 2))];
+  const name = product.toUpperCase();
+  return {
+    ok: false,
+    message: `unknown ${name} version "${v.text}": Cisco numbers a train's releases from (1), there is no ${name} ${train}(0)`,
+    hint: `nearest known releases: ${near.map((t) => `"${product} ${t}"`).join(', ')}`,
+  };
 }
 
 function unknown(product: Product, v: Version, mine: readonly Row[]): FindResult & { ok: false } {
