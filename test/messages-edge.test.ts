@@ -7,7 +7,7 @@ import { crlf } from '../src/actors/sender/eml.js';
 import { relaxedHeader, RelaxedBodyHash } from '../src/actors/sender/dkim-canon.js';
 import type { SessionResult } from '../src/model/result.js';
 import { runScenario } from '../src/run/run-scenario.js';
-import { prng, randomBytes } from './helpers/hostile.js';
+import { garbage } from './helpers/eml.js';
 
 /**
  * Real messages as admins have them, through a firewall and straight: every receiver records the
@@ -48,17 +48,6 @@ async function run(name: string, text: string): Promise<Map<string, Map<string, 
     out.set(c.label, new Map(c.sessions.map((s) => [s.message, s])));
   }
   return out;
-}
-
-/**
- * Random bytes (seeded: a failure replays) with a line feed at least every 512 bytes: unbounded garbage has a
- * header line over 998 octets in about 7% of draws (144 of 2,000 measured), which the ASA's default map drops as
- * it should (the test below) — the firewall's verdict would then depend on the draw.
- */
-function garbage(n: number): Buffer {
-  const b = randomBytes(prng(0x6a7b), n);
-  for (let i = 511; i < n; i += 512) b[i] = 0x0a;
-  return b;
 }
 
 const FILES: Record<string, Buffer> = {

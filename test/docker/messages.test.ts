@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crlf } from '../../src/actors/sender/eml.js';
-import { rsaKeys, signedMultipartEml } from '../helpers/eml.js';
+import { garbage, rsaKeys, signedMultipartEml } from '../helpers/eml.js';
 import { dockerAvailable, leftovers, runDocker, session } from './helpers.js';
 
 /**
@@ -24,7 +24,8 @@ describe.skipIf(!docker)('real messages in containers', () => {
   it('binary garbage, a 60 KB header section, bare LF and 8-bit arrive byte for byte through asa 9.12(4)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'mxlab-docker-eml-'));
     const files: Record<string, Buffer> = {
-      garbage: Buffer.concat([randomBytes(150_000), Buffer.from([0, 13, 46, 13, 10, 46, 10])]),
+      // seeded, no line over 512 bytes: else about one run in ten had a header line the ASA drops (helpers/eml.ts)
+      garbage: Buffer.concat([garbage(150_000), Buffer.from([0, 13, 46, 13, 10, 46, 10])]),
       headers: Buffer.from(`${Array.from({ length: 70 }, (_, i) => `X-Trace-${i}: ${'t'.repeat(850)}`).join('\r\n')}\r\nSubject: many headers\r\n\r\nbody\r\n`),
       'bare-lf': Buffer.from('From: <a@partner.example>\nSubject: lf\n\n.\n..\nlast'),
       '8-bit': Buffer.from('Subject: 8bit\r\n\r\nGr\xfc\xdfe\r\n', 'latin1'),
