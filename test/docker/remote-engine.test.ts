@@ -8,7 +8,8 @@
  * reach the main engine, nothing may stay on the second one, and no process, mount, bridge or
  * iptables rule of it may outlive the test. Under CI=true a missing prerequisite fails.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -142,6 +143,30 @@ describe.skipIf(!ok)('the docker runtime on a second engine at DOCKER_HOST=tcp:/
     for (const side of ['outside', 'inside']) expect(there.some((l) => l.startsWith('network ') && l.endsWith(`-${side}`)), side).toBe(true);
     const names = new Set(there.map((l) => l.split(' ')[1]));
     expect(events(main).filter((l) => names.has(l.split(' ')[1]))).toEqual([]);
+  });
+
+  it('a double Ctrl-C while the containers start there leaves nothing there (the cleanup and the reaper follow DOCKER_HOST)', async () => {
+    const mine = () => ({
+      containers: second(['ps', '-aq', '--filter', 'label=mxlab=true']).split('\n').filter(Boolean),
+      networks: second(['network', 'ls', '-q', '--filter', 'label=mxlab=true']).split('\n').filter(Boolean),
+    });
+    const child = spawn(process.execPath, ['bin/mxlab.js', 'run', '--runtime', 'docker', 'test/docker/fixtures/slow.yaml'], { cwd: root, env: { ...process.env, DOCKER_HOST: host }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 120_000;
+    while (!mine().containers.length) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no container appeared on the second engine (exit ${child.exitCode}): ${stderr}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('mxlab: SIGINT again, removing what the run made and exiting');
+    const until = Date.now() + 15_000;
+    while ((mine().containers.length || mine().networks.length) && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+    expect(mine()).toEqual({ containers: [], networks: [] });
   });
 
   it('an engine that does not answer at DOCKER_HOST is E_DOCKER_UNAVAILABLE naming it, within the 15 s it is given', async () => {
