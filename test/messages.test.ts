@@ -11,6 +11,7 @@ import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js'
 import { loadScenario } from '../src/scenario/load.js';
 import type { SessionResult } from '../src/model/result.js';
 import { rsaKeys, signedMultipartEml } from './helpers/eml.js';
+import { problems } from './helpers/problems.js';
 
 let dir: string;
 let keys: { privateKey: string; publicKey: string };
@@ -100,6 +101,26 @@ describe('eml: the admin’s real message, byte for byte', () => {
     expect([s.outcome, s.serverView.size, s.serverView.sha256]).toEqual(['delivered', wire.length, sha(wire)]);
     expect(s.sent).toEqual({ size: wire.length, sha256: sha(wire) });
     // the lone dot line did not end the message: the SMTP layer doubled it on the wire, the receiver undid it
+  });
+
+  it('headers: naming a generated header (Subject, Content-Type, any case) set it in its place: one Subject, not two', async () => {
+    const [s] = (await run('subject.yaml', scenario('{ id: m, from: partner, to: mx, headers: { subject: "Invoice 4711", Content-Type: "text/plain; charset=utf-8", X-Ticket: "4711" } }').replace('pix 7.2(2)', 'none'))).sessions;
+    expect(s.outcome).toBe('delivered');
+    const headers = s.serverView.headers ?? [];
+    expect(headers.filter((h) => /^subject:/i.test(h))).toEqual(['Subject: Invoice 4711']);
+    expect(headers.filter((h) => /^content-type:/i.test(h))).toEqual(['Content-Type: text/plain; charset=utf-8']);
+    // in the generated order, the extra one after them
+    expect(headers.map((h) => h.slice(0, h.indexOf(':')))).toEqual(['Date', 'Message-ID', 'From', 'To', 'Subject', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding', 'X-Mxlab-Message', 'X-Ticket']);
+  });
+
+  it('the subject given twice, or a Message-ID in headers: of a generated message, is exit 2 at the header', () => {
+    const at = (m: string) => problems(scenario(m));
+    expect(at('{ id: m, from: partner, to: mx, subject: a, headers: { Subject: b } }')).toEqual([
+      'x.yaml:7:60 messages[0].headers.Subject: expected the subject once, got subject: and headers: { Subject } — keep one: a header of headers: replaces the generated one of that name',
+    ]);
+    expect(at('{ id: m, from: partner, to: mx, headers: { Message-ID: "<x@y>" } }')[0]).toMatch(/^x\.yaml:7:\d+ messages\[0\]\.headers\.Message-ID: expected no Message-ID in headers: of a generated message, got Message-ID: <x@y> — the run follows a generated message by its own Message-ID/);
+    // an .eml's headers: go on top of the file as they are
+    expect(at('{ id: m, from: partner, to: mx, eml: x.eml, headers: { Subject: b } }').filter((p) => p.includes('headers'))).toEqual([]);
   });
 
   it('headers: go on top of the .eml; the receiver gets them and then the file', async () => {

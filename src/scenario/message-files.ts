@@ -42,8 +42,8 @@ export async function checkMessageFiles(file: string, data: Record<string, unkno
  */
 export function checkMessages(file: string, s: Scenario, pos: PositionIndex, files: MessageFiles | undefined, out: Diagnostic[]): void {
   s.messages.forEach((m, i) => {
-    if (m.eml === undefined) return;
     const at = (key: string) => ({ file, ...pos.at(['messages', i, key], { key: true }), path: `messages[${i}].${key}` });
+    if (m.eml === undefined) return checkGeneratedHeaders(file, m, i, pos, out);
     for (const key of ['subject', 'size'] as const) {
       if (m[key] !== undefined) out.push({ ...at(key), message: `expected no ${key}: with eml:, got ${key}: ${String(m[key])}`, hint: `the .eml is the whole message, sent as it is; ${key}: is for generated messages` });
     }
@@ -52,4 +52,22 @@ export function checkMessages(file: string, s: Scenario, pos: PositionIndex, fil
     if (!f) out.push({ file, ...pos.at(['messages', i, 'eml']), path: `messages[${i}].eml`, message: 'expected a message file read by loadScenario, got a scenario parsed from text (parseScenario cannot read files)', hint: 'use loadScenario' });
     else if (f.error) out.push({ file, ...pos.at(['messages', i, 'eml']), path: `messages[${i}].eml`, message: `expected ${f.error.expected}, got ${f.error.got}`, hint: f.error.hint });
   });
+}
+
+/**
+ * A generated message's `headers:` set its standard headers (message.ts buildHeaders): the subject given
+ * twice (`subject:` and `headers: { Subject }`) is ambiguous, and its Message-ID is how a run follows the
+ * message through a real MTA's log, so it is the run's.
+ */
+function checkGeneratedHeaders(file: string, m: Scenario['messages'][number], i: number, pos: PositionIndex, out: Diagnostic[]): void {
+  for (const name of Object.keys(m.headers ?? {})) {
+    const at = { file, ...pos.at(['messages', i, 'headers', name], { key: true }), path: `messages[${i}].headers.${name}` };
+    const lower = name.toLowerCase();
+    if (lower === 'subject' && m.subject !== undefined) {
+      out.push({ ...at, message: `expected the subject once, got subject: and headers: { ${name} }`, hint: 'keep one: a header of headers: replaces the generated one of that name' });
+    }
+    if (lower === 'message-id') {
+      out.push({ ...at, message: `expected no ${name} in headers: of a generated message, got ${name}: ${m.headers![name]}`, hint: 'the run follows a generated message by its own Message-ID (<id@sender hostname>); send an eml: to choose yours' });
+    }
+  }
 }

@@ -204,7 +204,9 @@ export const messageSchema = z.strictObject({
     .refine((v) => (v.includes('@') ? MAILBOX_RE.test(v) && hostname.safeParse(v.slice(v.lastIndexOf('@') + 1)).success : NODE_NAME_RE.test(v)), 'a receiver node, or an address local-part@domain routed by the domain\'s MX records')
     .describe('a receiver node, or user@domain (routed through the lab DNS: MX records in preference order)'),
   subject: line(LIMITS.headerValue).optional(),
-  headers: capped(z.record(text(LIMITS.line).regex(/^[\x21-\x39\x3b-\x7e]+$/, 'a header name: printable ASCII without : or spaces'), text(LIMITS.headerValue))).optional(),
+  headers: capped(z.record(text(LIMITS.line).regex(/^[\x21-\x39\x3b-\x7e]+$/, 'a header name: printable ASCII without : or spaces'), text(LIMITS.headerValue)))
+    .optional()
+    .describe('extra header fields; in a generated message one named like a generated header (Subject, Content-Type, …) sets it instead of adding a second; with eml: they go on top of the file'),
   size: z.number().int().nonnegative().max(1 << 30).optional().describe('body size in bytes of the generated message'),
   starttls: z.enum(STARTTLS_MODES).default('auto').describe('always = send STARTTLS even when not offered'),
   dkim: z.boolean().default(false).describe('sign the generated message with DKIM (h= lists Content-Type)'),

@@ -16,7 +16,12 @@ export interface Header {
   value: string;
 }
 
-/** The standard headers of a generated message, then the extra ones of the spec. */
+/**
+ * The standard headers of a generated message, then the extra ones of the spec. An extra header with the
+ * name of a standard one (any case: `Subject`, `Content-Type`, …) sets that header in its place instead
+ * of adding a second: a message with two Subject fields is one RFC 5322 §3.6 forbids, and one the PIX
+ * duplicate-header defect would cut off.
+ */
 export function buildHeaders(spec: MessageSpec, hostname: string, date: Date): Header[] {
   const headers: Header[] = [
     { name: 'Date', value: date.toUTCString().replace('GMT', '+0000') },
@@ -28,8 +33,11 @@ export function buildHeaders(spec: MessageSpec, hostname: string, date: Date): H
     { name: 'Content-Type', value: 'text/plain; charset=us-ascii' },
     { name: 'Content-Transfer-Encoding', value: '7bit' },
   ];
-  for (const [name, value] of Object.entries(spec.headers ?? {})) {
-    headers.push({ name: name.replace(/[^\x21-\x39\x3b-\x7e]/g, ''), value: safeValue(value) });
+  for (const [given, value] of Object.entries(spec.headers ?? {})) {
+    const name = given.replace(/[^\x21-\x39\x3b-\x7e]/g, '');
+    const standard = headers.find((h) => h.name.toLowerCase() === name.toLowerCase());
+    if (standard) standard.value = safeValue(value);
+    else headers.push({ name, value: safeValue(value) });
   }
   return headers;
 }
