@@ -3,6 +3,7 @@ import { evaluate, type CheckContext } from '../assertions/index.js';
 import { createDkimKey } from '../actors/sender/index.js';
 import { monotonicClock, ScenarioClock, type Clock } from '../model/clock.js';
 import { runSchedule, scheduleDriver } from './schedule.js';
+import { runSignal } from './run-signal.js';
 import type { CellResult, RunResult, ScenarioResult, SessionResult } from '../model/result.js';
 import type { Reporter } from '../report/types.js';
 import { createRuntime, type RuntimeName } from '../runtime/index.js';
@@ -52,13 +53,15 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
 
   // every node's name, and the MTA-STS policy hosts the lab serves with the run's certificate
   const hostnames = scenarios.flatMap((l) => [...Object.keys(l.scenario.nodes).map((n) => nodeHostname(l.scenario, n)), ...policyHostNames(l.scenario)]);
+  const certs = await generateRunCertificates(hostnames);
+  const signal = runSignal(opts.signal, { messages: Math.max(0, ...plans.flatMap((p) => p.cells.map((c) => c.messages.length))), jobs: Math.max(1, opts.jobs ?? 2) });
   const ctx: RunContext = {
     runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
     clock,
-    certs: await generateRunCertificates(hostnames),
+    certs,
     dkim: createDkimKey('mxlab.example'),
     progress: (line) => opts.reporter.onProgress(line),
-    signal: opts.signal,
+    signal: signal.signal,
     capture: opts.capture === true,
   };
 
@@ -96,6 +99,7 @@ export async function runScenarios(scenarios: LoadedScenario[], opts: RunOptions
     await pool(queue, Math.max(1, opts.jobs ?? 2), opts.signal);
   } finally {
     for (const r of runtimes.values()) await r.then((x) => x.dispose?.()).catch(() => undefined);
+    signal.release();
   }
 
   const planned = plans.reduce((n, p) => n + p.cells.length, 0);
