@@ -5,7 +5,7 @@
 #   scripts/second-engine.sh start DIR [PORT]   starts dockerd with everything of its own under DIR
 #                                               (data-root, exec-root, pidfile, config, log) and
 #                                               prints DOCKER_HOST=tcp://127.0.0.1:PORT
-#   scripts/second-engine.sh load DIR IMAGE…    copies images from the main engine to it
+#   scripts/second-engine.sh load DIR IMAGE…    copies images from the main (local) engine to it
 #                                               (docker save | docker -H … load: no registry needed)
 #   scripts/second-engine.sh stop DIR           SIGTERM (bounded wait, then SIGKILL), kills what it
 #                                               left (its containerd, shims), unmounts and removes DIR
@@ -34,7 +34,8 @@ dir="${2:-}"
 [ "$(id -u)" = 0 ] || die "needs root (dockerd)"
 command -v dockerd >/dev/null 2>&1 || die "dockerd missing: apt-get install docker.io (scripts/docker-engine.sh)"
 dir="$(mkdir -p "$dir" && cd "$dir" && pwd)"
-# the client talks to the main engine unless told otherwise: never inherit a DOCKER_HOST here
+# the client talks to this machine's main engine unless told otherwise (and dockerd must not take
+# TLS settings from the environment): never inherit a DOCKER_HOST here
 unset DOCKER_HOST DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT
 
 # 10.X.0.0/16 and the bridge mxlab-2nd-X: X from DIR once started, else MXLAB_SECOND_NET, else the
@@ -91,7 +92,9 @@ start() {
   iptables -w -C "$c" -s "$net" -d "$net" -j ACCEPT 2>/dev/null || iptables -w -I "$c" 1 -s "$net" -d "$net" -j ACCEPT
   echo "$c" >"$dir/iptables-chain"
   log "starting dockerd on tcp://127.0.0.1:$port (root $dir)"
-  # --tls=false: dockerd 20.10 accepts it; newer ones refuse a TCP listener without TLS unless told
+  # --tls=false, explicitly (20.10 and later accept it). Docker deprecates unauthenticated TCP
+  # listeners from 26.0 on (docker/cli docs/deprecated.md, "Unauthenticated TCP connections") but
+  # exempts localhost, which is all this one listens on
   setsid dockerd \
     --host "tcp://127.0.0.1:$port" --tls=false \
     --config-file "$dir/daemon.json" \
