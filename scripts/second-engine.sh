@@ -4,7 +4,11 @@
 #
 #   scripts/second-engine.sh start DIR [PORT]   starts dockerd with everything of its own under DIR
 #                                               (data-root, exec-root, pidfile, config, log) and
-#                                               prints DOCKER_HOST=tcp://127.0.0.1:PORT
+#                                               prints DOCKER_HOST=tcp://127.0.0.1:PORT; with
+#                                               MXLAB_SECOND_TLS=1 it requires TLS with client
+#                                               certificates (a CA, server and client certificate
+#                                               made in DIR/certs) and prints DOCKER_TLS_VERIFY=1
+#                                               and DOCKER_CERT_PATH=DIR/certs too
 #   scripts/second-engine.sh load DIR IMAGE…    copies images from the main (local) engine to it
 #                                               (docker save | docker -H … load: no registry needed)
 #   scripts/second-engine.sh stop DIR           SIGTERM (bounded wait, then SIGKILL), kills what it
@@ -55,8 +59,27 @@ net="10.$x.0.0/16"
 bridge="mxlab-2nd-$x"
 chain() { if iptables -w -n -L DOCKER-USER >/dev/null 2>&1; then echo DOCKER-USER; else echo FORWARD; fi; }
 
-second() { DOCKER_HOST="tcp://127.0.0.1:$(cat "$dir/port")" docker "$@"; }
-answers() { [ -f "$dir/port" ] && timeout 5 env DOCKER_HOST="tcp://127.0.0.1:$(cat "$dir/port")" docker version --format '{{.Server.Version}}' 2>/dev/null | grep -q .; }
+# what a client of this engine sets
+client_env() {
+  echo "DOCKER_HOST=tcp://127.0.0.1:$(cat "$dir/port")"
+  if [ -f "$dir/certs/cert.pem" ]; then echo "DOCKER_TLS_VERIFY=1"; echo "DOCKER_CERT_PATH=$dir/certs"; fi
+}
+second() { env $(client_env) docker "$@"; }
+answers() { [ -f "$dir/port" ] && timeout 5 env $(client_env) docker version --format '{{.Server.Version}}' 2>/dev/null | grep -q .; }
+
+# a CA, a server certificate for 127.0.0.1 and a client certificate (EC P-256, two days), in DIR/certs
+make_certs() {
+  local c="$dir/certs" key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  mkdir -p "$c"
+  openssl req -x509 "${key[@]}" -keyout "$c/ca-key.pem" -out "$c/ca.pem" -days 2 -subj /CN=mxlab-second-engine-ca 2>/dev/null
+  openssl req "${key[@]}" -keyout "$c/server-key.pem" -out "$c/server.csr" -subj /CN=127.0.0.1 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$c/server.ext"
+  openssl x509 -req -in "$c/server.csr" -CA "$c/ca.pem" -CAkey "$c/ca-key.pem" -CAcreateserial -days 2 -extfile "$c/server.ext" -out "$c/server-cert.pem" 2>/dev/null
+  openssl req "${key[@]}" -keyout "$c/key.pem" -out "$c/client.csr" -subj /CN=mxlab-client 2>/dev/null
+  printf 'extendedKeyUsage=clientAuth\n' >"$c/client.ext"
+  openssl x509 -req -in "$c/client.csr" -CA "$c/ca.pem" -CAkey "$c/ca-key.pem" -CAcreateserial -days 2 -extfile "$c/client.ext" -out "$c/cert.pem" 2>/dev/null
+  [ -s "$c/cert.pem" ] && [ -s "$c/server-cert.pem" ] || die "openssl could not make the certificates in $c"
+}
 
 # processes started for this engine: its dockerd, and the containerd and shims whose command line names DIR
 own_pids() {
@@ -69,7 +92,7 @@ own_pids() {
 
 start() {
   local port="${1:-}"
-  if answers; then log "already up"; echo "DOCKER_HOST=tcp://127.0.0.1:$(cat "$dir/port")"; return; fi
+  if answers; then log "already up"; client_env; return; fi
   [ -z "$(own_pids)" ] || die "processes of an earlier engine in $dir are still there: run stop first"
   if [ -z "$port" ]; then
     port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
@@ -91,12 +114,18 @@ start() {
   local c; c="$(chain)"
   iptables -w -C "$c" -s "$net" -d "$net" -j ACCEPT 2>/dev/null || iptables -w -I "$c" 1 -s "$net" -d "$net" -j ACCEPT
   echo "$c" >"$dir/iptables-chain"
-  log "starting dockerd on tcp://127.0.0.1:$port (root $dir)"
+  local tls=(--tls=false)
+  if [ "${MXLAB_SECOND_TLS:-}" = 1 ]; then
+    command -v openssl >/dev/null 2>&1 || die "MXLAB_SECOND_TLS=1 needs openssl"
+    make_certs
+    tls=(--tlsverify --tlscacert "$dir/certs/ca.pem" --tlscert "$dir/certs/server-cert.pem" --tlskey "$dir/certs/server-key.pem")
+  fi
+  log "starting dockerd on tcp://127.0.0.1:$port (root $dir${MXLAB_SECOND_TLS:+, TLS with client certificates})"
   # --tls=false, explicitly (20.10 and later accept it). Docker deprecates unauthenticated TCP
   # listeners from 26.0 on (docker/cli docs/deprecated.md, "Unauthenticated TCP connections") but
   # exempts localhost, which is all this one listens on
   setsid dockerd \
-    --host "tcp://127.0.0.1:$port" --tls=false \
+    --host "tcp://127.0.0.1:$port" "${tls[@]}" \
     --config-file "$dir/daemon.json" \
     --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
     --bridge "$bridge" --iptables=false --ip-masq=false --ip-forward=false \
@@ -107,7 +136,7 @@ start() {
   for _ in $(seq 1 150); do
     if answers; then
       log "up ($(second version --format '{{.Server.Version}}'))"
-      echo "DOCKER_HOST=tcp://127.0.0.1:$port"
+      client_env
       return
     fi
     kill -0 "$(cat "$dir/launcher.pid")" 2>/dev/null || { log "dockerd exited:"; tail -n 3 "$dir/dockerd.log" >&2; stop; exit 3; }

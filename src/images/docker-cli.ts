@@ -27,6 +27,8 @@ function reason(stderr: string, fallback: string): string {
   return stderr.trim().split('\n').filter(Boolean).pop()?.replace(/^(Error|error during connect):\s*/, '').replace(/[.\s]+$/, '') || fallback;
 }
 
+const TLS_QUESTION = 'Did you forget DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (a folder with ca.pem, cert.pem, key.pem) for an engine that speaks TLS?';
+
 /** Killed at the timeout (the docker CLI exits 1 on SIGTERM, so the signal is not always what shows). */
 function timedOut(r: { signal: NodeJS.Signals | null; stderr: string }, t0: number): boolean {
   return r.signal !== null || (!r.stderr.trim() && Date.now() - t0 >= ANSWER_S * 1000 - 50);
@@ -51,7 +53,8 @@ export async function assertDocker(): Promise<string> {
   const r = await docker`docker version --format {{.Server.Version}}`.timeout(`${ANSWER_S}s`);
   const version = r.stdout.trim();
   if (r.exitCode === 0 && version) return version;
-  throw await unavailable(timedOut(r, t0) ? `no answer within ${ANSWER_S} s` : reason(r.stderr, 'it gave no server version'));
+  const why = timedOut(r, t0) ? `no answer within ${ANSWER_S} s` : reason(r.stderr, 'it gave no server version');
+  throw await unavailable(why, /HTTPS server|x509|certificate|tls/i.test(why) ? TLS_QUESTION : undefined);
 }
 
 /**

@@ -41,35 +41,34 @@ const ok = prerequisites();
 /** The main engine, whatever DOCKER_HOST the test process has. */
 const main = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
 
-describe.skipIf(!ok)('the docker runtime on a second engine at DOCKER_HOST=tcp://127.0.0.1:PORT', () => {
-  let dir = '';
-  let host = '';
-  let t0 = 0;
-  /** the second engine's 10.X.0.0/16 and bridge mxlab-2nd-X */
-  let x = '';
-  const timings: Record<string, number> = {};
+/**
+ * A second engine for the tests of one describe block: started before them (with TLS and client
+ * certificates when `tls`), stopped after them, and the stop checked — no process, mount, bridge
+ * or iptables rule of it left, docker0 as it was — so a failing test still leaves nothing behind.
+ */
+function secondEngine(name: string, tls = false) {
+  const engine = { dir: '', host: '', t0: 0, x: '', env: {} as Record<string, string>, timings: {} as Record<string, number> };
   const docker0Before = spawnSync('ip', ['link', 'show', 'docker0']).status === 0;
-  const second = (args: string[]) => execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: host } });
   const script = (args: string[]) => {
     const t = Date.now();
-    const out = execFileSync(SCRIPT, args, { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    timings[args[0]] = Date.now() - t;
+    const out = execFileSync(SCRIPT, args, { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MXLAB_SECOND_TLS: tls ? '1' : '' } });
+    engine.timings[args[0]] = Date.now() - t;
     return out;
   };
-
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mxlab-second-'));
-    t0 = Math.floor(Date.now() / 1000) - 1;
-    host = /DOCKER_HOST=(tcp:\/\/127\.0\.0\.1:\d+)/.exec(script(['start', dir]))?.[1] ?? '';
-    expect(host).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
-    x = readFileSync(join(dir, 'net-index'), 'utf8').trim();
+    engine.dir = await mkdtemp(join(tmpdir(), 'mxlab-second-'));
+    engine.t0 = Math.floor(Date.now() / 1000) - 1;
+    engine.env = Object.fromEntries(script(['start', engine.dir]).trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    engine.host = engine.env.DOCKER_HOST;
+    expect(engine.host).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(Object.keys(engine.env).sort()).toEqual(tls ? ['DOCKER_CERT_PATH', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY'] : ['DOCKER_HOST']);
+    engine.x = readFileSync(join(engine.dir, 'net-index'), 'utf8').trim();
   }, 60_000);
-
   afterAll(async () => {
+    const { dir, x } = engine;
     if (!dir) return;
     const left = spawnSync(SCRIPT, ['stop', dir], { encoding: 'utf8', timeout: 60_000 });
-    console.log(`remote-engine: ${JSON.stringify(timings)} ms; stop: ${left.stderr.trim().split('\n').pop()}`);
-    // the stop is checked here so a failing test above still leaves nothing behind
+    console.log(`${name}: ${JSON.stringify(engine.timings)} ms; stop: ${left.stderr.trim().split('\n').pop()}`);
     expect(left.status).toBe(0);
     expect(existsSync(dir)).toBe(false);
     expect(spawnSync('pgrep', ['-f', `${dir}/`]).stdout.toString()).toBe('');
@@ -80,20 +79,43 @@ describe.skipIf(!ok)('the docker runtime on a second engine at DOCKER_HOST=tcp:/
     expect(spawnSync('ip', ['link', 'show', 'docker0']).status === 0).toBe(docker0Before);
     await rm(dir, { recursive: true, force: true });
   }, 90_000);
+  return {
+    engine,
+    script,
+    /** the docker CLI against the second engine */
+    second: (args: string[]) => execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...engine.env } }),
+  };
+}
+
+/** The tags `mxlab images list` gives on the main engine, and whether they are there. */
+async function mainTags(names: string[]): Promise<{ base: string; images: Record<string, { tag: string; present: boolean }> }> {
+  const out = (await mxlab(['images', 'list', ...names])).stdout;
+  const images = Object.fromEntries(
+    out
+      .split('\n')
+      .map((l) => /^(mxlab\/(\w+):\w+) (present|missing)$/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => [m[2], { tag: m[1], present: m[3] === 'present' }]),
+  );
+  return { base: /^base (\S+) /m.exec(out)?.[1] ?? '', images };
+}
+
+describe.skipIf(!ok)('the docker runtime on a second engine at DOCKER_HOST=tcp://127.0.0.1:PORT', () => {
+  const { engine, script, second } = secondEngine('remote-engine');
+  const timings = engine.timings;
+  let host = '';
+  let dir = '';
+  let t0 = 0;
+  beforeAll(() => {
+    ({ host, dir, t0 } = engine);
+  });
 
   it('builds and loads the images there, runs the seed and real Postfix there, and leaves nothing on either engine', async () => {
     // the images: Postfix (with the base it is built on) copied from the main engine, the node image built there
-    const tags = Object.fromEntries(
-      (await mxlab(['images', 'list', 'postfix', 'node'])).stdout
-        .split('\n')
-        .map((l) => /^(mxlab\/(\w+):\w+) (present|missing)$/.exec(l))
-        .filter((m) => m !== null)
-        .map((m) => [m[2], { tag: m[1], present: m[3] === 'present' }]),
-    );
+    const { base, images: tags } = await mainTags(['postfix', 'node']);
     expect(tags.postfix?.present, 'mxlab/postfix is built on the main engine (npx mxlab images build)').toBe(true);
-    const base = /^base (\S+) /m.exec((await mxlab(['images', 'list', 'node'])).stdout)?.[1];
     expect(base).toBeTruthy();
-    script(['load', dir, base!, tags.postfix.tag]);
+    script(['load', dir, base, tags.postfix.tag]);
     let t = Date.now();
     const build = await mxlab(['images', 'build', 'node'], { env: { DOCKER_HOST: host }, timeoutMs: 300_000 });
     timings.buildNode = Date.now() - t;
@@ -192,5 +214,27 @@ describe.skipIf(!ok)('the docker runtime on a second engine at DOCKER_HOST=tcp:/
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`E_DOCKER_UNAVAILABLE: Failed to reach the Docker engine at ${host}: the containers would go to another engine (unix:///var/run/docker.sock, through testcontainers) than the images (the docker CLI). Did you mean to set DOCKER_HOST instead of a docker context?`);
     expect(second(['ps', '-aq'])).toBe('');
+  });
+});
+
+describe.skipIf(!ok)('the docker runtime on a second engine that requires TLS with client certificates', () => {
+  const { engine, script, second } = secondEngine('remote-engine-tls', true);
+
+  it('runs the seed there with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH, and says what is missing without them', async () => {
+    const { base, images } = await mainTags(['node']);
+    if (!images.node.present) expect((await mxlab(['images', 'build', 'node'], { timeoutMs: 300_000 })).code).toBe(0);
+    script(['load', engine.dir, base, images.node.tag]);
+    const out = join(engine.dir, 'report');
+    const run = await mxlab(['run', '--runtime', 'docker', 'scenarios/seed-esa-behind-pix.yaml', '--reporter', 'console,json', '--out', out], { env: engine.env, timeoutMs: 120_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+    expect(sessionOf(result, 'outside').clientView.ehlo).toContain('250 XXXXXXXA');
+    expect(sessionOf(result, 'inside').tls).toBe(true);
+    expect(second(['ps', '-aq'])).toBe('');
+    // the same engine without the client certificate
+    const plain = await mxlab(['run', '--runtime', 'docker', 'scenarios/seed-esa-behind-pix.yaml'], { env: { DOCKER_HOST: engine.host, DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' }, timeoutMs: 60_000 });
+    expect(plain.code).toBe(3);
+    expect(plain.stdout).toContain(`E_DOCKER_UNAVAILABLE: Failed to reach the Docker engine at ${engine.host}: `);
+    expect(plain.stdout).toContain('Did you forget DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (a folder with ca.pem, cert.pem, key.pem) for an engine that speaks TLS?');
   });
 });
