@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveDevice } from '../src/actors/firewall/index.js';
+import { resolveDevice, startFirewall } from '../src/actors/firewall/index.js';
+import { monotonicClock } from '../src/model/clock.js';
 import { ROOT } from './helpers/cli.js';
+import { receiver, Wire } from './receiver-helpers.js';
 
 /**
  * Whole configurations as admins paste them (test/fixtures/configs, written after Cisco's show
@@ -192,6 +194,25 @@ describe('commands typed after the CLI prompt, as Cisco\'s guides print them', (
     expect(regex.action).toEqual({ kind: 'drop-connection', log: true });
     expect(r.config.inspectWhy).toContain('service-policy on interface outside');
     expect(r.warnings).toEqual([]);
+  });
+
+  it('a map of your own without EHLO masking: CHUNKING reaches the client while BDAT reaches the server as X (Cisco: CHUNKING not supported; docs/devices.md)', async () => {
+    const map = 'policy-map type inspect esmtp tls_map\n parameters\n  allow-tls\npolicy-map global_policy\n class inspection_default\n  inspect esmtp tls_map\n';
+    const rcv = await receiver({ persona: 'postfix', tls: 'off' });
+    const fw = await startFirewall({ name: 'fw', device: 'asa 9.12(4)', config: map, clock: monotonicClock(), upstream: { host: '127.0.0.1', port: rcv.port } });
+    const w = await Wire.connect(fw.port);
+    try {
+      await w.reply();
+      expect(await w.cmd('EHLO partner.example')).toContain('250 CHUNKING');
+      await w.cmd('MAIL FROM:<a@partner.example>');
+      await w.cmd('RCPT TO:<b@example.com>');
+      expect(await w.cmd('BDAT 5 LAST')).toEqual(['502 5.5.2 Error: command not recognized']);
+      expect(rcv.connections[0].view().commands.at(-1)).toBe('XXXXXXXXXXX');
+    } finally {
+      w.close();
+      await fw.stop();
+      await rcv.stop();
+    }
   });
 
   it('an error after a configuration prompt is at the command\'s column', () => {
