@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { dockerRun } from './lib/docker-run.js';
+import { viaFirewall } from './lib/docker-scenario.js';
 import { makeSnapshot } from './lib/docker-build.js';
 import { timedRun } from './lib/docker-cli.js';
 
@@ -16,17 +17,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 function scenario(n) {
   const ids = Array.from({ length: n }, (_, i) => `m${i + 1}`);
-  return `name: "bench: ${n} messages from Postfix through an ASA"
-runtime: docker
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com, tls: preferred }
-  fw: { role: firewall, device: asa 9.12(4), forwards-to: esa }
-  partner: { role: sender, mta: postfix, tls: opportunistic, via: fw }
-messages:
-${ids.map((id) => `  - { id: ${id}, from: partner, to: esa }`).join('\n')}
-expect:
-${ids.map((id) => `  - { message: ${id}, outcome: delivered, tls: false }`).join('\n')}
-`;
+  return viaFirewall({
+    name: `bench: ${n} messages from Postfix through an ASA`,
+    ids,
+    tail: `expect:\n${ids.map((id) => `  - { message: ${id}, outcome: delivered, tls: false }`).join('\n')}\n`,
+  });
 }
 
 export async function dockerMany({ counts = [100, 200], rounds = 2, log = console.log } = {}) {

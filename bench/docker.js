@@ -11,26 +11,22 @@ import { coldBuild, describeSteps, makeSnapshot } from './lib/docker-build.js';
 import { imageIds, leftovers, sh, timedRun } from './lib/docker-cli.js';
 import { phaseSums } from './lib/docker-events.js';
 import { dockerRun } from './lib/docker-run.js';
+import { viaFirewall } from './lib/docker-scenario.js';
 import { fmt, interleave, median, table } from './lib/stats.js';
 
 export { dockerSkipReason } from './lib/docker-cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEVICES = ['asa 9.12(4)', 'pix 7.2(2)', 'asa 8.4(7)'];
-const CELL_SCENARIO = `# docker bench: a Postfix sender through a firewall to an asyncos receiver, one message
-name: "bench: Postfix through a firewall, one message"
-runtime: docker
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com, tls: preferred }
-  fw: { role: firewall, device: asa 9.12(4), forwards-to: esa }
-  partner: { role: sender, mta: postfix, tls: opportunistic, via: fw }
-messages:
-  - { id: m1, from: partner, to: esa }
-matrix:
+// a Postfix sender through a firewall to an asyncos receiver, one message
+const CELL_SCENARIO = viaFirewall({
+  name: 'bench: Postfix through a firewall, one message',
+  tail: `matrix:
   fw.device: [asa 9.12(4)]
 expect:
   - { message: m1, outcome: delivered, tls: false }
-`;
+`,
+});
 
 const s = (ms) => fmt(ms / 1000, 1);
 
