@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,9 @@ function secondEngine(name: string, tls = false) {
     return out;
   };
   beforeAll(async () => {
+    sweepStaleEngines();
     engine.dir = await mkdtemp(join(tmpdir(), 'mxlab-second-'));
+    writeFileSync(join(engine.dir, 'owner'), String(process.pid));
     engine.t0 = Math.floor(Date.now() / 1000) - 1;
     engine.env = Object.fromEntries(script(['start', engine.dir]).trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
     engine.host = engine.env.DOCKER_HOST;
@@ -85,6 +87,25 @@ function secondEngine(name: string, tls = false) {
     /** the docker CLI against the second engine */
     second: (args: string[]) => execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...engine.env } }),
   };
+}
+
+/**
+ * Second engines an earlier run of this file left (killed before its afterAll: a CI timeout, a
+ * SIGKILL): each folder names the test process that made it; when that process is gone, stop it.
+ */
+function sweepStaleEngines(): void {
+  for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('mxlab-second-'))) {
+    const dir = join(tmpdir(), name);
+    const owner = Number(existsSync(join(dir, 'owner')) ? readFileSync(join(dir, 'owner'), 'utf8') : 0);
+    if (!owner || owner === process.pid) continue;
+    try {
+      process.kill(owner, 0);
+      continue; // its test still runs
+    } catch {
+      const r = spawnSync(SCRIPT, ['stop', dir], { encoding: 'utf8', timeout: 60_000 });
+      console.warn(`remote-engine: stopped the second engine a killed run left in ${dir}: ${r.stderr.trim().split('\n').pop()}`);
+    }
+  }
 }
 
 /** The tags `mxlab images list` gives on the main engine, and whether they are there. */
