@@ -2,19 +2,11 @@ import net from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Served } from './helpers/serve.js';
+import { describe, expect, it } from 'vitest';
+import { servedAfterEach } from './helpers/serve.js';
 
 /** The control signals of mxlab receiver / mxlab proxy (what a timeline step sends a node in a container). */
-const children: Served[] = [];
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.stop()));
-});
-function serve(args: string[]): Served {
-  const s = Served.start(args);
-  children.push(s);
-  return s;
-}
+const serve = servedAfterEach();
 
 /** The greeting and EHLO reply of one session, or the connection error. */
 function ehlo(port: number): Promise<string> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mxlab } from './helpers/cli.js';
+import { seedHead } from './helpers/seed.js';
 
 const sh = promisify(execFile);
 let dir: string;
@@ -26,13 +27,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxlab-replay-'));
   await writeFile(
     join(dir, 'fails-on-pix.yaml'),
-    `name: DKIM through the firewall
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
-  fw: { role: firewall, device: pix 7.2(2), forwards-to: esa }
-  partner: { role: sender, via: fw }
-messages:
-  - { id: outside, from: partner, to: esa }
+    `${seedHead('DKIM through the firewall')}  - { id: outside, from: partner, to: esa }
   - { id: outside-dkim, from: partner, to: esa, dkim: true }
 matrix:
   fw.device: [pix 7.2(2)]

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/model/result.js';
 import { mxlab } from './helpers/cli.js';
+import { seedHead } from './helpers/seed.js';
 
 let dir: string;
 let scenario: string;
@@ -12,14 +13,7 @@ beforeAll(async () => {
   scenario = join(dir, 'tiny.yaml');
   await writeFile(
     scenario,
-    `name: tiny
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
-  fw: { role: firewall, device: pix 7.2(2), forwards-to: esa }
-  partner: { role: sender, via: fw }
-  lan: { role: sender }
-messages:
-  - { id: outside, from: partner, to: esa }
+    `${seedHead('tiny', { lan: true })}  - { id: outside, from: partner, to: esa }
   - { id: inside, from: lan, to: esa }
 expect:
   - { message: outside, tls: false, outcome: delivered }

@@ -1,18 +1,9 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mxlab } from './helpers/cli.js';
-import { Served } from './helpers/serve.js';
+import { servedAfterEach } from './helpers/serve.js';
 
-const children: Served[] = [];
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.stop()));
-});
-
-function serve(args: string[]): Served {
-  const s = Served.start(args);
-  children.push(s);
-  return s;
-}
+const serve = servedAfterEach();
 
 /** A raw client that writes each command and reads until a complete reply arrives. */
 async function session(port: number, commands: (string | Buffer[])[]): Promise<string[]> {

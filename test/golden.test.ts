@@ -3,20 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mxlab } from './helpers/cli.js';
+import { seedHead } from './helpers/seed.js';
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mxlab-golden-'));
   await writeFile(
     join(dir, 'g.yaml'),
-    `name: golden transcripts
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
-  fw: { role: firewall, device: pix 7.2(2), forwards-to: esa }
-  partner: { role: sender, via: fw }
-  lan: { role: sender }
-messages:
-  - { id: outside, from: partner, to: esa, dkim: true }
+    `${seedHead('golden transcripts', { lan: true })}  - { id: outside, from: partner, to: esa, dkim: true }
   - { id: inside, from: lan, to: esa }
 expect:
   - { message: outside, golden: golden/outside.txt }
@@ -82,13 +76,7 @@ describe('golden transcripts', () => {
   it('two runs of a matrix that would write different transcripts to one file fail instead of flip-flopping', async () => {
     await writeFile(
       join(dir, 'm.yaml'),
-      `name: one file for two devices
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
-  fw: { role: firewall, device: pix 7.2(2), forwards-to: esa }
-  partner: { role: sender, via: fw }
-messages:
-  - { id: outside, from: partner, to: esa }
+      `${seedHead('one file for two devices')}  - { id: outside, from: partner, to: esa }
 matrix:
   fw.device: [pix 7.2(2), none]
 expect:

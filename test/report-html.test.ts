@@ -7,6 +7,7 @@ import { alignLines } from '../src/report/html/align.js';
 import { renderHtml } from '../src/report/reporters/html.js';
 import { mxlab } from './helpers/cli.js';
 import { hostileResult, XSS } from './helpers/report-fixture.js';
+import { seedHead } from './helpers/seed.js';
 
 describe('html report (crafted RunResult)', () => {
   const html = renderHtml(hostileResult());
@@ -101,13 +102,7 @@ describe('mxlab run --reporter html (built CLI, real sockets)', () => {
     const f = join(dir, 'bad.yaml');
     await writeFile(
       f,
-      `name: tiny
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
-  fw: { role: firewall, device: pix 7.2(2), forwards-to: esa }
-  partner: { role: sender, via: fw }
-messages:
-  - { id: outside, from: partner, to: esa }
+      `${seedHead('tiny')}  - { id: outside, from: partner, to: esa }
 expect:
   - { message: outside, tls: true }
 `,

@@ -3,15 +3,9 @@ import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js'
 import { parseScenario } from '../src/scenario/load.js';
 import { planCells } from '../src/run/plan.js';
 import { problems } from './helpers/problems.js';
+import { seedHead } from './helpers/seed.js';
 
-const valid = `name: ok
-nodes:
-  esa: { role: receiver, persona: asyncos, hostname: esa.example.com }
-  fw: { role: firewall, device: pix 7.2(2), forwards-to: esa }
-  partner: { role: sender, via: fw }
-  lan: { role: sender }
-messages:
-  - { id: outside, from: partner, to: esa }
+const valid = `${seedHead('ok', { lan: true })}  - { id: outside, from: partner, to: esa }
   - { id: inside, from: lan, to: esa }
 matrix:
   fw.device: [pix 7.2(2), asa 9.12(4)]

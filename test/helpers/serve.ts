@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/mxlab.js', import.meta.url));
 
@@ -47,4 +48,17 @@ export class Served {
     if (this.child.exitCode === null) this.child.kill('SIGINT');
     return this.exited;
   }
+}
+
+/** A `Served.start` for a test file whose children are stopped after each test. */
+export function servedAfterEach(): (args: string[]) => Served {
+  const children: Served[] = [];
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map((c) => c.stop()));
+  });
+  return (args) => {
+    const s = Served.start(args);
+    children.push(s);
+    return s;
+  };
 }
