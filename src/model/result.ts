@@ -102,20 +102,13 @@ export function dnsLine(q: DnsQuery): string {
   return [q.name, q.type, q.rcode, ...(q.ad ? ['AD'] : []), ...(q.answers.length ? [q.answers.join(', ')] : [])].join(' ');
 }
 
-export interface SessionResult {
-  message: string;
-  from: string;
-  to: string;
+/** What one delivery attempt saw: a session's fields describe its last attempt, each AttemptRecord its own. */
+export interface AttemptView {
   outcome: Outcome;
   reason: Reason;
   tls: boolean;
   /** free text: the reply or error that decided the outcome */
   detail?: string;
-  /**
-   * delivery attempts made (a queue run each; one attempt may hold two connections: a plaintext one after
-   * a failed handshake). The session's other fields describe the last attempt; `history` lists them all.
-   */
-  attempts: number;
   clientView: ClientView;
   /**
    * the message as the builtin sender handed it to SMTP (CRLF line ends, before dot-stuffing): its
@@ -125,16 +118,29 @@ export interface SessionResult {
   serverView: ServerView;
   hops: Hop[];
   firewall: { events: FirewallEvent[] };
-  /** the sender's own log lines (real MTAs in containers; builtin sender's notes), every attempt's */
+  /** the sender's own log lines (real MTAs in containers; builtin sender's notes) */
+  log?: string[];
+  /** every hop's raw bytes, one entry per TCP connection (only when the run records them: the pcap and bundle reporters ask) */
+  wire?: WireCapture[];
+  /** the TLS key log of the TLS connections, NSS key log lines from both ends (recorded with `wire`) */
+  keylog?: string[];
+}
+
+export interface SessionResult extends AttemptView {
+  message: string;
+  from: string;
+  to: string;
+  /**
+   * delivery attempts made (a queue run each; one attempt may hold two connections: a plaintext one after
+   * a failed handshake). The session's other fields describe the last attempt; `history` lists them all.
+   */
+  attempts: number;
+  /** the sender's own log lines, every attempt's */
   log?: string[];
   /** the DNS queries the sender made for this message, in order (scenarios with the lab DNS) */
   dns?: DnsQuery[];
   /** wall-clock ms the delivery took (from handing the message to the sender to the assembled session) */
   durationMs?: number;
-  /** every hop's raw bytes, one entry per TCP connection (only when the run records them: the pcap and bundle reporters ask) */
-  wire?: WireCapture[];
-  /** the TLS key log of the session's TLS connections, NSS key log lines from both ends (recorded with `wire`) */
-  keylog?: string[];
   /** scenario time (ms) the last attempt started */
   t?: number;
   /** scenario time (ms) the message was accepted by the receiver's side (`delivered-after:`) */
@@ -176,30 +182,13 @@ export interface WireSegment {
 }
 
 /** One delivery attempt of a message: what the session's fields hold for the last one. */
-export interface AttemptRecord {
+export interface AttemptRecord extends AttemptView {
   /** 1-based */
   attempt: number;
   /** scenario time (ms) the attempt started */
   t: number;
   /** scenario time (ms) it ended */
   end: number;
-  outcome: Outcome;
-  reason: Reason;
-  tls: boolean;
-  detail?: string;
-  clientView: ClientView;
-  /**
-   * the message as the builtin sender handed it to SMTP (CRLF line ends, before dot-stuffing): its
-   * octets and SHA-256 (hex). Equal to serverView's when it arrived byte for byte.
-   */
-  sent?: { size: number; sha256: string };
-  serverView: ServerView;
-  hops: Hop[];
-  firewall: { events: FirewallEvent[] };
-  log?: string[];
-  /** the attempt's raw bytes and TLS keys, when the run records them (see SessionResult.wire) */
-  wire?: WireCapture[];
-  keylog?: string[];
 }
 
 /** A timeline step as it was applied to a cell. */
