@@ -186,3 +186,16 @@ it('forgets a STARTTLS session once it closed (a long-running receiver keeps not
   expect(recorders.filter((x) => x.deref()).length).toBe(0);
   await stillServes(r);
 });
+
+it('the idle timeout counts real silence: a command that arrived while the process stalled past it is answered, then silence still ends the session', async () => {
+  const { w } = await esa({ idleTimeoutMs: 1000 });
+  w.write('HELO partner.example\r\n');
+  // the whole process stalls 1.5 s right after the command left: when the loop runs again smtp-server's
+  // 1 s idle timer is due before its read of the HELO (Node runs timers first)
+  const t0 = Date.now();
+  while (Date.now() - t0 < 1500);
+  expect((await w.reply())[0]).toMatch(/^250 /);
+  // and the timeout is armed again: a client that then says nothing gets the 421 and the close
+  expect((await w.reply(5000))[0]).toMatch(/^421 /);
+  await w.closedByServer(5000);
+});

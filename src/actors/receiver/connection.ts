@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import type tls from 'node:tls';
-import { afterInput, beforeClose, closeSession, detachParser, isSecure, remoteAddressOf, sessionOf, onArmTimeout, passThrough, replaceGreeting, replaceSend, replySocket, upgrading, whenWritable, wrapCommands, wrapUpgrade, type SMTPConnection } from './smtp-internals.js';
+import { afterInput, beforeClose, closeSession, detachParser, idleAfterPoll, isSecure, remoteAddressOf, sessionOf, onArmTimeout, passThrough, replaceGreeting, replaceSend, replySocket, upgrading, whenWritable, wrapCommands, wrapUpgrade, type SMTPConnection } from './smtp-internals.js';
 import type { Clock } from '../../model/clock.js';
 import type { TlsFault } from '../../vocabulary.js';
 import type { ServerView } from '../../model/result.js';
@@ -268,6 +268,8 @@ export function applyPersona(conn: SMTPConnection, st: ConnectionState, s: Perso
     afterInput(conn, () => closeSession(conn));
   };
   st.socket.once('end', endOfInput(st.socket));
+
+  idleAfterPoll(conn);
 
   // STARTTLS: the TLS socket is armed with the idle timeout right after it is created
   onArmTimeout(conn, (socket) => {

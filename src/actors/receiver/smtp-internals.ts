@@ -31,7 +31,8 @@ export const INTERNALS: readonly { owner: Owner; member: string; kind: 'method' 
   { owner: 'SMTPConnection', member: '_sendGreeting', kind: 'method', why: 'replaced: the persona banner' },
   { owner: 'SMTPConnection', member: '_onCommand', kind: 'method', why: 'wrapped: the persona sees each command first' },
   { owner: 'SMTPConnection', member: '_whenWritable', kind: 'method', why: 'resumes the parser once the socket drained' },
-  { owner: 'SMTPConnection', member: '_armTimeout', kind: 'method', why: 'wrapped: finds the TLS socket STARTTLS makes' },
+  { owner: 'SMTPConnection', member: '_armTimeout', kind: 'method', why: 'wrapped: finds the TLS socket STARTTLS makes; re-arms the idle timeout' },
+  { owner: 'SMTPConnection', member: '_onTimeout', kind: 'method', why: 'wrapped: the idle timeout counts only real silence (checked after an I/O poll)' },
   { owner: 'SMTPConnection', member: '_resetSession', kind: 'method', why: 'ends a BDAT transaction' },
   { owner: 'SMTPConnection', member: 'send', kind: 'method', why: 'replaced: persona reply texts' },
   { owner: 'SMTPConnection', member: 'close', kind: 'method', why: 'wrapped: the transcript stops after QUIT or 421' },
@@ -194,6 +195,26 @@ export function onArmTimeout(conn: Conn, seen: (socket: net.Socket | tls.TLSSock
   conn._armTimeout = (socket) => {
     seen(socket as net.Socket | tls.TLSSocket | undefined);
     arm(socket);
+  };
+}
+
+/**
+ * smtp-server's idle timeout fires only for real silence: when the process was stalled (load, a long GC)
+ * Node runs a due timer before the reads that waited in the kernel meanwhile, and a client whose command
+ * had arrived got "421 Timeout". The check runs after an I/O poll (setImmediate): bytes read or written by
+ * then are activity and the timeout starts again; the firewall proxy does the same (proxy.ts idleCheck).
+ */
+export function idleAfterPoll(conn: Conn): void {
+  const onTimeout = conn._onTimeout.bind(conn);
+  conn._onTimeout = () => {
+    const socket = conn._socket;
+    const activity = () => socket.bytesRead + socket.bytesWritten;
+    const before = activity();
+    setImmediate(() => {
+      if (socket.destroyed || socket !== conn._socket) return;
+      if (activity() === before) onTimeout();
+      else conn._armTimeout(socket);
+    });
   };
 }
 
