@@ -1,4 +1,5 @@
 import { reasonFromText, timedOut } from './classify.js';
+import { followById, followQueued } from './follow.js';
 import { escapeRe, settingLines } from './config.js';
 import { bracketedAddress } from './relay-address.js';
 import type { LineLog } from '../line-log.js';
@@ -27,21 +28,17 @@ export const exim: MtaAdapter = {
     queue: {
       extra: {},
       run: (id) => ['/usr/sbin/exim4', '-M', id],
-      follow: (logs, from, _m, id, timeoutMs, signal) => outcome(logs, from, from, id, timeoutMs, signal),
+      follow: followQueued(outcome),
     },
-    async follow(logs, from, m, timeoutMs, signal) {
-      const deadline = Date.now() + timeoutMs;
-      const left = () => Math.max(0, deadline - Date.now());
-      const inRe = new RegExp(`\\s(${EXIM_ID}) <= .* id=${escapeRe(m.messageId)}(\\s|$)`);
-      let eid = '';
-      const at = await logs.waitFor((l) => {
-        const x = inRe.exec(l);
-        if (x) eid = x[1];
-        return !!x;
-      }, from, left(), signal);
-      if (at < 0) return timedOut(`Message-ID <${m.messageId}>`, []);
-      return outcome(logs, from, at, eid, left(), signal);
-    },
+    // the `<=` line of its arrival names the Message-ID (id=…)
+    follow: followById(
+      (m) => {
+        const inRe = new RegExp(`\\s(${EXIM_ID}) <= .* id=${escapeRe(m.messageId)}(\\s|$)`);
+        return (l) => inRe.exec(l)?.[1];
+      },
+      (m) => `Message-ID <${m.messageId}>`,
+      outcome,
+    ),
   },
   receiver: {
     // the pipe transport adds no Return-path/Envelope-to/Delivery-date (their options default to false)

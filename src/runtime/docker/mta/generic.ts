@@ -1,6 +1,7 @@
 import type { GenericMta } from '../../../scenario/schema.js';
 import { reasonFromText, timedOut } from './classify.js';
 import { escapeRe, settingLines } from './config.js';
+import { followById } from './follow.js';
 import type { MtaAdapter } from './types.js';
 
 /**
@@ -27,39 +28,37 @@ export function genericAdapter(g: GenericMta): MtaAdapter {
     sender: {
       submit: (m, file) => ['sh', '-c', 'exec "$@" < "$0"', file, ...submitArgv(g.submit, m.from, m.rcpt)],
       drop: () => ['true'],
-      async follow(logs, from, m, timeoutMs, signal) {
-        const deadline = Date.now() + timeoutMs;
-        const left = () => Math.max(0, deadline - Date.now());
-        const idLine = new RegExp(`<${escapeRe(m.messageId)}>`);
-        let qid = '';
-        const at = await logs.waitFor((l) => {
-          if (!idLine.test(l)) return false;
-          qid = queueIdRe.exec(l)?.[1] ?? '';
-          return qid !== '';
-        }, from, left(), signal);
-        if (at < 0) return timedOut(`Message-ID <${m.messageId}>`, []);
-        // a line carries the queue id when it names it before any `(` (a reply quoted in parentheses may name another MTA's id)
-        const mine = (l: string) => { const i = l.indexOf(qid); return i >= 0 && (l.indexOf('(') < 0 || i < l.indexOf('(')); };
-        const got: { outcome: (typeof outcomes)[number][0] } = { outcome: 'deferred' };
-        const done = await logs.waitFor((l) => {
-          if (!mine(l)) return false;
-          const hit = outcomes.find(([, re]) => re.test(l));
-          if (hit) got.outcome = hit[0];
-          return !!hit;
-        }, at, left(), signal);
-        const log = logs.lines.slice(from, done < 0 ? undefined : done + 1).filter(mine);
-        if (done < 0) return { ...timedOut(`queue id ${qid}`, log), queueId: qid };
-        const line = logs.lines[done];
-        const { outcome } = got;
-        return {
-          outcome,
-          reason: outcome === 'delivered' ? 'ok' : reasonFromText(line),
-          tls: !!tlsRe && log.some((l) => tlsRe.test(l)),
-          detail: line,
-          log,
-          queueId: qid,
-        };
-      },
+      // the line that carries the Message-ID gives the queue id (a line `queue-id` does not match is passed over)
+      follow: followById(
+        (m) => {
+          const idLine = new RegExp(`<${escapeRe(m.messageId)}>`);
+          return (l) => (idLine.test(l) ? queueIdRe.exec(l)?.[1] || undefined : undefined);
+        },
+        (m) => `Message-ID <${m.messageId}>`,
+        async (logs, from, at, qid, timeoutMs, signal) => {
+          // a line carries the queue id when it names it before any `(` (a reply quoted in parentheses may name another MTA's id)
+          const mine = (l: string) => { const i = l.indexOf(qid); return i >= 0 && (l.indexOf('(') < 0 || i < l.indexOf('(')); };
+          const got: { outcome: (typeof outcomes)[number][0] } = { outcome: 'deferred' };
+          const done = await logs.waitFor((l) => {
+            if (!mine(l)) return false;
+            const hit = outcomes.find(([, re]) => re.test(l));
+            if (hit) got.outcome = hit[0];
+            return !!hit;
+          }, at, timeoutMs, signal);
+          const log = logs.lines.slice(from, done < 0 ? undefined : done + 1).filter(mine);
+          if (done < 0) return { ...timedOut(`queue id ${qid}`, log), queueId: qid };
+          const line = logs.lines[done];
+          const { outcome } = got;
+          return {
+            outcome,
+            reason: outcome === 'delivered' ? 'ok' : reasonFromText(line),
+            tls: !!tlsRe && log.some((l) => tlsRe.test(l)),
+            detail: line,
+            log,
+            queueId: qid,
+          };
+        },
+      ),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { reasonFromText, timedOut } from './classify.js';
+import { followById, followQueued } from './follow.js';
 import { bracketedAddress } from './relay-address.js';
 import { escapeRe, settingLines } from './config.js';
 import type { LineLog } from '../line-log.js';
@@ -26,25 +27,22 @@ export const opensmtpd: MtaAdapter = {
     queue: {
       extra: {},
       run: (evpid) => ['smtpctl', 'schedule', evpid],
-      follow: (logs, from, _m, evpid, timeoutMs, signal) => outcome(logs, from, from, evpid, timeoutMs, signal),
+      follow: followQueued(outcome),
     },
-    async follow(logs, from, m, timeoutMs, signal) {
-      const deadline = Date.now() + timeoutMs;
-      const left = () => Math.max(0, deadline - Date.now());
-      // its log names no Message-ID: the n-th envelope line with this sender and recipient is the
-      // n-th such message submitted (submission is sequential: `sequential` below)
-      const envRe = new RegExp(`smtp envelope evpid=([0-9a-f]+) from=<${escapeRe(m.from)}> to=<${escapeRe(m.to)}>`);
-      let evpid = '';
-      let seen = 0;
-      const at = await logs.waitFor((l) => {
-        const x = envRe.exec(l);
-        if (!x || seen++ < (m.nth ?? 0)) return false;
-        evpid = x[1];
-        return true;
-      }, from, left(), signal);
-      if (at < 0) return timedOut(`envelope ${m.from} -> ${m.to}`, []);
-      return outcome(logs, from, at, evpid, left(), signal);
-    },
+    // its log names no Message-ID: the n-th envelope line with this sender and recipient is the
+    // n-th such message submitted (submission is sequential: `sequential` above)
+    follow: followById(
+      (m) => {
+        const envRe = new RegExp(`smtp envelope evpid=([0-9a-f]+) from=<${escapeRe(m.from)}> to=<${escapeRe(m.to)}>`);
+        let seen = 0;
+        return (l) => {
+          const x = envRe.exec(l);
+          return !x || seen++ < (m.nth ?? 0) ? undefined : x[1];
+        };
+      },
+      (m) => `envelope ${m.from} -> ${m.to}`,
+      outcome,
+    ),
   },
   receiver: {
     // its mda delivery prepends Return-Path: and Delivered-To: to smtpd's Received:

@@ -1,4 +1,5 @@
 import { reasonFromText, timedOut } from './classify.js';
+import { followById, followQueued } from './follow.js';
 import { escapeRe, settingLines } from './config.js';
 import { bracketedAddress } from './relay-address.js';
 import type { LineLog } from '../line-log.js';
@@ -30,21 +31,17 @@ export const postfix: MtaAdapter = {
       extra: { RETRY_S: '10' },
       minAgeMs: 11_000,
       run: (qid) => ['postqueue', '-i', qid],
-      follow: (logs, from, _m, qid, timeoutMs, signal) => outcome(logs, from, from, qid, timeoutMs, signal),
+      follow: followQueued(outcome),
     },
-    async follow(logs, from, m, timeoutMs, signal) {
-      const deadline = Date.now() + timeoutMs;
-      const left = () => Math.max(0, deadline - Date.now());
-      const idRe = new RegExp(`: ([0-9A-F]{6,}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,}): message-id=<${escapeRe(m.messageId)}>`);
-      let qid = '';
-      const at = await logs.waitFor((l) => {
-        const x = idRe.exec(l);
-        if (x) qid = x[1];
-        return !!x;
-      }, from, left(), signal);
-      if (at < 0) return timedOut(`Message-ID <${m.messageId}>`, []);
-      return outcome(logs, from, at, qid, left(), signal);
-    },
+    // cleanup(8) logs `QUEUEID: message-id=<…>` (short or long queue ids, postconf(5) enable_long_queue_ids)
+    follow: followById(
+      (m) => {
+        const idRe = new RegExp(`: ([0-9A-F]{6,}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,}): message-id=<${escapeRe(m.messageId)}>`);
+        return (l) => idRe.exec(l)?.[1];
+      },
+      (m) => `Message-ID <${m.messageId}>`,
+      outcome,
+    ),
   },
   receiver: {
     // the pipe transport (flags= empty) adds nothing; cleanup(8) prepends smtpd's Received:
