@@ -96,6 +96,32 @@ export async function submitBuiltin(env: SubmitEnv, node: CellNode, sender: Send
   return out;
 }
 
+/**
+ * The shell script that hands every message to the MTA's submission command: at most `slots` at a
+ * time, a rolling pool (a FIFO holds one token per free slot; each submission takes one and gives it
+ * back when it ends), so a slow submission holds up one slot, not a wave. `slots` 1: one at a time, in
+ * order (an MTA whose log names no Message-ID). Without mkfifo in the image: waves of `slots`.
+ * A failed submission prints `mxlab-submit-failed ID STATUS` and its stderr.
+ */
+export function submitScript(items: { id: string; argv: string[] }[], slots: number, fifo: string): string {
+  const run = 'run() { id="$1"; shift; "$@" >/dev/null 2>/tmp/mxlab-submit-$id.err 3>&- || { echo "mxlab-submit-failed $id $?"; cat /tmp/mxlab-submit-$id.err; }; }';
+  const calls = items.map((x) => `${slots > 1 ? 'slot ' : ''}run ${quote(x.id)} ${x.argv.map(quote).join(' ')}`);
+  if (slots <= 1) return [run, ...calls, ''].join('\n');
+  return [
+    run,
+    `if mkfifo ${quote(fifo)} 2>/dev/null; then`,
+    `  exec 3<>${quote(fifo)}; rm -f ${quote(fifo)}`,
+    `  i=0; while [ "$i" -lt ${slots} ]; do echo >&3; i=$((i + 1)); done`,
+    '  slot() { read -r _ <&3; { "$@"; echo >&3; } & }',
+    'else',
+    `  k=0; slot() { "$@" & k=$((k + 1)); [ $((k % ${slots})) -ne 0 ] || wait; }`,
+    'fi',
+    ...calls,
+    'wait',
+    '',
+  ].join('\n');
+}
+
 /** POSIX-shell quoting of one word. */
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -129,13 +155,7 @@ export async function submitMta(env: SubmitEnv, node: MtaSenderNode, sender: Sen
       return { m, spec, sub, content: made.content, file: `/tmp/mxlab-${n}-${spec.id}.eml` };
     }),
   );
-  // an MTA whose log names no Message-ID takes its messages one at a time, in order
-  const bg = role.sequential ? '' : ' &';
-  const script = [
-    'run() { id="$1"; shift; "$@" >/dev/null 2>/tmp/mxlab-submit-$id.err || { echo "mxlab-submit-failed $id $?"; cat /tmp/mxlab-submit-$id.err; }; }',
-    ...subs.flatMap((s, i) => [`run ${quote(s.spec.id)} ${role.submit(s.sub, s.file).map(quote).join(' ')}${bg}`, ...(bg && (i + 1) % SUBMIT_CONCURRENCY === 0 ? ['wait'] : [])]),
-    'wait',
-  ].join('\n');
+  const script = submitScript(subs.map((s) => ({ id: s.spec.id, argv: role.submit(s.sub, s.file) })), role.sequential ? 1 : SUBMIT_CONCURRENCY, `/tmp/mxlab-submit-${n}.slots`);
   await node.c.container.copyContentToContainer([
     ...subs.map((s) => ({ content: s.content, target: s.file })),
     { content: script, target: `/tmp/mxlab-submit-${n}.sh` },
