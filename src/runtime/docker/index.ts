@@ -4,7 +4,7 @@ import type { CellPlan } from '../../model/plan.js';
 import { onForcedExit } from '../../cleanup.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
 import { DockerCell } from './cell.js';
-import { LABEL, sweep } from './labels.js';
+import { LABEL, sweep, type SweepResult } from './labels.js';
 import { spawnReaper } from './reaper.js';
 import { imageKey, imageNeed, kindOf, type ImageNeed } from './node-specs.js';
 import { startTopology } from './topology.js';
@@ -26,6 +26,7 @@ export class DockerRuntime implements Runtime {
   /** image tag by imageKey: mxlab's images, images a scenario names, contexts it builds */
   private images?: Promise<Record<string, string>>;
   private runId?: string;
+  private ctx?: RunContext;
   private disposed = false;
   /** cells whose containers are being started: an interrupt waits for them before its last sweep */
   private readonly starting = new Set<Promise<unknown>>();
@@ -38,10 +39,11 @@ export class DockerRuntime implements Runtime {
 
   private async build(plans: CellPlan[], ctx: RunContext): Promise<Record<string, string>> {
     this.runId = ctx.runId;
+    this.ctx = ctx;
     // a second Ctrl-C does not wait for the graceful cleanup: it removes what carries the run label at once
     this.unregisterForced ??= onForcedExit(() => {
       spawnReaper(`${LABEL.run}=${ctx.runId}`);
-      return sweep(`${LABEL.run}=${ctx.runId}`);
+      return sweep(`${LABEL.run}=${ctx.runId}`, { retryMs: 0 });
     });
     ctx.signal?.addEventListener('abort', () => void this.dispose(), { once: true });
     // the node image always: firewalls, personas, the builtin sender and the recording hops run it
@@ -61,6 +63,7 @@ export class DockerRuntime implements Runtime {
     ]);
     const swept = await sweep();
     if (swept.containers || swept.networks) ctx.progress(`docker: removed ${swept.containers} containers and ${swept.networks} networks left by an earlier run`);
+    reportStuck(swept, ctx);
     return { ...Object.fromEntries(built.map((b) => [b.name, b.tag])), ...Object.fromEntries(byo as (readonly [string, string])[]) };
   }
 
@@ -89,7 +92,8 @@ export class DockerRuntime implements Runtime {
     this.disposed = true;
     if (!this.runId) return;
     const label = `${LABEL.run}=${this.runId}`;
-    await sweep(label).catch(() => undefined);
+    const swept = await sweep(label, this.ctx?.signal?.aborted ? { retryMs: 0 } : {}).catch(() => undefined);
+    if (swept && this.ctx) reportStuck(swept, this.ctx);
     if (this.starting.size) {
       // a cell still starting may create a container or network after that sweep listed them: wait
       // a moment for it (it stops at its next step once disposed) and sweep again; what is still
@@ -98,7 +102,7 @@ export class DockerRuntime implements Runtime {
       await Promise.race([Promise.allSettled([...this.starting]), new Promise((r) => (timer = setTimeout(r, DISPOSE_WAIT_MS)))]);
       clearTimeout(timer);
       if (this.starting.size) spawnReaper(label);
-      await sweep(label).catch(() => undefined);
+      await sweep(label, this.ctx?.signal?.aborted ? { retryMs: 0 } : {}).catch(() => undefined);
     }
     this.unregisterForced?.();
     this.unregisterForced = undefined;
@@ -107,4 +111,12 @@ export class DockerRuntime implements Runtime {
 
 export function createDockerRuntime(): Runtime {
   return new DockerRuntime();
+}
+
+/** Says which networks only a restart of dockerd can remove (the engine's fault, not the run's). */
+function reportStuck(swept: SweepResult, ctx: Pick<RunContext, 'progress'>): void {
+  if (!swept.stuck.length) return;
+  ctx.progress(
+    `docker: the engine refuses to remove ${swept.stuck.join(', ')}: it counts endpoints no container has (moby #42119); restart dockerd to clear ${swept.stuck.length === 1 ? 'it' : 'them'}`,
+  );
 }

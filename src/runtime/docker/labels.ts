@@ -27,14 +27,24 @@ function stale(labels: Record<string, string> | undefined, created: number): boo
 export interface SweepResult {
   containers: number;
   networks: number;
+  /**
+   * Networks the engine would not remove though no container is on them: it still counts
+   * endpoints it no longer has (moby #42119, seen with dockerd 20.10); only a restart of dockerd
+   * clears them
+   */
+  stuck: string[];
 }
+
+/** How long a network that still has endpoints is tried again: a container removal may be in flight. */
+const NETWORK_RETRY_MS = 3_000;
 
 /**
  * Removes mxlab containers and networks: those carrying `label` (e.g. `mxlab.run=ID`) when
  * given, else the stale ones left by killed runs (a live run's are left alone, so parallel runs
- * do not break each other).
+ * do not break each other). A network that still has endpoints is tried again for `retryMs`
+ * (default 3 s; 0 after an interrupt, which must end the run at once).
  */
-export async function sweep(label?: string): Promise<SweepResult> {
+export async function sweep(label?: string, opts: { retryMs?: number } = {}): Promise<SweepResult> {
   const runId = label;
   const client = await runtimeClient();
   const docker = client.container.dockerode;
@@ -47,8 +57,23 @@ export async function sweep(label?: string): Promise<SweepResult> {
     (n) => runId !== undefined || stale(n.Labels, Date.parse(n.Created ?? '') / 1000 || 0),
   );
   let removed = 0;
+  const stuck: string[] = [];
   for (const n of networks) {
-    if (await docker.getNetwork(n.Id).remove().then(() => true, () => false)) removed++;
+    const net = docker.getNetwork(n.Id);
+    for (const until = Date.now() + (opts.retryMs ?? NETWORK_RETRY_MS); ; ) {
+      const err = await net.remove().then(() => undefined, (e: Error) => e);
+      if (!err) {
+        removed++;
+        break;
+      }
+      if (!/active endpoints/.test(err.message)) break; // gone already, or the engine went away
+      if (Date.now() >= until) {
+        const info = (await net.inspect().catch(() => undefined)) as { Containers?: Record<string, unknown> } | undefined;
+        if (info && Object.keys(info.Containers ?? {}).length === 0) stuck.push(n.Name);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
-  return { containers: containers.length, networks: removed };
+  return { containers: containers.length, networks: removed, stuck };
 }
