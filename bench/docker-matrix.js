@@ -18,7 +18,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeSnapshot } from './lib/docker-build.js';
 import { leftovers, timedRun } from './lib/docker-cli.js';
-import { dockerRun } from './lib/docker-run.js';
+import { variantRuns } from './lib/docker-run.js';
 import { viaFirewall } from './lib/docker-scenario.js';
 import { fmt, interleave, median, table } from './lib/stats.js';
 
@@ -53,7 +53,7 @@ const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 export async function dockerMatrix({ rounds = 2, log = console.log } = {}) {
   const snap = await makeSnapshot(ROOT);
   const tmp = await mkdtemp(join(os.tmpdir(), 'mxlab-bench-matrix-'));
-  const leaks = [];
+  const { runs, run, assertNoLeaks } = variantRuns(snap);
   try {
     const warm = await timedRun(process.execPath, [snap.cli, 'images', 'build'], { cwd: snap.dir, env: process.env });
     if (warm.code !== 0) throw new Error(`mxlab images build failed: ${warm.stderr.slice(-400)}`);
@@ -61,13 +61,6 @@ export async function dockerMatrix({ rounds = 2, log = console.log } = {}) {
     const m24 = join(tmp, 'm24.yaml');
     await writeFile(one, ONE);
     await writeFile(m24, M24);
-    const runs = {};
-    const run = (key, args) => async () => {
-      const r = await dockerRun({ cli: snap.cli, args, cwd: snap.dir });
-      if (r.left.containers.length || r.left.networks.length) leaks.push(`${key}: ${[...r.left.containers, ...r.left.networks].join(' ')}`);
-      (runs[key] ??= []).push(r);
-      return r.ms;
-    };
     const fw5 = ['--matrix', `fw.device=${DEVICES.join(',')}`];
     const variants = [
       { key: 'fw1', label: 'Postfix via fw, matrix of 1, --jobs 1', run: run('fw1', [one, '--jobs', '1']) },
@@ -90,7 +83,7 @@ export async function dockerMatrix({ rounds = 2, log = console.log } = {}) {
     await rm(tmp, { recursive: true, force: true });
     await snap.remove();
   }
-  if (leaks.length) throw new Error(`docker runs left containers or networks behind: ${leaks.join('; ')}`);
+  assertNoLeaks();
   const all = await leftovers('mxlab=true');
   log(`  leftovers: none from any bench run; label=mxlab=true now: ${all.containers.length} containers, ${all.networks.length} networks`);
 }

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { coldBuild, describeSteps, makeSnapshot } from './lib/docker-build.js';
 import { imageIds, leftovers, sh, timedRun } from './lib/docker-cli.js';
 import { phaseSums } from './lib/docker-events.js';
-import { dockerRun } from './lib/docker-run.js';
+import { variantRuns } from './lib/docker-run.js';
 import { viaFirewall } from './lib/docker-scenario.js';
 import { fmt, interleave, median, table } from './lib/stats.js';
 
@@ -34,7 +34,7 @@ export async function dockerBench({ quick = false, log = console.log } = {}) {
   const rounds = quick ? 2 : 3;
   const snap = await makeSnapshot(ROOT);
   const tmp = await mkdtemp(join(os.tmpdir(), 'mxlab-bench-scn-'));
-  const leaks = [];
+  const { runs, run, assertNoLeaks } = variantRuns(snap);
   try {
     const version = (await sh('docker', ['info', '--format', '{{.ServerVersion}}'])).stdout.trim();
     const warm0 = await timedRun(process.execPath, [snap.cli, 'images', 'build'], { cwd: snap.dir, env: process.env });
@@ -69,13 +69,6 @@ export async function dockerBench({ quick = false, log = console.log } = {}) {
     await writeFile(cellFile, CELL_SCENARIO);
     const scenario = join(ROOT, 'scenarios', 'docker', 'postfix-through-asa.yaml');
     const matrix3 = ['--matrix', `fw.device=${DEVICES.join(',')}`];
-    const runs = {};
-    const run = (key, args) => async () => {
-      const r = await dockerRun({ cli: snap.cli, args, cwd: snap.dir });
-      if (r.left.containers.length || r.left.networks.length) leaks.push(`${key}: ${[...r.left.containers, ...r.left.networks].join(' ')}`);
-      (runs[key] ??= []).push(r);
-      return r.ms;
-    };
     const variants = [
       { key: 'check', label: 'warm check: mxlab images build', run: async () => {
         const r = await timedRun(process.execPath, [snap.cli, 'images', 'build'], { cwd: snap.dir, env: process.env });
@@ -123,7 +116,7 @@ export async function dockerBench({ quick = false, log = console.log } = {}) {
   }
   const all = await leftovers('mxlab=true');
   const others = all.containers.length + all.networks.length;
-  if (leaks.length) throw new Error(`docker runs left containers or networks behind: ${leaks.join('; ')}`);
+  assertNoLeaks();
   log(`  leftovers: none from any bench run (checked by each run's mxlab.pid label); docker ps -a --filter label=mxlab=true now: ${all.containers.length} containers, ${all.networks.length} networks${others ? ' (other processes\' runs)' : ''}`);
 }
 

@@ -38,3 +38,22 @@ export async function dockerRun({ cli, args, cwd }) {
     phases: runPhases(evs, { pid: r.pid, spawnAt: r.at, exitAt }),
   };
 }
+
+/**
+ * A bench's runs by variant key: `run(key, args)` makes the variant's round (dockerRun, its result
+ * kept under `runs[key]`, returns the wall ms); `assertNoLeaks()` throws if any run left something.
+ */
+export function variantRuns(snap) {
+  const runs = {};
+  const leaks = [];
+  const run = (key, args) => async () => {
+    const r = await dockerRun({ cli: snap.cli, args, cwd: snap.dir });
+    if (r.left.containers.length || r.left.networks.length) leaks.push(`${key}: ${[...r.left.containers, ...r.left.networks].join(' ')}`);
+    (runs[key] ??= []).push(r);
+    return r.ms;
+  };
+  const assertNoLeaks = () => {
+    if (leaks.length) throw new Error(`docker runs left containers or networks behind: ${leaks.join('; ')}`);
+  };
+  return { runs, run, assertNoLeaks };
+}
