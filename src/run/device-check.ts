@@ -1,4 +1,5 @@
-import { FirewallConfigError, resolveDevice, type DeviceProfile, type ResolveResult } from '../actors/firewall/index.js';
+import { chunkingFacts, FAMILIES, FirewallConfigError, resolveDevice, type DeviceProfile, type FamilyName, type ResolveResult } from '../actors/firewall/index.js';
+import { receiverChunking } from './receiver-chunking.js';
 import type { DeviceChecker } from '../scenario/references.js';
 
 /** Resolved devices by (device, config): validation and planning resolve each pair once. */
@@ -25,10 +26,20 @@ export function firewallProfile(node: string, device: string | undefined, config
 }
 
 /** Adapts the firewall's device resolver to the scenario loader's checker (keeps `scenario` free of internal imports). */
-export const checkDevice: DeviceChecker = (device, config) => {
-  const r = resolveOnce(device, config);
-  const on = (e: { line: number }) => (e.line === 0 ? ('device' as const) : ('config' as const));
-  const warnings = r.warnings.map((e) => ({ ...e, on: on(e), warning: true }));
-  if (r.ok) return warnings;
-  return [...r.errors.map((e) => ({ ...e, on: on(e) })), ...warnings];
-};
+export const checkDevice: DeviceChecker = Object.assign(
+  (device: string | undefined, config?: string) => {
+    const r = resolveOnce(device, config);
+    const on = (e: { line: number }) => (e.line === 0 ? ('device' as const) : ('config' as const));
+    const warnings = r.warnings.map((e) => ({ ...e, on: on(e), warning: true }));
+    if (r.ok) return warnings;
+    return [...r.errors.map((e) => ({ ...e, on: on(e) })), ...warnings];
+  },
+  {
+    chunking: (device: string | undefined, config?: string) => {
+      const r = resolveOnce(device, config);
+      if (!r.ok) return undefined;
+      return chunkingFacts(r.profile.rules, FAMILIES[r.profile.family as FamilyName].cisco ? r.config : undefined);
+    },
+    receiverChunking,
+  },
+);

@@ -1,6 +1,7 @@
 import { isAbsolute, join, dirname, relative } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import type { PositionIndex } from './positions.js';
+import type { ReceiverNode } from './schema.js';
 
 /** One problem of a device string or configuration, as the firewall module reports it. */
 export interface DeviceIssue {
@@ -14,8 +15,26 @@ export interface DeviceIssue {
   warning?: boolean;
 }
 
-/** A device checker injected by the caller (the firewall module), so `scenario` imports nothing internal. */
-export type DeviceChecker = (device: string | undefined, config?: string) => DeviceIssue[];
+/** What a firewall does to CHUNKING (the firewall module's `chunkingFacts`). */
+export interface ChunkingFacts {
+  /** a server's `CHUNKING` EHLO line reaches the client as the server sent it */
+  offers: boolean;
+  /** a clear-text `BDAT` is masked */
+  masksBdat: boolean;
+  /** the ESMTP inspection map in force: its name and config line (0: built in) */
+  map?: { name: string; line: number };
+}
+
+/**
+ * A device checker injected by the caller (the firewall module), so `scenario` imports nothing internal.
+ * With `chunking` and `receiverChunking` it also answers what the CHUNKING check (chunking-check.ts) asks.
+ */
+export type DeviceChecker = ((device: string | undefined, config?: string) => DeviceIssue[]) & {
+  /** what the device does to CHUNKING and BDAT; undefined when the device or config has errors */
+  chunking?: (device: string | undefined, config?: string) => ChunkingFacts | undefined;
+  /** does this receiver node offer CHUNKING in its EHLO reply before TLS */
+  receiverChunking?: (node: ReceiverNode) => boolean;
+};
 
 /** A `config-file:` as loadScenario read it: its text, or why it could not be read. */
 export interface ConfigFile {
@@ -50,7 +69,8 @@ export function configText(src: ConfigSource, files: ConfigFiles | undefined): s
   return 'inline' in src ? src.inline : files?.get(src.file)?.text;
 }
 
-interface Ctx {
+/** What deviceDiagnostics reports into: the scenario file, its positions, the config files and the checker. */
+export interface DeviceCtx {
   file: string;
   pos: PositionIndex;
   source: string;
@@ -66,8 +86,9 @@ const dotted = (base: PropertyKey[]) => base.map(String).join('.').replace(/\.(\
  * The device and config of a firewall node (`base` = its path), or of a matrix value (`mode: value`,
  * whose problems the node itself already has are not repeated). A config line's problem points into
  * the scenario (inline `config: |`) or into the config file (`config-file:`, its own line numbers).
+ * `issues`: report these instead of the checker's (the CHUNKING check places its warning the same way).
  */
-export function deviceDiagnostics(c: Ctx, base: PropertyKey[], device: string | undefined, src: ConfigSource, mode: 'node' | 'value' = 'node', known: Set<string> = new Set()): void {
+export function deviceDiagnostics(c: DeviceCtx, base: PropertyKey[], device: string | undefined, src: ConfigSource, mode: 'node' | 'value' = 'node', known: Set<string> = new Set(), issues?: DeviceIssue[]): void {
   const path = dotted(base);
   if (src && 'file' in src) {
     const f = c.files?.get(src.file);
@@ -83,7 +104,7 @@ export function deviceDiagnostics(c: Ctx, base: PropertyKey[], device: string | 
   }
   const config = configText(src, c.files);
   const configLines = (config ?? '').split(/\r?\n/);
-  for (const e of c.checkDevice(device, config)) {
+  for (const e of issues ?? c.checkDevice(device, config)) {
     const onConfig = e.on === 'config' && e.line > 0;
     const got = onConfig ? ` (got "${(configLines[e.line - 1] ?? '').trim()}")` : '';
     const key = `${onConfig ? e.line : 0}:${e.message}:${e.hint ?? ''}`;

@@ -1,0 +1,54 @@
+import type { CiscoConfig } from '../config/model.js';
+import type { RuleSpec, RuleSpecData } from '../rules/index.js';
+import { ehloParameterMatcher, type EhloParameterMatch } from '../rules/mask-ehlo-parameter.js';
+
+/**
+ * What a device does to CHUNKING (RFC 3030), read off its rule list: whether a server's `250 CHUNKING`
+ * reaches the client, and whether a clear-text `BDAT` reaches the server. A device that does both —
+ * an ASA with a map of one's own without `match ehlo-reply-parameter others` / `mask` — offers
+ * CHUNKING and then breaks the command a client may use once it is offered (docs/devices.md, "A map
+ * of your own and the EHLO reply").
+ */
+export interface ChunkingFacts {
+  /** a server's `CHUNKING` EHLO line reaches the client as the server sent it */
+  offers: boolean;
+  /** a clear-text `BDAT` command is masked or rewritten (it is not on the command allow-list) */
+  masksBdat: boolean;
+  /** the ESMTP inspection map in force (Cisco devices): its name and config line, 0 for a built-in map */
+  map?: { name: string; line: number };
+}
+
+const up = (words: readonly string[]) => words.map((w) => w.toUpperCase());
+const OTHERS: EhloParameterMatch[] = [{ params: [], others: true }];
+
+/** Does this rule let a client command with this verb reach the server as sent? */
+function verbPasses(r: RuleSpec, verb: string): boolean {
+  if (r.name === 'mask-command') return r.options.denied ? !up(r.options.denied).includes(verb) : up(r.options.allowed).includes(verb);
+  if (r.name === 'mailguard-noop') return up(r.options.allowed).includes(verb) && !(verb === 'EHLO' && r.options.ehlo !== 'same');
+  return true;
+}
+
+/** Does this rule mask, remove, or end the connection on an EHLO reply line with this keyword? */
+function hidesKeyword(r: RuleSpec, keyword: string): boolean {
+  if (r.name === 'mask-ehlo-parameter') {
+    const pass = new Set(up(r.options.pass));
+    return (r.options.lines ?? OTHERS).some((m) => ehloParameterMatcher(m, pass)(keyword));
+  }
+  if (r.name === 'match-ehlo-reply-parameter') {
+    // log and rate-limit let the line through; drop-connection and reset end the session there
+    const ends = r.options.action.kind === 'drop-connection' || r.options.action.kind === 'reset';
+    return ends && ehloParameterMatcher(r.options, new Set(up(r.options.pass)))(keyword);
+  }
+  if (r.name === 'remove-ehlo-parameter') return r.options.mode === 'keep' ? !up(r.options.keywords).includes(keyword) : up(r.options.keywords).includes(keyword);
+  return false;
+}
+
+/** `rules`: a profile's (the families build them as RuleSpec); `cfg`: a Cisco device's config, for the map's name and line. */
+export function chunkingFacts(specs: readonly RuleSpecData[], cfg?: CiscoConfig): ChunkingFacts {
+  const rules = specs as readonly RuleSpec[];
+  const offers = rules.every((r) => verbPasses(r, 'EHLO') && !hidesKeyword(r, 'CHUNKING'));
+  const masksBdat = !rules.every((r) => verbPasses(r, 'BDAT'));
+  const name = cfg?.inspectEsmtp.on ? (cfg.inspectEsmtp.map ?? '_default_esmtp_map') : undefined;
+  const map = name !== undefined ? { name, line: cfg?.maps.get(name)?.line ?? 0 } : undefined;
+  return { offers, masksBdat, ...(map ? { map } : {}) };
+}
