@@ -113,6 +113,30 @@ messages:
     expect(w[0].path).toBe('matrix.fw.config[1]');
   });
 
+  it('fires for a timeline step that installs the map, or one that lets a receiver take clear-text mail, at that step', () => {
+    const upgrade = scenario({ device: 'pix 7.2(2)', extra: `timeline:\n  - at: 10m\n    node: fw\n    device: asa 9.12(4)\n    config: |\n${indent(TLS_MAP, 6)}\n` });
+    const w = parseScenario(upgrade, 'c.yaml', { checkDevice }).warnings.filter((d) => d.message.includes('CHUNKING'));
+    expect(w).toHaveLength(1);
+    expect(w[0].path).toBe('timeline[0].config');
+    expect(w[0].message).toContain('after this step: firewall fw lets "250 CHUNKING" of mx (persona postfix)');
+    expect(chunking(upgrade.replace(indent(TLS_MAP, 6), indent(MASKED_MAP, 6)))).toEqual([]);
+    const tls = scenario({ receiver: 'persona: postfix, tls: required', config: TLS_MAP, extra: 'timeline:\n  - { at: 1h, node: mx, tls: preferred }\n' });
+    const t = chunking(tls);
+    expect(t).toHaveLength(1);
+    expect(t[0]).toContain('nodes.fw.config (line 1): warning: from timeline[0] (mx tls: preferred) on: firewall fw lets');
+    expect(chunking(tls.replace('tls: preferred', 'tls: off').replace('persona: postfix, tls: required', 'persona: asyncos, tls: required'))).toEqual([]);
+  });
+
+  it('reads the runs the matrix makes, not the node as written when the matrix replaces it', () => {
+    const persona = (values: string, extra = '') => chunking(scenario({ config: TLS_MAP, extra: `matrix:\n  mx.persona: [${values}]\n${extra}` }));
+    expect(persona('asyncos, sendmail')).toEqual([]);
+    const upgrade = (values: string) => chunking(scenario({ device: 'pix 7.2(2)', extra: `matrix:\n  mx.persona: [${values}]\ntimeline:\n  - at: 10m\n    node: fw\n    device: asa 9.12(4)\n    config: |\n${indent(TLS_MAP, 6)}\n` }));
+    expect(upgrade('asyncos, sendmail')).toEqual([]);
+    const w = upgrade('asyncos, exchange');
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain('with mx.persona=exchange: after this step: firewall fw lets "250 CHUNKING" of mx (persona exchange)');
+  });
+
   it('is a warning: validate and run go on, printing it with "warning:"', async () => {
     const d = await mkdtemp(join(tmpdir(), 'mxlab-chunk-'));
     try {
