@@ -1,5 +1,5 @@
-import { chunkingFacts, FAMILIES, FirewallConfigError, resolveDevice, type DeviceProfile, type FamilyName, type ResolveResult } from '../actors/firewall/index.js';
-import { receiverChunking } from './receiver-chunking.js';
+import { offerFacts, FAMILIES, FirewallConfigError, resolveDevice, type DeviceProfile, type FamilyName, type ResolveResult } from '../actors/firewall/index.js';
+import { receiverOffers } from './receiver-offers.js';
 import type { DeviceChecker } from '../scenario/references.js';
 
 /** Resolved devices by (device, config): validation and planning resolve each pair once. */
@@ -35,11 +35,11 @@ export const checkDevice: DeviceChecker = Object.assign(
     return [...r.errors.map((e) => ({ ...e, on: on(e) })), ...warnings];
   },
   {
-    chunking: (device: string | undefined, config?: string) => {
+    offers: (device: string | undefined, config: string | undefined, keyword: string, verb: string) => {
       const r = resolveOnce(device, config);
       if (!r.ok) return undefined;
-      return chunkingFacts(r.profile.rules, FAMILIES[r.profile.family as FamilyName].cisco ? r.config : undefined);
+      return offerFacts(r.profile.rules, FAMILIES[r.profile.family as FamilyName].cisco ? r.config : undefined, keyword, verb);
     },
-    receiverChunking,
+    receiverOffers,
   },
 );

@@ -15,25 +15,25 @@ export interface DeviceIssue {
   warning?: boolean;
 }
 
-/** What a firewall does to CHUNKING (the firewall module's `chunkingFacts`). */
-export interface ChunkingFacts {
-  /** a server's `CHUNKING` EHLO line reaches the client as the server sent it */
+/** What a firewall does to an EHLO keyword and its command (the firewall module's `offerFacts`). */
+export interface OfferFacts {
+  /** a server's EHLO line with the keyword reaches the client as the server sent it */
   offers: boolean;
-  /** a clear-text `BDAT` is masked */
-  masksBdat: boolean;
+  /** a clear-text command with the verb is masked */
+  masks: boolean;
   /** the ESMTP inspection map in force: its name and config line (0: built in) */
   map?: { name: string; line: number };
 }
 
 /**
  * A device checker injected by the caller (the firewall module), so `scenario` imports nothing internal.
- * With `chunking` and `receiverChunking` it also answers what the CHUNKING check (chunking-check.ts) asks.
+ * With `offers` and `receiverOffers` it also answers what the offered-then-masked check (offer-check.ts) asks.
  */
 export type DeviceChecker = ((device: string | undefined, config?: string) => DeviceIssue[]) & {
-  /** what the device does to CHUNKING and BDAT; undefined when the device or config has errors */
-  chunking?: (device: string | undefined, config?: string) => ChunkingFacts | undefined;
-  /** does this receiver node offer CHUNKING in its EHLO reply before TLS */
-  receiverChunking?: (node: ReceiverNode) => boolean;
+  /** what the device does to an EHLO keyword and a command verb (upper case); undefined when the device or config has errors */
+  offers?: (device: string | undefined, config: string | undefined, keyword: string, verb: string) => OfferFacts | undefined;
+  /** does this receiver node offer the EHLO keyword (upper case) before TLS */
+  receiverOffers?: (node: ReceiverNode, keyword: string) => boolean;
 };
 
 /** A `config-file:` as loadScenario read it: its text, or why it could not be read. */
@@ -86,7 +86,7 @@ const dotted = (base: PropertyKey[]) => base.map(String).join('.').replace(/\.(\
  * The device and config of a firewall node (`base` = its path), or of a matrix value (`mode: value`,
  * whose problems the node itself already has are not repeated). A config line's problem points into
  * the scenario (inline `config: |`) or into the config file (`config-file:`, its own line numbers).
- * `issues`: report these instead of the checker's (the CHUNKING check places its warning the same way).
+ * `issues`: report these instead of the checker's (the offered-then-masked check places its warnings the same way).
  */
 export function deviceDiagnostics(c: DeviceCtx, base: PropertyKey[], device: string | undefined, src: ConfigSource, mode: 'node' | 'value' = 'node', known: Set<string> = new Set(), issues?: DeviceIssue[]): void {
   const path = dotted(base);

@@ -6,7 +6,7 @@ import { checkTimeline } from './timeline-check.js';
 import { checkDnsReferences } from './dns-references.js';
 import { isMailbox, nodeSchema, type NodeSpec, type Scenario } from './schema.js';
 import { checkMtaNodes } from './mta-checks.js';
-import { checkChunking } from './chunking-check.js';
+import { checkOffers } from './offer-check.js';
 import { forwardingLoops, loopText, MAX_RUNS, runCount } from './topology.js';
 
 export type { DeviceChecker } from './firewall-config.js';
@@ -82,7 +82,7 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
   else if (out.length === before) checkCellRoutes(s, diag);
 
   checkTimeline(s, diag, checkDevice, (n) => configText(configSource(n), files));
-  if (dev && out.length === 0) checkChunking(s, dev);
+  if (dev && out.length === 0) checkOffers(s, dev);
 
   s.expect.forEach((e, i) => {
     if (!ids.has(e.message)) diag(['expect', i, 'message'], `expected a message id (${oneOf([...ids.keys()])}), got "${e.message}"`, didYouMean(e.message, [...ids.keys()]));

@@ -1,7 +1,7 @@
 /** The firewall emulator: public surface. */
 export type { ConfigError } from './config/model.js';
 export { resolveDevice, knownDevices, FAMILIES } from './devices/index.js';
-export { chunkingFacts, type ChunkingFacts } from './devices/chunking.js';
+export { offerFacts, type OfferFacts } from './devices/offered-masked.js';
 export type { DeviceProfile, DeviceFamily, FamilyName, ResolveResult } from './devices/index.js';
 export { DEFAULT_KNOBS, KNOB_NAMES, knobChoices, knobText, setKnob, type Knobs } from './devices/knobs.js';
 export { addFaultText, FAULT_NAMES, type Faults } from './devices/faults.js';

@@ -11,9 +11,9 @@ export const validate: Command = {
 
   Reports every problem of every file as file:line:col path: expected …, got … — hint.
   Warnings (an unused policy map in a pasted config, an unknown command outside the SMTP modes, an
-  ESMTP map that offers a receiver's CHUNKING while the inspection masks BDAT) are printed the same
-  way with "warning:" and do not make the file invalid. For each firewall config,
-  how many lines were applied and how many ignored, by kind.
+  ESMTP map that offers a receiver's CHUNKING or STARTTLS while the inspection masks BDAT or
+  STARTTLS) are printed the same way with "warning:" and do not make the file invalid. For each
+  firewall config, how many lines were applied and how many ignored, by kind.
   --matrix and --shard are checked as mxlab run would apply them (a shard that selects no run is an error).
   exit codes: 0 valid, 2 invalid`,
   async run(args, io) {

@@ -3,17 +3,18 @@ import type { RuleSpec, RuleSpecData } from '../rules/index.js';
 import { ehloParameterMatcher, type EhloParameterMatch } from '../rules/mask-ehlo-parameter.js';
 
 /**
- * What a device does to CHUNKING (RFC 3030), read off its rule list: whether a server's `250 CHUNKING`
- * reaches the client, and whether a clear-text `BDAT` reaches the server. A device that does both —
- * an ASA with a map of one's own without `match ehlo-reply-parameter others` / `mask` — offers
- * CHUNKING and then breaks the command a client may use once it is offered (docs/devices.md, "A map
- * of your own and the EHLO reply").
+ * What a device does to one EHLO keyword and the command a client may send once it is offered, read
+ * off its rule list: whether a server's `250 <keyword>` line reaches the client, and whether a
+ * clear-text `<verb>` command reaches the server. A device that does the first and not the second —
+ * an ASA with a map of one's own without `match ehlo-reply-parameter others` / `mask`, for CHUNKING /
+ * BDAT, and, without `allow-tls` as well, for STARTTLS — offers an extension and then breaks the
+ * command that uses it (docs/devices.md, "A map of your own and the EHLO reply").
  */
-export interface ChunkingFacts {
-  /** a server's `CHUNKING` EHLO line reaches the client as the server sent it */
+export interface OfferFacts {
+  /** a server's EHLO line with the keyword reaches the client as the server sent it */
   offers: boolean;
-  /** a clear-text `BDAT` command is masked or rewritten (it is not on the command allow-list) */
-  masksBdat: boolean;
+  /** a clear-text command with the verb is masked or rewritten (it is not on the command allow-list) */
+  masks: boolean;
   /** the ESMTP inspection map in force (Cisco devices): its name and config line, 0 for a built-in map */
   map?: { name: string; line: number };
 }
@@ -43,12 +44,15 @@ function hidesKeyword(r: RuleSpec, keyword: string): boolean {
   return false;
 }
 
-/** `rules`: a profile's (the families build them as RuleSpec); `cfg`: a Cisco device's config, for the map's name and line. */
-export function chunkingFacts(specs: readonly RuleSpecData[], cfg?: CiscoConfig): ChunkingFacts {
+/**
+ * `specs`: a profile's rules (the families build them as RuleSpec); `cfg`: a Cisco device's config, for
+ * the map's name and line; `keyword` / `verb` in upper case (`CHUNKING` / `BDAT`, `STARTTLS` / `STARTTLS`).
+ */
+export function offerFacts(specs: readonly RuleSpecData[], cfg: CiscoConfig | undefined, keyword: string, verb: string): OfferFacts {
   const rules = specs as readonly RuleSpec[];
-  const offers = rules.every((r) => verbPasses(r, 'EHLO') && !hidesKeyword(r, 'CHUNKING'));
-  const masksBdat = !rules.every((r) => verbPasses(r, 'BDAT'));
+  const offers = rules.every((r) => verbPasses(r, 'EHLO') && !hidesKeyword(r, keyword));
+  const masks = !rules.every((r) => verbPasses(r, verb));
   const name = cfg?.inspectEsmtp.on ? (cfg.inspectEsmtp.map ?? '_default_esmtp_map') : undefined;
   const map = name !== undefined ? { name, line: cfg?.maps.get(name)?.line ?? 0 } : undefined;
-  return { offers, masksBdat, ...(map ? { map } : {}) };
+  return { offers, masks, ...(map ? { map } : {}) };
 }
