@@ -29,7 +29,9 @@ export async function overrideMatrix(scenarios: LoadedScenario[], axes: [key: st
       // the expectations' `when` may name values the override removed: they simply select no run
       // a config-file axis names files to read (relative to the scenario, like its own)
       if (key.endsWith('.config-file')) await addConfigFiles(l.file, values.filter((v): v is string => typeof v === 'string'), l.configFiles);
-      const errors = checkReferences(l.file, { ...l.scenario, expect: [] }, l.positions, l.source, checkDevice, l.configFiles).filter((d) => d.path.startsWith('matrix') && d.severity !== 'warning');
+      // the file itself was valid: what is wrong now is the override's — a value (matrix…), or a timeline
+      // step some run now makes invalid (timeline…, "in the run …")
+      const errors = checkReferences(l.file, { ...l.scenario, expect: [] }, l.positions, l.source, checkDevice, l.configFiles).filter((d) => (d.path.startsWith('matrix') || d.path.startsWith('timeline')) && d.severity !== 'warning');
       diagnostics.push(...errors.map((d) => ({ ...d, file: `${source} ${key} (${l.file})` })));
     }
   }

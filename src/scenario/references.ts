@@ -7,6 +7,7 @@ import { checkDnsReferences } from './dns-references.js';
 import { isMailbox, nodeSchema, type NodeSpec, type Scenario } from './schema.js';
 import { checkMtaNodes } from './mta-checks.js';
 import { checkOffers } from './offer-check.js';
+import { checkDeviceCombinations, combinedFirewalls } from './matrix-devices.js';
 import { forwardingLoops, loopText, MAX_RUNS, runCount } from './topology.js';
 
 export type { DeviceChecker } from './firewall-config.js';
@@ -76,7 +77,9 @@ export function checkReferences(file: string, s: Scenario, pos: PositionIndex, s
 
   const matrixKeys = Object.keys(s.matrix ?? {});
   const before = out.length;
-  for (const key of matrixKeys) checkMatrixKey(s, key, dev, diag, ref);
+  const combined = combinedFirewalls(s);
+  for (const key of matrixKeys) checkMatrixKey(s, key, combined.has(key.split('.')[0]) ? undefined : dev, diag, ref);
+  if (dev) for (const [fw, keys] of combined) checkDeviceCombinations(s, dev, fw, keys);
   const runs = runCount(s.matrix);
   if (runs > MAX_RUNS) diag(['matrix'], `expected a matrix of at most ${MAX_RUNS} runs, got ${runs.toLocaleString('en-US')} (${matrixKeys.map((k) => s.matrix![k].length).join(' × ')})`, 'split it into several scenario files, or narrow an axis with --matrix');
   else if (out.length === before) checkCellRoutes(s, diag);

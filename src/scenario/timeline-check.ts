@@ -2,6 +2,7 @@ import { didYouMean, oneOf } from './diagnostics.js';
 import { attemptsWithin, MAX_ATTEMPTS, queuePolicy } from './queue-policy.js';
 import type { DeviceChecker } from './references.js';
 import type { NodeSpec, Scenario, TimelineStep } from './schema.js';
+import { cellText, cellsOver, keysOver, withCell } from './matrix-cells.js';
 
 type Diag = (path: PropertyKey[], message: string, hint?: string, key?: boolean) => void;
 
@@ -16,7 +17,8 @@ const CHANGES: (keyof TimelineStep)[] = ['config', 'config-append', 'device', 'f
 /**
  * What a schema cannot say about `retry:`, `queue-lifetime:` and `timeline:`: delays of at least a
  * second and a bounded number of attempts; each step names a node and only fields of its role; a
- * firewall's device, config and faults after each step are ones the emulator takes (in time order).
+ * firewall's device, config and faults after each step are ones the emulator takes (in time order),
+ * in every run of the matrix over the firewalls' device, config and config-file.
  */
 export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceChecker, configOf: (node: { config?: string; 'config-file'?: string }) => string | undefined = (n) => n.config): void {
   for (const [name, node] of Object.entries(s.nodes)) {
@@ -30,12 +32,35 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
     }
   }
 
+  // each run of the matrix over the firewalls' device and config has its own timeline states (the node as
+  // written is not run when the matrix replaces the field): one problem is said once, for the first run
+  const cells = cellsOver(s, keysOver(s, { firewall: ['device', 'config', 'config-file'] }));
+  const said = new Set<string>();
+  cells.forEach((cell, c) => {
+    const nodes = withCell(s, cell);
+    if (!nodes) return;
+    const label = cellText(s, cell);
+    const once: Diag = (path, message, hint, key) => {
+      const id = `${String(path)}\n${message}`;
+      if (said.has(id)) return;
+      said.add(id);
+      diag(path, label ? `in the run ${label}, ${message}` : message, hint, key);
+    };
+    checkSteps(s, nodes, c === 0 ? diag : undefined, once, checkDevice, configOf);
+  });
+}
+
+/**
+ * The steps in time order over one run's nodes: `shape` (the first run) gets what the step itself gets
+ * wrong, `device` what the device and config after it get wrong.
+ */
+function checkSteps(s: Scenario, nodes: Record<string, NodeSpec>, shape: Diag | undefined, device: Diag, checkDevice: DeviceChecker | undefined, configOf: (node: { config?: string; 'config-file'?: string }) => string | undefined): void {
   const steps = (s.timeline ?? []).map((step, i) => ({ step, i })).sort((a, b) => a.step.at - b.step.at || a.i - b.i);
   const firewalls = new Map<string, { device?: string; config?: string; faults: string[] }>();
   for (const { step, i } of steps) {
-    const node = s.nodes[step.node];
+    const node = Object.hasOwn(nodes, step.node) ? nodes[step.node] : undefined;
     if (!node) {
-      diag(['timeline', i, 'node'], `expected a node (${oneOf(Object.keys(s.nodes))}), got "${step.node}"`, didYouMean(step.node, Object.keys(s.nodes)));
+      shape?.(['timeline', i, 'node'], `expected a node (${oneOf(Object.keys(nodes))}), got "${step.node}"`, didYouMean(step.node, Object.keys(nodes)));
       continue;
     }
     const allowed = FIELDS[node.role];
@@ -43,7 +68,7 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
     for (const k of CHANGES) {
       if (step[k] === undefined || allowed.includes(k)) continue;
       fits = false;
-      diag(['timeline', i, k], `expected a change a ${node.role} takes (${oneOf(allowed)}), got "${k}"`, `${step.node} is a ${node.role}`, true);
+      shape?.(['timeline', i, k], `expected a change a ${node.role} takes (${oneOf(allowed)}), got "${k}"`, `${step.node} is a ${node.role}`, true);
     }
     if (!fits || node.role !== 'firewall' || !checkDevice) continue;
     if (step.config === undefined && step['config-append'] === undefined && step.device === undefined && step.fault === undefined) continue;
@@ -62,7 +87,7 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
     for (const e of checkDevice(next.device, text)) {
       if (e.warning || before.has(e.message)) continue; // the node's own config already said so
       const where = e.on === 'config' && e.line > 0 && e.line <= configLines.length ? `, config line ${e.line} ("${configLines[e.line - 1].trim()}")` : '';
-      diag(['timeline', i, field], `with ${next.device ?? 'the device its version line names'}${where} after this step: ${e.message}`, e.hint);
+      device(['timeline', i, field], `with ${next.device ?? 'the device its version line names'}${where} after this step: ${e.message}`, e.hint);
     }
     firewalls.set(step.node, next);
   }
