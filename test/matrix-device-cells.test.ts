@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDevice } from '../src/run/device-check.js';
+import { planCells } from '../src/run/plan.js';
 import { formatDiagnostic, ScenarioError } from '../src/scenario/diagnostics.js';
 import { parseScenario } from '../src/scenario/load.js';
 import { mxlab } from './helpers/cli.js';
@@ -80,6 +81,45 @@ describe('a device and a config that only meet in a run of the matrix', () => {
     expect(upgrade[0]).toContain('timeline[0].device: in the run fw.config[1], with pix 7.2(2), config line 4 ("allow-tls") after this step');
     // every run can take it: no error
     expect(errors(scenario('    device: asa 9.12(4)\n', `matrix:\n  fw.device: [asa 9.12(4), asa 8.2(5)]\n${step}`))).toEqual([]);
+  });
+});
+
+describe('whatever validates, every run starts', () => {
+  it('over devices × configs × timeline steps: a scenario the loader takes has a firewall every run and every step can start', () => {
+    const devices = ['asa 9.12(4)', 'pix 7.2(2)', 'pix 6.3(5)', 'asa 8.0(2)'];
+    const configs = [PLAIN, TLS_MAP, 'fixup protocol smtp 25'];
+    const steps = ['', `timeline:\n  - { at: 10m, node: fw, device: pix 7.2(2) }\n`, `timeline:\n  - at: 10m\n    node: fw\n    config-append: |\n${indent(TLS_MAP, 6)}\n`];
+    let valid = 0;
+    let invalid = 0;
+    for (const device of devices) {
+      for (const [d, c] of [[true, false], [false, true], [true, true]]) {
+        for (const step of steps) {
+          const axes = `${d ? `  fw.device: [${devices.filter((x) => x !== device).join(', ')}]\n` : ''}${c ? `  fw.config:\n${configs.map(block).join('')}` : ''}`;
+          const text = scenario(`    device: ${device}\n`, `matrix:\n${axes}${step}`);
+          let loaded;
+          try {
+            loaded = parseScenario(text, 'c.yaml', { checkDevice });
+          } catch (e) {
+            if (!(e instanceof ScenarioError)) throw e;
+            invalid++;
+            continue;
+          }
+          valid++;
+          const cells = planCells(loaded); // throws E_FIREWALL_CONFIG when a run's firewall cannot start
+          for (const cell of cells) {
+            const fw = cell.scenario.nodes.fw as { device?: string; config?: string };
+            let state = { device: fw.device, config: fw.config };
+            for (const st of cell.scenario.timeline ?? []) {
+              state = { device: st.device ?? state.device, config: st['config-append'] ? [state.config, st['config-append']].filter(Boolean).join('\n') : (st.config ?? state.config) };
+              expect(checkDevice(state.device, state.config).filter((e) => !e.warning), `${text}\n${cell.label}`).toEqual([]);
+            }
+          }
+        }
+      }
+    }
+    // both kinds occur: the sweep is not vacuous
+    expect(valid).toBeGreaterThan(0);
+    expect(invalid).toBeGreaterThan(0);
   });
 });
 
