@@ -79,6 +79,10 @@ describe('a device and a config that only meet in a run of the matrix', () => {
     const upgrade = errors(scenario('    device: asa 9.12(4)\n', `matrix:\n  fw.config:\n${block(PLAIN)}${block(TLS_MAP)}\ntimeline:\n  - { at: 10m, node: fw, device: pix 7.2(2) }\n`));
     expect(upgrade).toHaveLength(1);
     expect(upgrade[0]).toContain('timeline[0].device: in the run fw.config[1], with pix 7.2(2), config line 4 ("allow-tls") after this step');
+    // a step's own problems are said once, also when no run can be made (a value the node does not take)
+    const bad = errors(scenario('    device: asa 9.12(4)\n', 'matrix:\n  fw.device: [7, 8]\ntimeline:\n  - { at: 10m, node: nope, state: stopped }\n'));
+    expect(bad.filter((l) => l.includes('timeline[0].node: expected a node'))).toHaveLength(1);
+    expect(bad.filter((l) => l.includes('matrix.fw.device'))).toHaveLength(2);
     // every run can take it: no error
     expect(errors(scenario('    device: asa 9.12(4)\n', `matrix:\n  fw.device: [asa 9.12(4), asa 8.2(5)]\n${step}`))).toEqual([]);
   });

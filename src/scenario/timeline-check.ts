@@ -36,9 +36,10 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
   // written is not run when the matrix replaces the field): one problem is said once, for the first run
   const cells = cellsOver(s, keysOver(s, { firewall: ['device', 'config', 'config-file'] }));
   const said = new Set<string>();
-  cells.forEach((cell, c) => {
+  let shaped = false; // the steps' own problems are the same in every run (the matrix changes no role): said once
+  for (const cell of cells) {
     const nodes = withCell(s, cell);
-    if (!nodes) return;
+    if (!nodes) continue;
     const label = cellText(s, cell);
     const once: Diag = (path, message, hint, key) => {
       const id = `${String(path)}\n${message}`;
@@ -46,8 +47,11 @@ export function checkTimeline(s: Scenario, diag: Diag, checkDevice?: DeviceCheck
       said.add(id);
       diag(path, label ? `in the run ${label}, ${message}` : message, hint, key);
     };
-    checkSteps(s, nodes, c === 0 ? diag : undefined, once, checkDevice, configOf);
-  });
+    checkSteps(s, nodes, shaped ? undefined : diag, once, checkDevice, configOf);
+    shaped = true;
+  }
+  // no run could be made (a matrix value the node does not take, an error of its own): the steps still are checked
+  if (!shaped) checkSteps(s, s.nodes, diag, () => {}, undefined, configOf);
 }
 
 /**
