@@ -4,6 +4,7 @@
 # runs the daemon with its main log on stdout.
 #   mxlab-entrypoint              configure, then exec the daemon
 #   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, restart the daemon
+#   mxlab-entrypoint reset        empty the queue and the maildir (the next cell runs the same settings)
 # Works on any Debian-style image with exim4 (mxlab copies this script into `image:` / `build:` images).
 # A sender under the lab DNS (MXLAB_RESOLVER instead of MXLAB_RELAY) routes by MX (Debian's `internet`
 # configuration: the dnslookup router, remote_smtp) through the lab resolver, its only nameserver
@@ -153,10 +154,22 @@ acl_mxlab_mail:
 CONF
 }
 
+empty() {
+  exiqgrep -i 2>/dev/null | xargs -r exim4 -Mrm >/dev/null 2>&1 || true
+  # the hints databases: a retry time an earlier cell's failure set would defer the next message
+  # ("retry time not reached for any host") without trying
+  rm -f /var/spool/exim4/db/* 2>/dev/null || true
+  rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+}
+
+if [ "${1:-}" = reset ]; then
+  empty
+  echo "mxlab: reset"
+  exit 0
+fi
 if [ "${1:-}" = reconfigure ]; then
   configure
-  exiqgrep -i 2>/dev/null | xargs -r exim4 -Mrm >/dev/null 2>&1 || true
-  rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+  empty
   # the daemon re-reads its configuration on SIGHUP
   kill -HUP "$(cat /run/exim4/exim.pid)"
   echo "mxlab: reconfigured"

@@ -3,6 +3,7 @@
 # smtpd.conf(5), then runs smtpd in the foreground, verbose, its log on stdout.
 #   mxlab-entrypoint              configure, then exec smtpd
 #   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, restart smtpd
+#   mxlab-entrypoint reset        empty the queue and the maildir (the next cell runs the same settings)
 # Works on any image with smtpd in /usr/sbin (mxlab copies this script into `image:` / `build:` images).
 # A sender under the lab DNS (MXLAB_RESOLVER instead of MXLAB_RELAY) relays by MX through the lab
 # resolver, its only nameserver. OpenSMTPD has no DANE and no MTA-STS (validation refuses them).
@@ -104,10 +105,19 @@ receiver() {
   echo "match from local for any action \"store\""
 }
 
-if [ "${1:-}" = reconfigure ]; then
-  configure
+empty() {
   smtpctl remove all >/dev/null 2>&1 || true
   rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+}
+
+if [ "${1:-}" = reset ]; then
+  empty
+  echo "mxlab: reset"
+  exit 0
+fi
+if [ "${1:-}" = reconfigure ]; then
+  configure
+  empty
   # smtpd has no reload: the supervising loop below starts it again with the new configuration
   kill $(pidof smtpd) 2>/dev/null || true
   echo "mxlab: reconfigured"

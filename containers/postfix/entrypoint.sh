@@ -3,6 +3,7 @@
 # own configuration with postconf(1), then runs Postfix in the foreground, its log on stdout.
 #   mxlab-entrypoint              configure, then exec `postfix start-fg`
 #   mxlab-entrypoint reconfigure  configure again (settings from /etc/mxlab/env), empty the queue, reload
+#   mxlab-entrypoint reset        empty the queue and the maildir (the next cell runs the same settings)
 # Works on any image with Postfix in /usr/sbin (mxlab copies this script into `image:` / `build:` images).
 # A sender under the lab DNS (MXLAB_RESOLVER instead of MXLAB_RELAY) routes by MX through the lab
 # resolver, its only nameserver (`options trust-ad`: glibc passes the AD bit on only then), with
@@ -111,10 +112,22 @@ receiver() {
   fi
 }
 
+empty() {
+  # postsuper takes seconds even on an empty queue: only when a queue file is there
+  if [ -n "$(find /var/spool/postfix/maildrop /var/spool/postfix/incoming /var/spool/postfix/active /var/spool/postfix/deferred /var/spool/postfix/hold -type f 2>/dev/null | head -1)" ]; then
+    postsuper -d ALL >/dev/null 2>&1 || true
+  fi
+  rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+}
+
+if [ "${1:-}" = reset ]; then
+  empty
+  echo "mxlab: reset"
+  exit 0
+fi
 if [ "${1:-}" = reconfigure ]; then
   configure
-  postsuper -d ALL >/dev/null 2>&1 || true
-  rm -rf "$maildir/new/"* "$maildir/tmp/"* 2>/dev/null || true
+  empty
   postfix reload >/dev/null 2>&1
   echo "mxlab: reconfigured"
   exit 0

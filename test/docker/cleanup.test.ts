@@ -62,6 +62,26 @@ describe.skipIf(!docker)('nothing is left behind', () => {
     expect(await gone()).toEqual({ containers: [], networks: [] });
   });
 
+  it('after SIGINT while a matrix cell runs on containers an earlier cell left (reused stack)', async () => {
+    const child = startCli(['run', 'test/docker/fixtures/slow-matrix.yaml', '--jobs', '1']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 120_000;
+    while (!/reusing pf /.test(stdout)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no cell reused the stack: ${stdout}${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const t0 = performance.now();
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code, stderr).toBe(130);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(stdout).toMatch(/interrupted by SIGINT: 1 run finished, 2 not in /);
+    expect(await gone()).toEqual({ containers: [], networks: [] });
+  });
+
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`after a double ${sig} while the containers start (exit ${code} at once, nothing left a few seconds later)`, async () => {
       const child = startCli(['run', 'test/docker/fixtures/slow.yaml']);

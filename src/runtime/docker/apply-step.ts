@@ -4,10 +4,9 @@ import type { TimelineStep } from '../../scenario/schema.js';
 import { faultCertificate, presentedChain, type KeyPair, type RunCertificates } from '../../tls/certs.js';
 import { applyFirewallStep, firewallState, type FirewallState } from '../firewall-state.js';
 import { HarnessError } from '../types.js';
-import type { CellNode } from './cell-node.js';
-import type { NodeContainer } from './containers.js';
-import { execOk } from './containers.js';
 import { CODE } from '../../errors.js';
+import type { CellNode } from './cell-node.js';
+import { execOk, type NodeContainer } from './containers.js';
 
 /** Where a node container keeps what a step rewrites (written at start by node-specs, read again on SIGHUP). */
 export const PROFILE_FILE = '/etc/mxlab/firewall-profile.json';
@@ -44,6 +43,8 @@ export class DockerSteps {
     const n = this.nodes.get(step.node);
     const spec = this.plan.scenario.nodes[step.node];
     if (!n || !spec) throw new HarnessError(CODE.TOPOLOGY, `timeline: node ${step.node} is not running in this cell`);
+    // what a step changed, a later cell does not inherit: the container is not reused
+    n.c.dirty = true;
     if (n.kind === 'firewall' && spec.role === 'firewall') {
       const state = this.firewalls.get(step.node) ?? firewallState(this.plan.firewallSources[step.node] ?? {});
       const next = applyFirewallStep(state, step, step.node);
@@ -51,23 +52,23 @@ export class DockerSteps {
         const r = resolveDevice(next.device, next.config, undefined, next.faults);
         if (!r.ok) throw new FirewallConfigError(step.node, r.errors);
         await n.c.container.copyContentToContainer([{ content: JSON.stringify(r.profile), target: PROFILE_FILE }]);
-        await signal(n, 'HUP', 'reloaded');
+        await signalNode(n.c, 'HUP', 'reloaded');
         this.firewalls.set(step.node, next);
       }
-      if (step.state) await signal(n, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
+      if (step.state) await signalNode(n.c, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
       return;
     }
     if (step.state && spec.role === 'receiver') {
-      for (const r of this.recordersOf(step.node)) await signal(r, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
+      for (const r of this.recordersOf(step.node)) await signalNode(r.c, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
     }
     if (n.kind === 'receiver' && spec.role === 'receiver') {
       if (step.tls !== undefined || step.size !== undefined || step['tls-fault'] !== undefined) {
         const files = [{ content: JSON.stringify({ tls: step.tls, size: step.size, 'tls-fault': step['tls-fault'] }), target: RECEIVER_SETTINGS_FILE }];
         if (step['tls-fault'] !== undefined) files.push(...certFiles(await this.presented(step['tls-fault'])));
         await n.c.container.copyContentToContainer(files);
-        await signal(n, 'HUP', 'reloaded');
+        await signalNode(n.c, 'HUP', 'reloaded');
       }
-      if (step.state) await signal(n, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
+      if (step.state) await signalNode(n.c, step.state === 'stopped' ? 'USR1' : 'USR2', step.state === 'stopped' ? 'stopped' : 'listening');
       return;
     }
     if (n.kind === 'mta-receiver' && n.adapter.name === 'postfix' && spec.role === 'receiver') {
@@ -92,11 +93,11 @@ function certFiles(pair: { key: string; cert: string }): { content: string; targ
 }
 
 /** Sends a control signal to the node program (PID 1) and waits for its acknowledgement line. */
-async function signal(n: { c: NodeContainer }, sig: 'HUP' | 'USR1' | 'USR2', ack: 'reloaded' | 'stopped' | 'listening'): Promise<void> {
-  const from = n.c.logs.length;
-  await execOk(n.c, ['sh', '-c', `kill -${sig} 1`], `SIGHUP to ${n.c.node}`);
+export async function signalNode(c: NodeContainer, sig: 'HUP' | 'USR1' | 'USR2', ack: 'reloaded' | 'stopped' | 'listening'): Promise<void> {
+  const from = c.logs.length;
+  await execOk(c, ['sh', '-c', `kill -${sig} 1`], `SIG${sig} to ${c.node}`);
   let failure = '';
-  const at = await n.c.logs.waitFor(
+  const at = await c.logs.waitFor(
     (line) => {
       if (line.includes('"type":"control-error"')) failure = line;
       return failure !== '' || line.includes(`"type":"${ack}"`);
@@ -104,6 +105,6 @@ async function signal(n: { c: NodeContainer }, sig: 'HUP' | 'USR1' | 'USR2', ack
     from,
     ACK_MS,
   );
-  if (failure) throw new HarnessError(CODE.CONTAINER_EXEC, `node ${n.c.node} refused the change: ${(JSON.parse(failure) as { message?: string }).message ?? failure}`);
-  if (at < 0) throw new HarnessError(CODE.CONTAINER_EXEC, `node ${n.c.node} did not acknowledge SIG${sig} within ${ACK_MS / 1000} s`);
+  if (failure) throw new HarnessError(CODE.CONTAINER_EXEC, `node ${c.node} refused the change: ${(JSON.parse(failure) as { message?: string }).message ?? failure}`);
+  if (at < 0) throw new HarnessError(CODE.CONTAINER_EXEC, `node ${c.node} did not acknowledge SIG${sig} within ${ACK_MS / 1000} s`);
 }

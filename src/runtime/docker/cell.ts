@@ -24,11 +24,16 @@ export class DockerCell implements StartedCell {
   private readonly steps: DockerSteps;
   /** message id → a deferred message a real MTA keeps queued for its next attempt */
   private readonly queued = new Map<string, QueuedMessage>();
+  /** a delivery or step failed: the containers may hold what it left (a queued message, a half-applied change) */
+  private failed = false;
+  private stopped?: Promise<void>;
 
   constructor(
     private readonly plan: CellPlan,
     private readonly ctx: RunContext,
     private readonly topo: StartedTopology,
+    /** gives the stack back to the runtime: for the next cells when `reusable`, else removed */
+    private readonly release: (reusable: boolean) => Promise<void>,
   ) {
     this.steps = new DockerSteps(plan, topo.nodes, ctx.certs, (receiver) => [...[...topo.recorders].filter(([key]) => key.endsWith(`>${receiver}`)).map(([, r]) => r), ...[topo.receiverRecorders.get(receiver)].filter((r) => r !== undefined)]);
   }
@@ -39,7 +44,10 @@ export class DockerCell implements StartedCell {
   }
 
   apply(step: TimelineStep): Promise<void> {
-    return this.steps.apply(step);
+    return this.steps.apply(step).catch((err: unknown) => {
+      this.failed = true;
+      throw err;
+    });
   }
 
   /**
@@ -63,7 +71,10 @@ export class DockerCell implements StartedCell {
       ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) {
+      this.failed = true;
+      throw failed.reason;
+    }
     return messages.map((m) => sessions.get(m.spec.id)!);
   }
 
@@ -94,6 +105,8 @@ export class DockerCell implements StartedCell {
     }
     if (node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a real MTA sender`);
     const reports = await submitMta(env, node, sender, hostname, ms);
+    // a delivery that failed leaves state in the MTA (a host marked down, a retry time): the next cell restarts its delivery
+    if ([...reports.values()].some((r) => r.outcome !== 'delivered')) node.c.unclean = true;
     const items: CollectItem[] = ms.map((m) => {
       const report = reports.get(m.spec.id)!;
       // routed by the lab DNS: the path through the node its last connection went to
@@ -120,8 +133,11 @@ export class DockerCell implements StartedCell {
     })];
   }
 
+  /** Idempotent: the first call gives the stack back (reusable unless something failed, the run was interrupted or the cell used the lab DNS). */
   stop(): Promise<void> {
-    return this.topo.stop();
+    // a lab DNS cell's resolver holds this cell's zones: its stack is not passed on
+    this.stopped ??= this.release(!this.failed && !this.ctx.signal?.aborted && !this.topo.dns);
+    return this.stopped;
   }
 
   [Symbol.asyncDispose](): Promise<void> {

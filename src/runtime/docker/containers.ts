@@ -1,6 +1,6 @@
 import type { StartedTestContainer } from 'testcontainers';
 import { HarnessError } from '../types.js';
-import { LineLog } from './line-log.js';
+import { LogFeed, type LineLog } from './line-log.js';
 import { LABEL } from './labels.js';
 import { runtimeClient, testcontainers } from './tc.js';
 import { CODE } from '../../errors.js';
@@ -25,14 +25,44 @@ export interface NodeContainerSpec {
   /** the node logs to this file, not stdout (a generic MTA): it is followed with tail -F */
   logFile?: string;
   startupMs?: number;
+  /** the epoch origin (ms) the node program's command stamps its records with (`--epoch-origin`) */
+  origin?: number;
+  /** what a later cell may change in this container without recreating it (see reuse.ts) */
+  reload?: Reload;
 }
+
+/**
+ * How a container takes a later cell's settings in place: `files` — its files are copied in and
+ * read when used (the builtin sender); `signal` — files copied in, then SIGHUP to the node program,
+ * acknowledged `reloaded` (firewall, recording hop, persona receiver); `mta` — files and the
+ * environment contract (`/etc/mxlab/env`) copied in, then `ENTRYPOINT reconfigure`, done when the
+ * MTA logs `reloaded` (a real MTA with mxlab's entrypoint); `never` — a new container every cell (a
+ * generic MTA: nothing can empty its queue). Absent: only an identical spec is reused.
+ */
+export type Reload =
+  | { how: 'never' }
+  | { how: 'files' }
+  | { how: 'signal' }
+  | { how: 'mta'; entrypoint: string; reloaded: RegExp; maildir?: string };
 
 export interface NodeContainer {
   node: string;
   name: string;
   container: StartedTestContainer;
-  /** everything the container printed (stdout + stderr), as lines */
+  /** what the container printed (stdout + stderr) since its cell began, as lines */
   logs: LineLog;
+  /** the spec it runs now (files and environment as last written) */
+  spec: NodeContainerSpec;
+  /** the output feed: `feed.fence()` gives a fresh `logs` for the next cell */
+  feed: LogFeed;
+  /** the epoch origin its node program stamps records with (set at start: a reused container keeps it) */
+  origin?: number;
+  /** a timeline step changed it: not reused by a later cell */
+  dirty?: boolean;
+  /** a real MTA whose delivery failed in this cell: the next cell reconfigures it (its delivery state restarts) */
+  unclean?: boolean;
+  /** the line the runtime put in its /etc/hosts (a real MTA sender's next hop) */
+  hostsLine?: string;
 }
 
 /** Starts one node container on an internal network, ready by log line (no port waits there). */
@@ -58,8 +88,8 @@ export async function startNodeContainer(spec: NodeContainerSpec, networkIds: Re
   } catch (err) {
     throw new HarnessError(CODE.CONTAINER_START, `node ${spec.node} (${spec.image}) did not become ready: ${(err as Error).message.split('\n')[0]}`, `docker logs ${spec.name}`);
   }
-  const logs = new LineLog();
-  logs.attach((spec.logFile ? await followFile(container, spec.logFile) : await container.logs()) as import('node:stream').Readable);
+  const feed = new LogFeed();
+  feed.attach((spec.logFile ? await followFile(container, spec.logFile) : await container.logs()) as import('node:stream').Readable);
   if (spec.extraNetworks?.length) {
     const client = await runtimeClient();
     const handle = client.container.getById(container.getId());
@@ -67,7 +97,7 @@ export async function startNodeContainer(spec: NodeContainerSpec, networkIds: Re
       await client.container.connectToNetwork(handle, client.network.getById(networkIds[net]), []);
     }
   }
-  return { node: spec.node, name: spec.name, container, logs };
+  return { node: spec.node, name: spec.name, container, logs: feed.current, spec, feed, ...(spec.origin !== undefined ? { origin: spec.origin } : {}) };
 }
 
 /** Runs argv in the container; throws a HarnessError on a non-zero exit. */

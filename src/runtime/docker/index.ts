@@ -3,12 +3,13 @@ import type { ImageName } from '../../images/catalog.js';
 import type { CellPlan } from '../../model/plan.js';
 import { onForcedExit } from '../../cleanup.js';
 import { HarnessError, type RunContext, type Runtime, type StartedCell } from '../types.js';
+import { CODE } from '../../errors.js';
 import { DockerCell } from './cell.js';
 import { LABEL, sweep, type SweepResult } from './labels.js';
 import { spawnReaper } from './reaper.js';
 import { imageKey, imageNeed, kindOf, type ImageNeed } from './node-specs.js';
-import { startTopology } from './topology.js';
-import { CODE } from '../../errors.js';
+import { Stack } from './stack.js';
+import { cellWants, startTopology } from './topology.js';
 
 /**
  * Each node a container on internal Docker networks (testcontainers 11); real Postfix, Exim
@@ -17,6 +18,9 @@ import { CODE } from '../../errors.js';
  * (when a run was killed) by the stale sweep at the next start.
  */
 let cellCounter = 0;
+
+/** Containers and networks are reused across a run's cells unless MXLAB_DOCKER_REUSE=0 (every cell then starts its own). */
+const REUSE = process.env.MXLAB_DOCKER_REUSE !== '0';
 
 /** How long dispose() waits for cells still starting before its last sweep. */
 const DISPOSE_WAIT_MS = 700;
@@ -31,6 +35,8 @@ export class DockerRuntime implements Runtime {
   /** cells whose containers are being started: an interrupt waits for them before its last sweep */
   private readonly starting = new Set<Promise<unknown>>();
   private unregisterForced?: () => void;
+  /** stacks of finished cells, for the next cells to reuse (MXLAB_DOCKER_REUSE=0: none) */
+  private readonly free: Stack[] = [];
 
   async prepare(plans: CellPlan[], ctx: RunContext): Promise<void> {
     this.images ??= this.build(plans, ctx);
@@ -75,21 +81,55 @@ export class DockerRuntime implements Runtime {
     }
     const interrupted = () => new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
     if (ctx.signal?.aborted || this.disposed) throw interrupted();
-    // unique per process, even when a runner makes more than one DockerRuntime for a run
-    const cellId = `${ctx.runId}-${++cellCounter}`;
-    const starting = startTopology(plan, ctx, cellId, await this.images!);
+    const starting = this.startOn(plan, ctx, await this.images!);
     this.starting.add(starting);
     const topo = await starting.finally(() => this.starting.delete(starting));
     if (ctx.signal?.aborted || this.disposed) {
-      await topo.stop();
+      await topo.stack.remove();
       throw interrupted();
     }
-    return new DockerCell(plan, ctx, topo);
+    return new DockerCell(plan, ctx, topo, (reusable) => this.release(topo.stack, reusable));
+  }
+
+  /**
+   * The cell on a stack of the pool — the free one that already runs most of what it wants — or on
+   * a new one; a stack that fails to come up is removed.
+   */
+  private async startOn(plan: CellPlan, ctx: RunContext, images: Record<string, string>) {
+    const epochOrigin = Date.now() - ctx.clock.now();
+    let stack: Stack | undefined;
+    if (this.free.length) {
+      const { wants } = await cellWants(plan, ctx, images, epochOrigin);
+      // picked and taken in one synchronous step: cells starting at once never share a stack
+      const scored = this.free.map((st) => ({ st, score: st.score(wants(st)) })).sort((a, b) => b.score - a.score);
+      stack = scored[0]?.st;
+      if (stack) this.free.splice(this.free.indexOf(stack), 1);
+    }
+    // unique per process, even when a runner makes more than one DockerRuntime for a run
+    stack ??= await Stack.create(`${ctx.runId}-${++cellCounter}`, ctx);
+    try {
+      return await startTopology(plan, ctx, stack, images);
+    } catch (err) {
+      await stack.remove();
+      throw err;
+    }
+  }
+
+  /** A cell is done with its stack: back into the pool (what a timeline step changed removed), or removed. */
+  private async release(stack: Stack, reusable: boolean): Promise<void> {
+    if (!reusable || !REUSE || this.disposed) {
+      await stack.remove();
+      return;
+    }
+    await stack.dropDirty();
+    if (this.disposed) await stack.remove();
+    else this.free.push(stack);
   }
 
   /** Removes every container and network of this run; idempotent (sweeps again when called again). */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.free.length = 0;
     if (!this.runId) return;
     const label = `${LABEL.run}=${this.runId}`;
     const swept = await sweep(label, this.ctx?.signal?.aborted ? { retryMs: 0 } : {}).catch(() => undefined);

@@ -104,3 +104,33 @@ export class LineLog {
     });
   }
 }
+
+/**
+ * A container's output feeding one LineLog at a time: `fence()` starts a new one, so a container a
+ * later cell reuses shows that cell only what it printed from then on (line indexes start at 0
+ * again, and no earlier cell's lines are looked at).
+ */
+export class LogFeed {
+  current = new LineLog();
+  private ended = false;
+
+  attach(stream: Readable): void {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => this.current.push(chunk));
+    const end = () => {
+      this.ended = true;
+      this.current.end();
+    };
+    stream.on('error', end);
+    stream.on('end', end);
+    stream.on('close', end);
+  }
+
+  /** A fresh log from now on (the previous one stops growing); returns it. */
+  fence(): LineLog {
+    const next = new LineLog();
+    if (this.ended) next.end();
+    this.current = next;
+    return next;
+  }
+}

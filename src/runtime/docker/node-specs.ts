@@ -91,7 +91,7 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
       // the device resolved for this cell, as data: the container does not parse the device or config again
       const files = [{ content: JSON.stringify(ctx.firewalls[name]), target: PROFILE_FILE }];
       const cmd = ['proxy', '--profile', PROFILE_FILE, '--listen', '0.0.0.0:25', '--upstream', `${ctx.containerName(node['forwards-to'])}:25`, ...origin, ...(ctx.capture ? ['--capture'] : [])];
-      return { ...base, command: cmd, files, ready: READY_JSON };
+      return { ...base, command: cmd, files, ready: READY_JSON, origin: ctx.epochOrigin, reload: { how: 'signal' } };
     }
     case 'receiver': {
       const hostname = nodeHostname(ctx.scenario, name);
@@ -101,12 +101,12 @@ export function containerSpec(name: string, ctx: SpecContext): NodeContainerSpec
       }
       const fault = node['tls-fault'] === 'handshake-abort' || node['tls-fault'] === 'tls1.0-only' ? ['--tls-fault', node['tls-fault']] : [];
       const cmd = ['receiver', '--persona', node.persona, '--tls', node.tls, ...fault, '--settings', RECEIVER_SETTINGS_FILE, ...(node.size ? ['--size', String(node.size)] : []), '--hostname', hostname, '--cert-file', `${TLS_DIR}/cert.pem`, '--key-file', `${TLS_DIR}/key.pem`, '--listen', '0.0.0.0:25', ...origin, ...(ctx.capture ? ['--keylog'] : [])];
-      return { ...base, command: cmd, files: [...tls, { content: '{}', target: RECEIVER_SETTINGS_FILE }], ready: READY_JSON };
+      return { ...base, command: cmd, files: [...tls, { content: '{}', target: RECEIVER_SETTINGS_FILE }], ready: READY_JSON, origin: ctx.epochOrigin, reload: { how: 'signal' } };
     }
     case 'sender': {
       if (node.mta === 'builtin') {
         const files = [...tls, { content: JSON.stringify(ctx.dkim), target: '/etc/mxlab/dkim.json' }];
-        return { ...base, entrypoint: ['/bin/sh', '-c', 'echo mxlab-sender-ready; exec sleep infinity'], files, ready: /mxlab-sender-ready/ };
+        return { ...base, entrypoint: ['/bin/sh', '-c', 'echo mxlab-sender-ready; exec sleep infinity'], files, ready: /mxlab-sender-ready/, reload: { how: 'files' } };
       }
       const resolver = ctx.resolverOf?.(name);
       // with the lab DNS the MTA routes by MX through the lab resolver; without, it relays to one host:
@@ -157,6 +157,10 @@ function mtaSpec(base: Omit<NodeContainerSpec, 'ready'>, node: SenderNode | Rece
     ...(log ? { logFile: log } : {}),
     // a loaded machine (several cells at once) has taken over a minute to start Exim
     startupMs: 120_000,
+    // mxlab's entrypoint reconfigures the running MTA for a later cell; a generic image's own cannot be told
+    reload: adapter.entrypoint && adapter.reloaded
+      ? { how: 'mta' as const, entrypoint: CONTRACT_PATHS.entrypoint, reloaded: adapter.reloaded, ...(settings.role === 'receiver' ? { maildir: CONTRACT_PATHS.maildir } : {}) }
+      : { how: 'never' as const },
   };
 }
 

@@ -4,12 +4,13 @@ import { faultCertificate, presentedChain, type KeyPair } from '../../tls/certs.
 import { HarnessError, type RunContext } from '../types.js';
 import { CODE } from '../../errors.js';
 import type { CellNode, Recorder } from './cell-node.js';
-import { execOk, startNodeContainer } from './containers.js';
-import { LABEL, runLabels, sweep } from './labels.js';
+import { execOk, type NodeContainer, type NodeContainerSpec } from './containers.js';
 import { MtaMailbox } from './mta-mailbox.js';
 import { adapterOf } from './mta/index.js';
 import { containerSpec, imageKey, imageNeed, kindOf, receiverFor } from './node-specs.js';
 import { recordsFrom } from './records.js';
+import type { Stack, Wanted } from './stack.js';
+import { restartDelivery } from './reuse.js';
 import { runtimeClient } from './tc.js';
 import { usesLabDns } from '../../dns/plan.js';
 import { addressesOf, loadLabDns, resolverSpec, type DockerLabDns } from './lab-dns.js';
@@ -27,153 +28,153 @@ export interface StartedTopology {
   dns?: DockerLabDns;
   /** the network a node is on first (a sender's only network) */
   networkOf(node: string): string;
-  stop(): Promise<void>;
+  /** the stack the cell runs on */
+  stack: Stack;
 }
 
 const READY_JSON = /"type":"ready"/;
 
+/** The lab resolver's key on a stack (no node name starts with `_`). */
+const RESOLVER = '_lab-dns';
+
 /**
- * One cell's stack: networks `outside` and `inside`, both internal (no route out); the firewall
- * on both, senders `via` a firewall on `outside`, everything else on `inside`. All containers
- * start in parallel. A real MTA sender relays to its receiver's host name, which its /etc/hosts
- * points at the next hop; between two real MTAs the runtime puts a recording hop (`mxlab
- * proxy`, device none), so that hop has a transcript too. Labelled by run and cell.
+ * What one cell runs, as container specs on a given stack: the firewall on both networks, senders
+ * `via` a firewall on `outside`, everything else on `inside`. A real MTA sender relays to its
+ * receiver's host name, which its /etc/hosts points at the next hop; between two real MTAs a
+ * recording hop (`mxlab proxy`, device none, `SENDER-rec-RECEIVER`) gives that hop a transcript too
+ * (every hop straight into a receiver when the run records the wire).
+ * With the lab DNS: the lab resolver (key `_lab-dns`; the specs name its address per network once
+ * it runs: `resolverAt`), and instead of those hops one in front of each real MTA receiver
+ * (`RECEIVER-rec`), which the inside view publishes under the receiver's name.
  */
-export async function startTopology(plan: CellPlan, ctx: RunContext, cellId: string, images: Record<string, string>): Promise<StartedTopology> {
+export async function cellWants(plan: CellPlan, ctx: RunContext, images: Record<string, string>, epochOrigin: number) {
   const s = plan.scenario;
-  const prefix = `mxlab-${cellId}`;
-  const cellLabel = `${LABEL.cell}=${cellId}`;
-  const labels = { ...runLabels(ctx.runId), [LABEL.cell]: cellId };
-  const containerName = (node: string) => `${prefix}-${node}`;
-  const nodes = new Map<string, CellNode>();
-  const recorders = new Map<string, Recorder>();
-  const receiverRecorders = new Map<string, Recorder>();
-  const stop = async () => {
-    await sweep(cellLabel).catch(() => undefined);
+  const lab = usesLabDns(s);
+  // a receiver with a certificate fault presents the certificate made for it (real MTAs through their files),
+  // with the run CA after a leaf it issued: the chain a real server sends, and DANE-TA needs
+  const receiverCerts: Record<string, KeyPair> = {};
+  for (const [n, node] of Object.entries(s.nodes)) {
+    if (node.role !== 'receiver') continue;
+    const pair = await faultCertificate(ctx.certs, node['tls-fault']);
+    receiverCerts[n] = { key: pair.key, cert: presentedChain(ctx.certs, pair) };
+  }
+  const imageOf = (n: string) => {
+    const tag = images[imageKey(imageNeed(s.nodes[n], plan.file))];
+    if (!tag) throw new HarnessError(CODE.INTERNAL, `no image resolved for node ${n}`);
+    return tag;
   };
-  const epochOrigin = Date.now() - ctx.clock.now();
-  let dns: DockerLabDns | undefined;
-  try {
-    const client = await runtimeClient();
-    const networkIds: Record<string, string> = {};
-    // after an interrupt nothing new is made: the run is being swept
-    const stopIfInterrupted = () => {
-      if (ctx.signal?.aborted) throw new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
-    };
-    for (const side of ['outside', 'inside']) {
-      stopIfInterrupted();
-      const name = `${prefix}-${side}`;
-      const net = await client.network.create({ Name: name, Internal: true, CheckDuplicate: true, Labels: labels });
-      networkIds[name] = net.id;
-    }
+  // real MTA → real MTA: a recording hop in between (the sender relays to it), so that hop has a
+  // transcript; when the run records the wire (pcap, bundle), every hop straight from a sender
+  // into a receiver gets one, so each hop has its bytes (as the local runtime's recording relay).
+  // With the lab DNS a sender routes by MX, not to one relay: the recording hops stand in front of
+  // the receivers instead
+  const capture = Boolean(ctx.capture);
+  const recorded = lab ? [] : recordedEdges(s, capture);
+  const inFront = lab ? Object.entries(s.nodes).filter(([, n]) => n.role === 'receiver' && (n.mta !== 'builtin' || capture)).map(([n]) => n) : [];
+  const nextHop = (sender: string) => {
+    const n = s.nodes[sender];
+    if (n.role !== 'sender') return sender;
+    if (n.via) return n.via;
+    const receiver = receiverFor(s, sender);
+    return recorded.some((r) => r.sender === sender && r.receiver === receiver) ? recorderName(sender, receiver) : receiver;
+  };
+  for (const n of Object.values(s.nodes)) kindOf(n);
+  const wants = (stack: Stack, resolverAt?: Record<string, string>): Wanted => {
     const networksOf = (node: string) => {
       const n = s.nodes[node];
-      if (n.role === 'firewall') return { first: `${prefix}-inside`, extra: [`${prefix}-outside`] };
-      if (n.role === 'sender' && n.via) return { first: `${prefix}-outside`, extra: [] };
-      return { first: `${prefix}-inside`, extra: [] };
+      if (n.role === 'firewall') return { first: stack.network('inside'), extra: [stack.network('outside')] };
+      if (n.role === 'sender' && n.via) return { first: stack.network('outside'), extra: [] };
+      return { first: stack.network('inside'), extra: [] };
     };
-    // the lab resolver starts first: the real MTAs start with its address in their resolv.conf
-    const inside = `${prefix}-inside`;
-    const outside = `${prefix}-outside`;
-    let resolver: { c: Awaited<ReturnType<typeof startNodeContainer>>; at: Record<string, string> } | undefined;
-    if (usesLabDns(s)) {
-      ctx.progress(`${plan.label || plan.name}: starting the lab resolver`);
-      const c = await startNodeContainer(resolverSpec({ name: `${prefix}_lab-dns`, image: images.node, inside, outside, labels, certs: ctx.certs, epochOrigin }), networkIds);
-      resolver = { c, at: await addressesOf(c) };
-    }
-    // a receiver with a certificate fault presents the certificate made for it (real MTAs through their files)
-    const receiverCerts: Record<string, KeyPair> = {};
-    // (with the run CA after a leaf it issued: the chain a real server sends, and DANE-TA needs)
-    for (const [n, node] of Object.entries(s.nodes)) {
-      if (node.role !== 'receiver') continue;
-      const pair = await faultCertificate(ctx.certs, node['tls-fault']);
-      receiverCerts[n] = { key: pair.key, cert: presentedChain(ctx.certs, pair) };
-    }
-    const imageOf = (n: string) => {
-      const tag = images[imageKey(imageNeed(s.nodes[n], plan.file))];
-      if (!tag) throw new HarnessError(CODE.INTERNAL, `no image resolved for node ${n}`);
-      return tag;
-    };
-    const resolverOf = resolver ? (node: string) => resolver!.at[networksOf(node).first] : undefined;
-    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName, networksOf, labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin, capture: Boolean(ctx.capture), ...(resolverOf ? { resolverOf } : {}) };
-    // real MTA → real MTA: a recording hop in between (the sender relays to it), so that hop has a
-    // transcript; when the run records the wire (pcap, bundle), every hop straight from a sender
-    // into a receiver gets one, so each hop has its bytes (as the local runtime's recording relay).
-    // With the lab DNS a sender routes by MX, not to one relay: the recording hops stand in front of
-    // the receivers instead (below)
-    const recorded = resolver ? [] : recordedEdges(s, Boolean(ctx.capture));
-    const nextHop = (sender: string) => {
-      const n = s.nodes[sender];
-      if (n.role !== 'sender') return sender;
-      if (n.via) return n.via;
-      const receiver = receiverFor(s, sender);
-      return recorded.some((r) => r.sender === sender && r.receiver === receiver) ? recorderName(sender, receiver) : receiver;
-    };
-    const names = Object.keys(s.nodes);
-    const starts = names.map(async (n) => {
-      stopIfInterrupted();
-      const kind = kindOf(s.nodes[n]);
-      const spec = containerSpec(n, specCtx);
-      ctx.progress(`${plan.label || plan.name}: starting ${n} (${spec.image})`);
-      const c = await startNodeContainer(spec, networkIds);
-      const node = s.nodes[n];
-      if (kind === 'firewall') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
-      else if (kind === 'receiver') nodes.set(n, { kind, c, records: recordsFrom(c.logs) });
-      else if (kind === 'mta-receiver' && node.role === 'receiver') nodes.set(n, { kind, c, adapter: adapterOf(node), mailbox: new MtaMailbox(c, adapterOf(node)) });
-      else if (kind === 'mta-sender' && node.role === 'sender') nodes.set(n, { kind, c, adapter: adapterOf(node) });
-      else nodes.set(n, { kind: 'builtin-sender', c });
-    });
-    const startRecorder = async (name: string, receiver: string): Promise<Recorder> => {
-      stopIfInterrupted();
-      const spec = {
-        node: name,
-        name: containerName(name),
+    const resolverOf = resolverAt ? (node: string) => resolverAt[networksOf(node).first] : undefined;
+    const specCtx = { scenario: s, firewalls: plan.firewalls, containerName: (n: string) => stack.containerName(n), networksOf, labels: stack.labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin, capture, ...(resolverOf ? { resolverOf } : {}) };
+    const out: Wanted = new Map(Object.keys(s.nodes).map((n) => [n, containerSpec(n, specCtx)]));
+    if (lab) out.set(RESOLVER, resolverSpec({ name: stack.containerName(RESOLVER), image: images.node, inside: stack.network('inside'), outside: stack.network('outside'), labels: stack.labels, certs: ctx.certs, epochOrigin }));
+    const recorder = (key: string, receiver: string) =>
+      out.set(key, {
+        node: key,
+        name: stack.containerName(key),
         image: images.node,
-        network: `${prefix}-inside`,
-        labels,
-        command: ['proxy', '--device', 'none', '--listen', '0.0.0.0:25', '--upstream', `${containerName(receiver)}:25`, '--json', '--epoch-origin', String(epochOrigin), ...(ctx.capture ? ['--capture'] : [])],
+        network: stack.network('inside'),
+        labels: stack.labels,
+        command: ['proxy', '--device', 'none', '--listen', '0.0.0.0:25', '--upstream', `${stack.containerName(receiver)}:25`, '--json', '--epoch-origin', String(epochOrigin), ...(capture ? ['--capture'] : [])],
         ready: READY_JSON,
-      };
-      ctx.progress(`${plan.label || plan.name}: starting ${name} (recording hop into ${receiver})`);
-      const c = await startNodeContainer(spec, networkIds);
-      return { c, records: recordsFrom(c.logs) };
-    };
-    // with the lab DNS, senders inside reach a real MTA receiver (and, when the wire is recorded, any
-    // receiver) by its name: one recording hop in front of it, which the inside view publishes under that
-    // name (the path through a firewall keeps the firewall's records)
-    const inFront = resolver ? Object.entries(s.nodes).filter(([, n]) => n.role === 'receiver' && (n.mta !== 'builtin' || ctx.capture)).map(([n]) => n) : [];
-    const recs = [
-      ...recorded.map(async ({ sender, receiver }) => recorders.set(recorderKey(sender, receiver), await startRecorder(recorderName(sender, receiver), receiver))),
-      ...inFront.map(async (receiver) => receiverRecorders.set(receiver, await startRecorder(`${receiver}-rec`, receiver))),
-    ];
-    const results = await Promise.allSettled([...starts, ...recs]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    // each real MTA sender resolves its receiver's name to its next hop (with the lab DNS: through the lab resolver)
-    if (!resolver) {
-      await Promise.all(
-        [...nodes].filter(([, n]) => n.kind === 'mta-sender').map(async ([n, node]) => {
-          const hop = nextHop(n);
-          const target = nodes.get(hop)?.c ?? recorders.get(recorderKey(n, receiverFor(s, n)))?.c;
-          if (!target) throw new HarnessError(CODE.TOPOLOGY, `node ${n}: its next hop ${hop} is not running`);
-          const ip = await ipOn(target, networksOf(n).first);
-          const name = nodeHostname(s, receiverFor(s, n));
-          await execOk(node.c, ['sh', '-c', 'echo "$1 $2" >> /etc/hosts', 'sh', ip, name], `pointing ${name} at ${hop}`);
-        }),
-      );
-    } else {
-      const addresses: Record<string, Record<string, string>> = {};
-      await Promise.all([...nodes].map(async ([n, node]) => (addresses[n] = await addressesOf(node.c))));
-      // a receiver with a recording hop in front is at that hop's address, for senders inside
-      await Promise.all([...receiverRecorders].map(async ([n, rec]) => (addresses[n] = await addressesOf(rec.c))));
-      dns = await loadLabDns({ scenario: s, certs: ctx.certs, resolver: resolver.c, resolverAddresses: resolver.at, addresses, inside, outside });
-    }
-  } catch (err) {
-    await stop();
-    throw err;
+        origin: epochOrigin,
+        reload: { how: 'signal' },
+      });
+    for (const { sender, receiver } of recorded) recorder(recorderName(sender, receiver), receiver);
+    for (const receiver of inFront) recorder(`${receiver}-rec`, receiver);
+    return out;
+  };
+  return { wants, nextHop, recorded, inFront, lab };
+}
+
+/**
+ * Brings `stack` to what the cell wants (stack.ts: reused, reloaded or started containers, every
+ * log fenced) and makes the cell's nodes of it: each node program's records moved onto this cell's
+ * clock, a real receiver's mailbox, a real MTA sender's /etc/hosts pointing its receiver's name at
+ * its next hop — or, with the lab DNS, the resolver first (the real MTAs start with its address in
+ * their resolv.conf) and its zones loaded once every node has its address.
+ */
+export async function startTopology(plan: CellPlan, ctx: RunContext, stack: Stack, images: Record<string, string>): Promise<StartedTopology> {
+  const s = plan.scenario;
+  const epochOrigin = Date.now() - ctx.clock.now();
+  const { wants, nextHop, recorded, inFront, lab } = await cellWants(plan, ctx, images, epochOrigin);
+  const label = plan.label || plan.name;
+  const progress = (key: string, spec: NodeContainerSpec, how: 'start' | 'reuse') => ctx.progress(`${label}: ${how === 'start' ? 'starting' : 'reusing'} ${key === RESOLVER ? 'the lab resolver' : key} (${spec.image})`);
+  let resolverAt: Record<string, string> | undefined;
+  if (lab) {
+    const first = await stack.bring(new Map([[RESOLVER, wants(stack).get(RESOLVER)!]]), ctx, progress);
+    resolverAt = await addressesOf(first.get(RESOLVER)!);
   }
-  const networkOf = (node: string) => (s.nodes[node]?.role === 'sender' && (s.nodes[node] as { via?: string }).via ? `${prefix}-outside` : `${prefix}-inside`);
-  return { nodes, recorders, receiverRecorders, containerName, epochOrigin, ...(dns ? { dns } : {}), networkOf, stop };
+  const want = wants(stack, resolverAt);
+  const held = await stack.bring(want, ctx, progress);
+  const shift = (c: NodeContainer) => (c.origin ?? epochOrigin) - epochOrigin;
+  const nodes = new Map<string, CellNode>();
+  for (const n of Object.keys(s.nodes)) {
+    const c = held.get(n)!;
+    const node = s.nodes[n];
+    const kind = kindOf(node);
+    if (kind === 'firewall') nodes.set(n, { kind, c, records: recordsFrom(c.logs, shift(c)) });
+    else if (kind === 'receiver') nodes.set(n, { kind, c, records: recordsFrom(c.logs, shift(c)) });
+    else if (kind === 'mta-receiver' && node.role === 'receiver') nodes.set(n, { kind, c, adapter: adapterOf(node), mailbox: new MtaMailbox(c, adapterOf(node)) });
+    else if (kind === 'mta-sender' && node.role === 'sender') nodes.set(n, { kind, c, adapter: adapterOf(node) });
+    else nodes.set(n, { kind: 'builtin-sender', c });
+  }
+  const recorderOf = (key: string): Recorder => {
+    const c = held.get(key)!;
+    return { c, records: recordsFrom(c.logs, shift(c)) };
+  };
+  const recorders = new Map<string, Recorder>(recorded.map(({ sender, receiver }) => [recorderKey(sender, receiver), recorderOf(recorderName(sender, receiver))]));
+  const receiverRecorders = new Map<string, Recorder>(inFront.map((receiver) => [receiver, recorderOf(`${receiver}-rec`)]));
+  let dns: DockerLabDns | undefined;
+  if (resolverAt) {
+    const addresses: Record<string, Record<string, string>> = {};
+    await Promise.all([...nodes].map(async ([n, node]) => (addresses[n] = await addressesOf(node.c))));
+    // a receiver with a recording hop in front is at that hop's address, for senders inside
+    await Promise.all([...receiverRecorders].map(async ([n, rec]) => (addresses[n] = await addressesOf(rec.c))));
+    dns = await loadLabDns({ scenario: s, certs: ctx.certs, resolver: held.get(RESOLVER)!, resolverAddresses: resolverAt, addresses, inside: stack.network('inside'), outside: stack.network('outside') });
+  } else {
+    // each real MTA sender resolves its receiver's name to its next hop
+    await Promise.all(
+      [...nodes].filter(([, n]) => n.kind === 'mta-sender').map(async ([n, node]) => {
+        const hop = nextHop(n);
+        const target = nodes.get(hop)?.c ?? recorders.get(recorderKey(n, receiverFor(s, n)))?.c;
+        if (!target) throw new HarnessError(CODE.TOPOLOGY, `node ${n}: its next hop ${hop} is not running`);
+        const ip = await ipOn(target, want.get(n)!.network);
+        const line = `${ip} ${nodeHostname(s, receiverFor(s, n))}`;
+        if (node.c.hostsLine === line) return;
+        const moved = node.c.hostsLine !== undefined;
+        // /etc/hosts is bind-mounted: rewritten in place, the runtime's earlier line replaced
+        const script = 'grep -v " # mxlab$" /etc/hosts > /tmp/hosts.mxlab || true; echo "$1 # mxlab" >> /tmp/hosts.mxlab; cat /tmp/hosts.mxlab > /etc/hosts';
+        await execOk(node.c, ['sh', '-c', script, 'sh', line], `pointing ${line} at ${hop}`);
+        node.c.hostsLine = line;
+        if (moved) await restartDelivery(node.c);
+      }),
+    );
+  }
+  const networkOf = (node: string) => (s.nodes[node]?.role === 'sender' && (s.nodes[node] as { via?: string }).via ? stack.network('outside') : stack.network('inside'));
+  return { nodes, recorders, receiverRecorders, containerName: (n) => stack.containerName(n), epochOrigin, ...(dns ? { dns } : {}), networkOf, stack };
 }
 
 /** The recording hops' key in StartedTopology.recorders: the hop from `sender` into `receiver`. */

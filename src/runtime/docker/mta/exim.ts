@@ -18,6 +18,7 @@ export const exim: MtaAdapter = {
   image: 'exim',
   entrypoint: 'exim',
   ready: /daemon started/,
+  reloaded: /daemon started/,
   version: { argv: ['exim4', '-bV'], parse: (out) => { const v = /Exim version (\S+)/.exec(out)?.[1]; return v ? `Exim ${v}` : out.split('\n')[0].trim(); } },
   configLines: settingLines,
   sender: {

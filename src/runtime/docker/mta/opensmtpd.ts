@@ -16,6 +16,7 @@ export const opensmtpd: MtaAdapter = {
   image: 'opensmtpd',
   entrypoint: 'opensmtpd',
   ready: /smtp: will accept at most/,
+  reloaded: /smtp: will accept at most/,
   version: { argv: ['sh', '-c', 'smtpd -h 2>&1; true'], parse: (out) => /version: (OpenSMTPD \S+)/.exec(out)?.[1] ?? out.split('\n')[0].trim() },
   configLines: settingLines,
   sender: {

@@ -16,6 +16,7 @@ export const postfix: MtaAdapter = {
   image: 'postfix',
   entrypoint: 'postfix',
   ready: /daemon started/,
+  reloaded: /postfix\/master\[\d+\]: reload -- /,
   version: { argv: ['postconf', '-h', 'mail_version'], parse: (out) => `Postfix ${out.trim()}` },
   configLines: settingLines,
   sender: {

@@ -125,6 +125,8 @@ export interface MtaAdapter {
   entrypoint?: string;
   /** a log line that says the daemon is up */
   ready: RegExp;
+  /** a log line that says the daemon runs with the configuration `entrypoint.sh reconfigure` wrote (reuse across cells) */
+  reloaded?: RegExp;
   /** argv that prints the MTA's version, and how to read it */
   version: { argv: string[]; parse(out: string): string };
   /** the node's `config:` as the lines of the file MXLAB_CONFIG_FILE points at */

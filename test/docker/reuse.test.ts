@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { dockerAvailable, leftovers, runDocker } from './helpers.js';
+
+const docker = dockerAvailable();
+
+/** Issue 11, item 5: containers and networks reused across matrix cells. */
+describe.skipIf(!docker)('matrix cells on reused containers', () => {
+  it('one stack for four cells: the firewall reloads its device, Postfix its TLS policy, each cell sees only its own records and mail', async () => {
+    const { result, progress } = await runDocker(['test/docker/fixtures/reuse-matrix.yaml']);
+    const cells = result.scenarios[0].cells;
+    expect(cells.map((c) => c.error)).toEqual([undefined, undefined, undefined, undefined]);
+    // every container was started once, by the first cell; the three others reused them all
+    const started = progress.filter((l) => /: starting /.test(l));
+    expect(started).toHaveLength(7);
+    expect(started.every((l) => l.includes('fw.device=asa 9.12(4)') && l.includes('partner.tls=opportunistic'))).toBe(true);
+    expect(progress.filter((l) => /: reusing /.test(l))).toHaveLength(21);
+    const byCell = cells.map((c) => Object.fromEntries(c.sessions.map((s) => [s.message, s])));
+    expect(byCell.map((c) => [c.outside.outcome, c.outside.tls])).toEqual([['delivered', false], ['deferred', false], ['delivered', true], ['delivered', true]]);
+    for (const [i, c] of byCell.entries()) {
+      // one connection per hop of this cell's message, on this cell's clock
+      expect(c.outside.hops.map((h) => `${h.from}>${h.to}`)).toEqual(['partner>fw', 'fw>esa']);
+      for (const s of Object.values(c)) for (const h of s.hops) for (const e of h.entries) expect(e.t, `cell ${i} ${s.message}`).toBeGreaterThanOrEqual(0);
+      expect(c['to-exim'].serverView.headers).toContain('X-Mxlab-Message: to-exim');
+      // the recording hop sees one connection of this cell (TLS from STARTTLS on: one EHLO, one STARTTLS)
+      expect(c['to-exim'].hops[0].entries.filter((e) => e.dir === 'c2s' && (e.text === 'STARTTLS' || e.text.startsWith('EHLO')))).toHaveLength(2);
+    }
+    // what Exim stored is this cell's message: the queue id Postfix logged in this cell is in its Received: line
+    for (const c of byCell) {
+      const qid = c['to-exim'].log?.map((l) => /: (\w+): message-id=<to-exim@/.exec(l)?.[1]).find(Boolean);
+      expect(qid).toBeTruthy();
+      expect(c['to-exim'].serverView.headers?.join('\n')).toMatch(new RegExp(`\\sid ${qid}\\b`));
+    }
+    expect(result.ok).toBe(true);
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  });
+
+  it('after a failed delivery the next cell on the same containers tries again (Exim retry hints, OpenSMTPD routes forgotten)', async () => {
+    const { result, progress } = await runDocker(['test/docker/fixtures/reuse-after-failure.yaml']);
+    const cells = result.scenarios[0].cells;
+    expect(cells.map((c) => c.error)).toEqual([undefined, undefined]);
+    expect(progress.filter((l) => /: starting /.test(l))).toHaveLength(4);
+    expect(progress.filter((l) => /fw\.device=none: reusing /.test(l))).toHaveLength(4);
+    expect(cells.flatMap((c) => c.expectations.filter((e) => !e.ok).map((e) => JSON.stringify(e)))).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  });
+});
