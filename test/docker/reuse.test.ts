@@ -44,4 +44,15 @@ describe.skipIf(!docker)('matrix cells on reused containers', () => {
     expect(result.ok).toBe(true);
     expect(leftovers()).toEqual({ containers: [], networks: [] });
   });
+
+  it('a lab DNS scenario after another in the same run starts on a stack of its own (its MTAs route by MX through its resolver)', async () => {
+    const { result, progress } = await runDocker(['scenarios/docker/exim-through-asa.yaml', 'scenarios/docker/mx-routing-real-mtas.yaml']);
+    expect(result.scenarios.map((x) => x.cells.map((c) => c.error))).toEqual([[undefined], [undefined]]);
+    const lab = progress.filter((l) => l.includes('MX routing by real MTAs'));
+    expect(lab.filter((l) => /: starting /.test(l)).length).toBeGreaterThan(3);
+    // only its own resolver, brought up first, is named twice
+    expect(lab.filter((l) => /: reusing /.test(l))).toEqual([expect.stringMatching(/: reusing the lab resolver /)]);
+    expect(result.scenarios.flatMap((x) => x.cells.flatMap((c) => c.expectations.filter((e) => !e.ok).map((e) => JSON.stringify(e))))).toEqual([]);
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+  });
 });

@@ -9,6 +9,7 @@ import { LABEL, sweep, type SweepResult } from './labels.js';
 import { spawnReaper } from './reaper.js';
 import { imageKey, imageNeed, kindOf, type ImageNeed } from './node-specs.js';
 import { Stack } from './stack.js';
+import { usesLabDns } from '../../dns/plan.js';
 import { cellWants, startTopology } from './topology.js';
 
 /**
@@ -98,7 +99,9 @@ export class DockerRuntime implements Runtime {
   private async startOn(plan: CellPlan, ctx: RunContext, images: Record<string, string>) {
     const epochOrigin = Date.now() - ctx.clock.now();
     let stack: Stack | undefined;
-    if (this.free.length) {
+    // a lab DNS cell starts on a new stack, as it hands its own on to none: its real MTAs route by MX through
+    // its resolver (resolv.conf, no /etc/hosts line), which an MTA configured for one relay is not brought to
+    if (this.free.length && !usesLabDns(plan.scenario)) {
       const { wants } = await cellWants(plan, ctx, images, epochOrigin);
       // picked and taken in one synchronous step: cells starting at once never share a stack
       const scored = this.free.map((st) => ({ st, score: st.score(wants(st)) })).sort((a, b) => b.score - a.score);

@@ -79,7 +79,10 @@ export async function cellWants(plan: CellPlan, ctx: RunContext, images: Record<
     return recorded.some((r) => r.sender === sender && r.receiver === receiver) ? recorderName(sender, receiver) : receiver;
   };
   for (const n of Object.values(s.nodes)) kindOf(n);
+  const resolver = (stack: Stack) => resolverSpec({ name: stack.containerName(RESOLVER), image: images.node, inside: stack.network('inside'), outside: stack.network('outside'), labels: stack.labels, certs: ctx.certs, epochOrigin });
+  /** everything the cell runs; with the lab DNS only once the resolver runs (`resolverAt`: its address per network) */
   const wants = (stack: Stack, resolverAt?: Record<string, string>): Wanted => {
+    if (lab && !resolverAt) throw new HarnessError(CODE.INTERNAL, 'the lab DNS cell\'s containers were asked for before its resolver had an address');
     const networksOf = (node: string) => {
       const n = s.nodes[node];
       if (n.role === 'firewall') return { first: stack.network('inside'), extra: [stack.network('outside')] };
@@ -89,7 +92,7 @@ export async function cellWants(plan: CellPlan, ctx: RunContext, images: Record<
     const resolverOf = resolverAt ? (node: string) => resolverAt[networksOf(node).first] : undefined;
     const specCtx = { scenario: s, firewalls: plan.firewalls, containerName: (n: string) => stack.containerName(n), networksOf, labels: stack.labels, imageOf, certs: ctx.certs, receiverCerts, dkim: ctx.dkim, epochOrigin, capture, ...(resolverOf ? { resolverOf } : {}) };
     const out: Wanted = new Map(Object.keys(s.nodes).map((n) => [n, containerSpec(n, specCtx)]));
-    if (lab) out.set(RESOLVER, resolverSpec({ name: stack.containerName(RESOLVER), image: images.node, inside: stack.network('inside'), outside: stack.network('outside'), labels: stack.labels, certs: ctx.certs, epochOrigin }));
+    if (lab) out.set(RESOLVER, resolver(stack));
     const recorder = (key: string, receiver: string) =>
       out.set(key, {
         node: key,
@@ -106,7 +109,7 @@ export async function cellWants(plan: CellPlan, ctx: RunContext, images: Record<
     for (const receiver of inFront) recorder(`${receiver}-rec`, receiver);
     return out;
   };
-  return { wants, nextHop, recorded, inFront, lab };
+  return { wants, resolver, nextHop, recorded, inFront, lab };
 }
 
 /**
@@ -119,12 +122,13 @@ export async function cellWants(plan: CellPlan, ctx: RunContext, images: Record<
 export async function startTopology(plan: CellPlan, ctx: RunContext, stack: Stack, images: Record<string, string>): Promise<StartedTopology> {
   const s = plan.scenario;
   const epochOrigin = Date.now() - ctx.clock.now();
-  const { wants, nextHop, recorded, inFront, lab } = await cellWants(plan, ctx, images, epochOrigin);
+  const { wants, resolver, nextHop, recorded, inFront, lab } = await cellWants(plan, ctx, images, epochOrigin);
   const label = plan.label || plan.name;
   const progress = (key: string, spec: NodeContainerSpec, how: 'start' | 'reuse') => ctx.progress(`${label}: ${how === 'start' ? 'starting' : 'reusing'} ${key === RESOLVER ? 'the lab resolver' : key} (${spec.image})`);
   let resolverAt: Record<string, string> | undefined;
   if (lab) {
-    const first = await stack.bring(new Map([[RESOLVER, wants(stack).get(RESOLVER)!]]), ctx, progress);
+    // the real MTAs' specs name the resolver's address: it runs first (on a new stack: lab cells take none from the pool)
+    const first = await stack.bring(new Map([[RESOLVER, resolver(stack)]]), ctx, progress);
     resolverAt = await addressesOf(first.get(RESOLVER)!);
   }
   const want = wants(stack, resolverAt);
