@@ -105,7 +105,8 @@ export class DockerCell implements StartedCell {
     }
     if (node.kind !== 'mta-sender') throw new HarnessError(CODE.TOPOLOGY, `node ${senderName} is not a real MTA sender`);
     const reports = await submitMta(env, node, sender, hostname, ms);
-    // a delivery that failed leaves state in the MTA (a host marked down, a retry time): the next cell restarts its delivery
+    // a message not delivered leaves state in the MTA (a host marked down, a retry time, an envelope still in
+    // flight, as OpenSMTPD's after `smtpctl remove all`): its stack is not passed on
     if ([...reports.values()].some((r) => r.outcome !== 'delivered')) node.c.unclean = true;
     const items: CollectItem[] = ms.map((m) => {
       const report = reports.get(m.spec.id)!;

@@ -59,7 +59,7 @@ export interface NodeContainer {
   origin?: number;
   /** a timeline step changed it: not reused by a later cell */
   dirty?: boolean;
-  /** a real MTA whose delivery failed in this cell: the next cell reconfigures it (its delivery state restarts) */
+  /** a real MTA that did not deliver every message of its cell: not reused by a later cell */
   unclean?: boolean;
   /** the line the runtime put in its /etc/hosts (a real MTA sender's next hop) */
   hostsLine?: string;

@@ -23,6 +23,9 @@ let cellCounter = 0;
 /** Containers and networks are reused across a run's cells unless MXLAB_DOCKER_REUSE=0 (every cell then starts its own). */
 const REUSE = process.env.MXLAB_DOCKER_REUSE !== '0';
 
+/** Free stacks kept for later cells; the oldest beyond this is removed (each holds its containers' memory). */
+const MAX_FREE = 3;
+
 /** How long dispose() waits for cells still starting before its last sweep. */
 const DISPOSE_WAIT_MS = 700;
 
@@ -36,8 +39,10 @@ export class DockerRuntime implements Runtime {
   /** cells whose containers are being started: an interrupt waits for them before its last sweep */
   private readonly starting = new Set<Promise<unknown>>();
   private unregisterForced?: () => void;
-  /** stacks of finished cells, for the next cells to reuse (MXLAB_DOCKER_REUSE=0: none) */
+  /** stacks of finished cells, for the next cells to reuse (MXLAB_DOCKER_REUSE=0: none), oldest first */
   private readonly free: Stack[] = [];
+  /** stack removals in flight */
+  private readonly removing = new Set<Promise<void>>();
 
   async prepare(plans: CellPlan[], ctx: RunContext): Promise<void> {
     this.images ??= this.build(plans, ctx);
@@ -86,15 +91,15 @@ export class DockerRuntime implements Runtime {
     this.starting.add(starting);
     const topo = await starting.finally(() => this.starting.delete(starting));
     if (ctx.signal?.aborted || this.disposed) {
-      await topo.stack.remove();
+      await this.drop(topo.stack);
       throw interrupted();
     }
     return new DockerCell(plan, ctx, topo, (reusable) => this.release(topo.stack, reusable));
   }
 
   /**
-   * The cell on a stack of the pool — the free one that already runs most of what it wants — or on
-   * a new one; a stack that fails to come up is removed.
+   * The cell on a stack of the pool that runs all it wants in place (the one that already runs the
+   * most of it as it is) or on a new one; a stack that fails to come up is removed.
    */
   private async startOn(plan: CellPlan, ctx: RunContext, images: Record<string, string>) {
     const epochOrigin = Date.now() - ctx.clock.now();
@@ -104,7 +109,7 @@ export class DockerRuntime implements Runtime {
     if (this.free.length && !usesLabDns(plan.scenario)) {
       const { wants } = await cellWants(plan, ctx, images, epochOrigin);
       // picked and taken in one synchronous step: cells starting at once never share a stack
-      const scored = this.free.map((st) => ({ st, score: st.score(wants(st)) })).sort((a, b) => b.score - a.score);
+      const scored = this.free.map((st) => ({ st, score: st.score(wants(st)) })).filter((x) => x.score >= 0).sort((a, b) => b.score - a.score);
       stack = scored[0]?.st;
       if (stack) this.free.splice(this.free.indexOf(stack), 1);
     }
@@ -113,28 +118,44 @@ export class DockerRuntime implements Runtime {
     try {
       return await startTopology(plan, ctx, stack, images);
     } catch (err) {
-      await stack.remove();
+      await this.drop(stack);
       throw err;
     }
   }
 
-  /** A cell is done with its stack: back into the pool (what a timeline step changed removed), or removed. */
+  /**
+   * A cell is done with its stack: back into the pool when it left every container clean (the
+   * oldest free stack beyond MAX_FREE removed), else removed.
+   */
   private async release(stack: Stack, reusable: boolean): Promise<void> {
-    if (!reusable || !REUSE || this.disposed) {
-      await stack.remove();
+    if (!reusable || !REUSE || this.disposed || !stack.clean()) {
+      await this.drop(stack);
       return;
     }
-    await stack.dropDirty();
-    if (this.disposed) await stack.remove();
-    else this.free.push(stack);
+    stack.pooled = true;
+    this.free.push(stack);
+    while (this.free.length > MAX_FREE) await this.drop(this.free.shift()!);
+  }
+
+  /** Removes a stack (containers, then networks); dispose() waits for removals in flight before its own sweep. */
+  private async drop(stack: Stack): Promise<void> {
+    const i = this.free.indexOf(stack);
+    if (i >= 0) this.free.splice(i, 1);
+    const removing = stack.remove();
+    this.removing.add(removing);
+    await removing.finally(() => this.removing.delete(removing));
   }
 
   /** Removes every container and network of this run; idempotent (sweeps again when called again). */
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.free.length = 0;
+    const free = this.free.splice(0);
     if (!this.runId) return;
     const label = `${LABEL.run}=${this.runId}`;
+    // one removal at a time per container and network: the cells' removals in flight end first
+    // (each is bounded: a sweep), then the free stacks, then the run's sweep catches the rest
+    await Promise.allSettled([...this.removing]);
+    await Promise.allSettled(free.map((st) => st.remove()));
     const swept = await sweep(label, this.ctx?.signal?.aborted ? { retryMs: 0 } : {}).catch(() => undefined);
     if (swept && this.ctx) reportStuck(swept, this.ctx);
     if (this.starting.size) {

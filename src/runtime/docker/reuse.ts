@@ -38,11 +38,9 @@ function mutableKey(s: NodeContainerSpec): string {
  * nothing to change `ENTRY reset` (the queue emptied). A real receiver's maildir is emptied either way. Returns the container with its spec updated.
  */
 export async function reuse(c: NodeContainer, want: NodeContainerSpec): Promise<NodeContainer> {
-  const fitted = fitOf(c.spec, want);
-  // an MTA that failed a delivery remembers it (Postfix's dead-host cache, OpenSMTPD's disabled
-  // routes): the same settings are applied again through a restart of its delivery
-  const fit = fitted === 'same' && c.unclean && want.reload?.how === 'mta' ? 'reload' : fitted;
-  c.unclean = false;
+  // a container whose MTA did not deliver everything is never passed on (stack.ts), so an MTA here
+  // holds no delivery of an earlier cell: no host marked down, no envelope in flight
+  const fit = fitOf(c.spec, want);
   if (fit === 'recreate') throw new HarnessError(CODE.INTERNAL, `container ${c.name} cannot run the new spec in place`);
   c.logs = c.feed.fence();
   const reload = want.reload;

@@ -10,16 +10,23 @@ export type Wanted = Map<string, NodeContainerSpec>;
 
 /**
  * One set of containers on its own two internal networks (`outside`, `inside`), labelled by run
- * and stack. A cell runs on a stack; when it is done the stack goes back to the runtime's pool and
- * a later cell reuses what fits: the networks always, each container whose spec is the same (its
- * log fenced), or differs only in what it can reload (reuse.ts); the rest is replaced under the
- * same name, so the names the other containers were given still resolve.
+ * and stack. A cell runs on a stack; when it is done the stack goes back to the runtime's pool,
+ * and a later cell takes it only if it can run on every container as it is (its log fenced) or
+ * reloaded in place (reuse.ts) and wants no other container: a container is never replaced or
+ * added on a network that lives on (Docker can lose count of a network's endpoints when
+ * containers come and go on it under the same names, moby#17217, and then refuses to remove the
+ * network until the daemon restarts). Everything else starts on a new stack; a stack is removed
+ * whole, containers first, then its networks.
  */
 export class Stack {
   readonly prefix: string;
   readonly labels: Record<string, string>;
   private readonly networkIds: Record<string, string> = {};
   readonly held = new Map<string, NodeContainer>();
+  /** an earlier cell ran on it: it runs the next cell only in place */
+  pooled = false;
+  /** removed, or being removed: never handed out again */
+  private removed?: Promise<void>;
 
   private constructor(
     readonly id: string,
@@ -55,35 +62,45 @@ export class Stack {
     return `${this.prefix}-${key}`;
   }
 
-  /** How much of `want` this stack already runs: 2 per container as it is, 1 per container that reloads. */
+  /**
+   * How much of `want` this stack already runs (2 per container as it is, 1 per container that
+   * reloads), or -1 when it cannot run `want` without starting or removing a container.
+   */
   score(want: Wanted): number {
+    if (this.removed || want.size !== this.held.size) return -1;
     let n = 0;
     for (const [key, spec] of want) {
       const c = this.held.get(key);
-      if (!c || c.dirty) continue;
+      if (!c || c.dirty || c.unclean) return -1;
       const fit = fitOf(c.spec, spec);
-      n += fit === 'same' ? 2 : fit === 'reload' ? 1 : 0;
+      if (fit === 'recreate') return -1;
+      n += fit === 'same' ? 2 : 1;
     }
     return n;
   }
 
+  /** Whether a cell left every container as a later cell may take it (no timeline change, no delivery left in an MTA). */
+  clean(): boolean {
+    return [...this.held.values()].every((c) => !c.dirty && !c.unclean);
+  }
+
   /**
-   * Runs exactly `want`: containers it does not name are removed, the others reused, reloaded or
-   * started (in parallel). `progress` says what starts. Returns the containers by key.
+   * Runs `want`: on a new stack the containers it does not run yet started (in parallel), on a
+   * pooled one (score ≥ 0) every container reused or reloaded. `progress` says what starts. Returns the containers by key.
    */
   async bring(want: Wanted, ctx: RunContext, progress: (key: string, spec: NodeContainerSpec, how: 'start' | 'reuse') => void): Promise<Map<string, NodeContainer>> {
-    const stale = [...this.held.keys()].filter((k) => !want.has(k));
-    await Promise.all(stale.map((k) => this.drop(k)));
+    if (this.pooled && this.score(want) < 0) {
+      throw new HarnessError(CODE.INTERNAL, `stack ${this.id} was given a cell it cannot run in place`);
+    }
     const out = new Map<string, NodeContainer>();
     const steps = [...want].map(async ([key, spec]) => {
       if (ctx.signal?.aborted) throw new HarnessError(CODE.INTERRUPTED, 'the run was interrupted');
       const had = this.held.get(key);
-      if (had && !had.dirty && fitOf(had.spec, spec) !== 'recreate') {
+      if (had) {
         progress(key, spec, 'reuse');
         out.set(key, await reuse(had, spec));
         return;
       }
-      if (had) await this.drop(key);
       progress(key, spec, 'start');
       const c = await startNodeContainer({ ...spec, labels: { ...spec.labels, ...this.labels } }, this.networkIds);
       this.held.set(key, c);
@@ -95,22 +112,12 @@ export class Stack {
     return out;
   }
 
-  /** Removes the containers a timeline step changed (a later cell must not inherit the change). */
-  async dropDirty(): Promise<void> {
-    await Promise.all([...this.held].filter(([, c]) => c.dirty).map(([k]) => this.drop(k)));
-  }
-
-  private async drop(key: string): Promise<void> {
-    const c = this.held.get(key);
-    this.held.delete(key);
-    if (!c) return;
-    const client = await runtimeClient();
-    await client.container.dockerode.getContainer(c.container.getId()).remove({ force: true, v: true }).catch(() => undefined);
-  }
-
   /** Removes every container and network of the stack. */
-  async remove(): Promise<void> {
-    this.held.clear();
-    await sweep(`${LABEL.cell}=${this.id}`).catch(() => undefined);
+  remove(): Promise<void> {
+    this.removed ??= (async () => {
+      this.held.clear();
+      await sweep(`${LABEL.cell}=${this.id}`).catch(() => undefined);
+    })();
+    return this.removed;
   }
 }
