@@ -9,6 +9,8 @@
  *   (t5 − t1) / 4 (goal ≤ 1 s), wall and the sum of the cells' durationMs;
  * - m24: 3 MTAs (Postfix, Exim, OpenSMTPD as the sender) × 4 devices × 2 TLS policies = 24 cells,
  *   `--jobs 2` (goal ≤ 60 s warm);
+ * - the 5-cell run with MXLAB_DOCKER_REUSE=0 (every cell its own containers and networks), side by
+ *   side; the 24 cells so too with BENCH_M24_BASELINE=1 (several minutes).
  *
  * `node bench/docker-matrix.js` after `npm run build`, under flock /tmp/mxlab-bench.lock (and the
  * docker lock when tests run beside it). Never fails on timing.
@@ -50,7 +52,7 @@ expect:
 const s = (ms) => fmt(ms / 1000, 1);
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
-export async function dockerMatrix({ rounds = 2, log = console.log } = {}) {
+export async function dockerMatrix({ rounds = 2, baseline24 = false, log = console.log } = {}) {
   const snap = await makeSnapshot(ROOT);
   const tmp = await mkdtemp(join(os.tmpdir(), 'mxlab-bench-matrix-'));
   const { runs, run, assertNoLeaks } = variantRuns(snap);
@@ -61,11 +63,14 @@ export async function dockerMatrix({ rounds = 2, log = console.log } = {}) {
     const m24 = join(tmp, 'm24.yaml');
     await writeFile(one, ONE);
     await writeFile(m24, M24);
+    const off = { ...process.env, MXLAB_DOCKER_REUSE: '0' };
     const fw5 = ['--matrix', `fw.device=${DEVICES.join(',')}`];
     const variants = [
       { key: 'fw1', label: 'Postfix via fw, matrix of 1, --jobs 1', run: run('fw1', [one, '--jobs', '1']) },
       { key: 'fw5', label: 'Postfix via fw, 5 fw.device, --jobs 1', run: run('fw5', [one, '--jobs', '1', ...fw5]) },
       { key: 'm24', label: '3 MTAs x 4 devices x 2 TLS (24), --jobs 2', run: run('m24', [m24, '--jobs', '2']) },
+      { key: 'fw5off', label: 'the same 5 fw.device, MXLAB_DOCKER_REUSE=0', run: run('fw5off', [one, '--jobs', '1', ...fw5], off) },
+      ...(baseline24 ? [{ key: 'm24off', label: 'the same 24 cells, MXLAB_DOCKER_REUSE=0', run: run('m24off', [m24, '--jobs', '2'], off) }] : []),
     ];
     log(`  ${rounds} rounds, ${variants.length} variants interleaved; wall = CLI spawn → exit; every run checked for its expectations and for leftovers`);
     const samples = await interleave(variants, { warmup: 0, rounds });
@@ -77,8 +82,9 @@ export async function dockerMatrix({ rounds = 2, log = console.log } = {}) {
     const extra = (median(samples.fw5) - median(samples.fw1)) / 4;
     const later = median(runs.fw5.map((r) => sum(r.cellMs.slice(1)) / 4));
     log(`  per extra cell changing only the firewall: (t5 − t1)/4 = ${s(extra)} s wall; cells 2–5 durationMs ${s(later)} s each (goal ≤ 1 s) — ${extra <= 1000 ? 'met' : 'NOT met'}`);
+    log(`    without reuse: ${s((median(samples.fw5off) - median(samples.fw1)) / 4)} s per extra cell`);
     const t24 = median(samples.m24);
-    log(`  24 cells, --jobs 2: ${s(t24)} s wall (goal ≤ 60 s) — ${t24 <= 60_000 ? 'met' : 'NOT met'}`);
+    log(`  24 cells, --jobs 2: ${s(t24)} s wall (goal ≤ 60 s) — ${t24 <= 60_000 ? 'met' : 'NOT met'}${baseline24 ? `; without reuse ${s(median(samples.m24off))} s` : ''}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
     await snap.remove();
@@ -89,5 +95,5 @@ export async function dockerMatrix({ rounds = 2, log = console.log } = {}) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  await dockerMatrix({ rounds: Number(process.env.BENCH_ROUNDS ?? 2) });
+  await dockerMatrix({ rounds: Number(process.env.BENCH_ROUNDS ?? 2), baseline24: process.env.BENCH_M24_BASELINE === '1' });
 }

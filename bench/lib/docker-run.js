@@ -6,11 +6,11 @@
 import { leftovers, timedRun } from './docker-cli.js';
 import { runPhases, watchEvents } from './docker-events.js';
 
-export async function dockerRun({ cli, args, cwd }) {
+export async function dockerRun({ cli, args, cwd, env = process.env }) {
   const events = watchEvents();
   let r;
   try {
-    r = await timedRun(process.execPath, [cli, 'run', ...args, '--runtime', 'docker', '--reporter', 'json'], { cwd, env: process.env });
+    r = await timedRun(process.execPath, [cli, 'run', ...args, '--runtime', 'docker', '--reporter', 'json'], { cwd, env });
   } catch (err) {
     await events.stop(0);
     throw err;
@@ -40,14 +40,14 @@ export async function dockerRun({ cli, args, cwd }) {
 }
 
 /**
- * A bench's runs by variant key: `run(key, args)` makes the variant's round (dockerRun, its result
- * kept under `runs[key]`, returns the wall ms); `assertNoLeaks()` throws if any run left something.
+ * A bench's runs by variant key: `run(key, args, env?)` makes the variant's round (dockerRun, its
+ * result kept under `runs[key]`, returns the wall ms); `assertNoLeaks()` throws if any run left something.
  */
 export function variantRuns(snap) {
   const runs = {};
   const leaks = [];
-  const run = (key, args) => async () => {
-    const r = await dockerRun({ cli: snap.cli, args, cwd: snap.dir });
+  const run = (key, args, env) => async () => {
+    const r = await dockerRun({ cli: snap.cli, args, cwd: snap.dir, ...(env ? { env } : {}) });
     if (r.left.containers.length || r.left.networks.length) leaks.push(`${key}: ${[...r.left.containers, ...r.left.networks].join(' ')}`);
     (runs[key] ??= []).push(r);
     return r.ms;
