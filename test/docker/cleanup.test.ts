@@ -117,4 +117,27 @@ describe.skipIf(!docker)('nothing is left behind', () => {
     // nothing of the killed run is left on the daemon either
     expect(execFileSync('docker', ['ps', '-aq', '--filter', 'label=mxlab=true'], { encoding: 'utf8' }).trim()).toBe('');
   });
+
+  it('every container leaves its networks, one endpoint at a time, before it is killed and removed (moby#42119)', async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    // the seed: a firewall on both networks, a sender on each
+    const { result } = await runDocker(['scenarios/seed-esa-behind-pix.yaml']);
+    expect(result.ok).toBe(true);
+    const until = Math.floor(Date.now() / 1000) + 1;
+    expect(leftovers()).toEqual({ containers: [], networks: [] });
+    type Ev = { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> }; timeNano: number };
+    const events = execFileSync('docker', ['events', '--since', String(since), '--until', String(until), '--format', '{{json .}}', '--filter', 'type=network', '--filter', 'type=container'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Ev);
+    const ours = (e: Ev) => e.Type === 'container' && e.Actor.Attributes['mxlab.run'] !== undefined;
+    const killed = new Map(events.filter((e) => ours(e) && e.Action === 'kill').map((e) => [e.Actor.ID, e.timeNano]));
+    const leaves = events.filter((e) => e.Type === 'network' && e.Action === 'disconnect' && /^mxlab-/.test(e.Actor.Attributes.name ?? ''));
+    expect(killed.size).toBeGreaterThanOrEqual(3);
+    for (const [id, at] of killed) {
+      const left = leaves.filter((e) => e.Actor.Attributes.container === id);
+      expect(left.length, `container ${id.slice(0, 12)} left no network`).toBeGreaterThan(0);
+      for (const e of left) expect(e.timeNano, `container ${id.slice(0, 12)} left ${e.Actor.Attributes.name} after its kill`).toBeLessThan(at);
+    }
+  });
 });

@@ -125,25 +125,27 @@ export class DockerRuntime implements Runtime {
 
   /**
    * A cell is done with its stack: back into the pool when it left every container clean (the
-   * oldest free stack beyond MAX_FREE removed), else removed.
+   * oldest free stack beyond MAX_FREE removed), else removed. A removal runs on in the background
+   * (its containers leave their networks one at a time first, see labels.ts): the next cell does
+   * not wait for it, dispose() does.
    */
   private async release(stack: Stack, reusable: boolean): Promise<void> {
     if (!reusable || !REUSE || this.disposed || !stack.clean()) {
-      await this.drop(stack);
+      void this.drop(stack);
       return;
     }
     stack.pooled = true;
     this.free.push(stack);
-    while (this.free.length > MAX_FREE) await this.drop(this.free.shift()!);
+    while (this.free.length > MAX_FREE) void this.drop(this.free.shift()!);
   }
 
-  /** Removes a stack (containers, then networks); dispose() waits for removals in flight before its own sweep. */
-  private async drop(stack: Stack): Promise<void> {
+  /** Starts removing a stack (containers, then networks); dispose() waits for removals in flight before its own sweep. */
+  private drop(stack: Stack): Promise<void> {
     const i = this.free.indexOf(stack);
     if (i >= 0) this.free.splice(i, 1);
-    const removing = stack.remove();
+    const removing = stack.remove(Boolean(this.ctx?.signal?.aborted)).finally(() => this.removing.delete(removing));
     this.removing.add(removing);
-    await removing.finally(() => this.removing.delete(removing));
+    return removing;
   }
 
   /** Removes every container and network of this run; idempotent (sweeps again when called again). */
@@ -155,7 +157,7 @@ export class DockerRuntime implements Runtime {
     // one removal at a time per container and network: the cells' removals in flight end first
     // (each is bounded: a sweep), then the free stacks, then the run's sweep catches the rest
     await Promise.allSettled([...this.removing]);
-    await Promise.allSettled(free.map((st) => st.remove()));
+    await Promise.allSettled(free.map((st) => st.remove(Boolean(this.ctx?.signal?.aborted))));
     const swept = await sweep(label, this.ctx?.signal?.aborted ? { retryMs: 0 } : {}).catch(() => undefined);
     if (swept && this.ctx) reportStuck(swept, this.ctx);
     if (this.starting.size) {

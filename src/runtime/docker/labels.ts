@@ -43,6 +43,13 @@ const NETWORK_RETRY_MS = 3_000;
  * given, else the stale ones left by killed runs (a live run's are left alone, so parallel runs
  * do not break each other). A network that still has endpoints is tried again for `retryMs`
  * (default 3 s; 0 after an interrupt, which must end the run at once).
+ *
+ * Unless interrupted, each container is first disconnected from its networks, one endpoint at a
+ * time per network, and only then removed: dockerd 20.10 keeps a per-network endpoint count in
+ * its store beside the endpoints, and a network whose count outlives its last endpoint can never be
+ * removed until the daemon restarts (moby#42119; Docker 28.1 dropped the count). Endpoints deleted
+ * one by one, before the kill, keep the count's updates from racing one another and the exit
+ * handler's own release of the container's network.
  */
 export async function sweep(label?: string, opts: { retryMs?: number } = {}): Promise<SweepResult> {
   const runId = label;
@@ -52,6 +59,7 @@ export async function sweep(label?: string, opts: { retryMs?: number } = {}): Pr
   const containers = (await docker.listContainers({ all: true, filters: filter })).filter(
     (c) => runId !== undefined || stale(c.Labels, c.Created),
   );
+  if (opts.retryMs !== 0) await disconnectAll(docker, containers);
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
   const networks = (await docker.listNetworks({ filters: filter })).filter(
     (n) => runId !== undefined || stale(n.Labels, Date.parse(n.Created ?? '') / 1000 || 0),
@@ -76,4 +84,24 @@ export async function sweep(label?: string, opts: { retryMs?: number } = {}): Pr
     }
   }
   return { containers: containers.length, networks: removed, stuck };
+}
+
+/** Disconnects every container from each of its networks: networks in parallel, one endpoint at a time within a network. */
+async function disconnectAll(
+  docker: { getNetwork(id: string): { disconnect(opts: { Container: string; Force: boolean }): Promise<unknown> } },
+  containers: { Id: string; NetworkSettings?: { Networks?: Record<string, { NetworkID?: string }> } }[],
+): Promise<void> {
+  const byNetwork = new Map<string, string[]>();
+  for (const c of containers) {
+    for (const n of Object.values(c.NetworkSettings?.Networks ?? {})) {
+      if (n.NetworkID) byNetwork.set(n.NetworkID, [...(byNetwork.get(n.NetworkID) ?? []), c.Id]);
+    }
+  }
+  await Promise.all(
+    [...byNetwork].map(async ([id, ids]) => {
+      const net = docker.getNetwork(id);
+      // gone already, or the engine went away: the removal below says what matters
+      for (const c of ids) await net.disconnect({ Container: c, Force: true }).catch(() => undefined);
+    }),
+  );
 }

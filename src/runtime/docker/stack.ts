@@ -48,7 +48,7 @@ export class Stack {
         s.networkIds[name] = net.id;
       }
     } catch (err) {
-      await s.remove();
+      await s.remove(Boolean(ctx.signal?.aborted));
       throw err;
     }
     return s;
@@ -112,11 +112,11 @@ export class Stack {
     return out;
   }
 
-  /** Removes every container and network of the stack. */
-  remove(): Promise<void> {
+  /** Removes every container and network of the stack (`interrupted`: at once, no endpoint-by-endpoint disconnect, no retry). */
+  remove(interrupted = false): Promise<void> {
     this.removed ??= (async () => {
       this.held.clear();
-      await sweep(`${LABEL.cell}=${this.id}`).catch(() => undefined);
+      await sweep(`${LABEL.cell}=${this.id}`, interrupted ? { retryMs: 0 } : {}).catch(() => undefined);
     })();
     return this.removed;
   }
