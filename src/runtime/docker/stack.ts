@@ -13,10 +13,11 @@ export type Wanted = Map<string, NodeContainerSpec>;
  * and stack. A cell runs on a stack; when it is done the stack goes back to the runtime's pool,
  * and a later cell takes it only if it can run on every container as it is (its log fenced) or
  * reloaded in place (reuse.ts) and wants no other container: a container is never replaced or
- * added on a network that lives on (Docker can lose count of a network's endpoints when
- * containers come and go on it under the same names, moby#17217, and then refuses to remove the
- * network until the daemon restarts). Everything else starts on a new stack; a stack is removed
- * whole, containers first, then its networks.
+ * added on a network that lives on (dockerd 20.10 can lose count of a network's endpoints, moby#42119,
+ * and then refuses to remove the network until the daemon restarts: the fewer endpoints come and
+ * go, the fewer chances). Everything else starts on a new stack; a stack is removed whole: each
+ * container leaves its networks one endpoint at a time, then the containers go, then the networks
+ * (labels.ts sweep).
  */
 export class Stack {
   readonly prefix: string;
