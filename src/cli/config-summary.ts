@@ -18,7 +18,7 @@ export function configSummaries(l: LoadedScenario): string[] {
     const rep = r.report;
     const ignored = Object.values(rep.ignored).reduce((a, b) => a + b, 0);
     const kinds = Object.entries(rep.ignored).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
-    const from = src && 'file' in src ? l.configFiles.get(src.file)!.path : 'config:';
+    const from = src && 'file' in src ? l.configFiles.get(src.file)!.path : 'config';
     const device = node.device === undefined ? `${r.profile.device} (from its version line)` : r.profile.device;
     out.push(
       `  ${name}: ${device}, ${from}: ${rep.lines} lines — ${rep.applied.length} applied, ${ignored} ignored${kinds ? ` (${kinds})` : ''}, ${rep.comments} comments` +
