@@ -21,6 +21,24 @@ const MASKED_MAP = TLS_MAP.replace('  allow-tls\n', '  allow-tls\n match ehlo-re
 
 const indent = (text: string, n: number) => text.split('\n').map((l) => ' '.repeat(n) + l).join('\n');
 
+/** A sender behind two firewalls: `outer` (device `front`) in front of `inner`, an ASA 9.12(4) with `map`, in front of a `persona` receiver. */
+function chainOf(persona: string, map: string, front: string): string {
+  return `name: chain
+nodes:
+  mx: { role: receiver, persona: ${persona} }
+  inner:
+    role: firewall
+    device: asa 9.12(4)
+    config: |
+${indent(map, 6)}
+    forwards-to: mx
+  outer: { role: firewall, device: ${front}, forwards-to: inner }
+  partner: { role: sender, via: outer }
+messages:
+  - { id: m, from: partner, to: mx }
+`;
+}
+
 function scenario(o: { receiver?: string; device?: string; config?: string; extra?: string; fw?: string }): string {
   return `name: chunking
 nodes:
@@ -83,20 +101,7 @@ describe('the CHUNKING-offered, BDAT-masked warning', () => {
   });
 
   it('does not fire when a firewall between the client and the map hides CHUNKING; fires for the map when the one in front lets it through', () => {
-    const chain = (front: string) => `name: chain
-nodes:
-  mx: { role: receiver, persona: postfix }
-  inner:
-    role: firewall
-    device: asa 9.12(4)
-    config: |
-${indent(TLS_MAP, 6)}
-    forwards-to: mx
-  outer: { role: firewall, device: ${front}, forwards-to: inner }
-  partner: { role: sender, via: outer }
-messages:
-  - { id: m, from: partner, to: mx }
-`;
+    const chain = (front: string) => chainOf('postfix', TLS_MAP, front);
     expect(chunking(chain('asa 9.12(4)'))).toEqual([]);
     const w = chunking(chain('none'));
     expect(w).toHaveLength(1);
@@ -205,20 +210,7 @@ describe('the STARTTLS-offered, STARTTLS-masked warning', () => {
   });
 
   it('follows the path: a firewall in front that masks STARTTLS hides it; one that passes it leaves the warning on the map', () => {
-    const chain = (front: string) => `name: chain
-nodes:
-  mx: { role: receiver, persona: asyncos }
-  inner:
-    role: firewall
-    device: asa 9.12(4)
-    config: |
-${indent(OWN_MAP, 6)}
-    forwards-to: mx
-  outer: { role: firewall, device: ${front}, forwards-to: inner }
-  partner: { role: sender, via: outer }
-messages:
-  - { id: m, from: partner, to: mx }
-`;
+    const chain = (front: string) => chainOf('asyncos', OWN_MAP, front);
     expect(starttls(chain('asa 9.12(4)'))).toEqual([]);
     expect(starttls(chain('isp-stripper'))).toEqual([]);
     for (const front of ['none', 'zorp']) {
